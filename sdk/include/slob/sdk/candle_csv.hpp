@@ -1,0 +1,128 @@
+#pragma once
+
+// Reader for the 1-minute bar files of ARCHITECTURE §10:
+//   time,open,high,low,close,volume
+//   2026-01-06T15:25:00Z,25450.25,25452.00,25449.50,25451.75,312
+// `time` is the bar's start in RFC 3339 UTC. Shared by the sim broker, the strategy scan command,
+// tools and benchmarks so every reader agrees on the format and on its error messages.
+//
+// Errors name the file and line: "data.csv:17: open is not a number: \"25x\"".
+
+#include <charconv>
+#include <cmath>
+#include <istream>
+#include <string>
+#include <string_view>
+
+#include "slob/sdk/market.hpp"
+#include "slob/sdk/status.hpp"
+#include "slob/sdk/time.hpp"
+
+namespace slob::sdk {
+
+inline constexpr std::string_view kCandleCsvHeader = "time,open,high,low,close,volume";
+
+class CandleCsvReader {
+ public:
+  // `in` must outlive the reader; `file_name` is used in messages only.
+  CandleCsvReader(std::istream& in, std::string file_name)
+      : in_(in), file_name_(std::move(file_name)) {}
+
+  // Reads the next row into `out`. Returns true for a row, false at the end of the file, or an
+  // error for a malformed header or row (times must be whole minutes and strictly increasing,
+  // prices finite with low <= open, close <= high).
+  Result<bool> next(Candle& out) {
+    std::string line;
+    while (std::getline(in_, line)) {
+      ++line_no_;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line_no_ == 1) {
+        if (line != kCandleCsvHeader)
+          return fail("expected header \"" + std::string(kCandleCsvHeader) + "\"");
+        continue;
+      }
+      if (line.empty()) continue;
+      auto parsed = parse_row(line, out);
+      if (!parsed.is_ok()) return parsed;
+      return true;
+    }
+    if (line_no_ == 0) return fail("empty file, expected header");
+    return false;
+  }
+
+  int line() const { return line_no_; }
+
+  // Parses one data row (no header) with the same checks, without ordering against a previous
+  // row. Exposed for benchmarks and tests of the row format.
+  static Status parse_fields(std::string_view line, Candle& out, std::string& why) {
+    std::string_view fields[6];
+    std::size_t n = 0;
+    std::size_t pos = 0;
+    while (n < 6) {
+      const std::size_t comma = line.find(',', pos);
+      fields[n++] = line.substr(pos, comma == std::string_view::npos ? line.npos : comma - pos);
+      if (comma == std::string_view::npos) break;
+      pos = comma + 1;
+      if (n == 6) {
+        why = "too many fields (expected 6)";
+        return Status::invalid_argument(why);
+      }
+    }
+    if (n != 6) {
+      why = "expected 6 fields, got " + std::to_string(n);
+      return Status::invalid_argument(why);
+    }
+    auto t = parse_rfc3339(fields[0]);
+    if (!t) {
+      why = "time is not RFC 3339 UTC: \"" + std::string(fields[0]) + "\"";
+      return Status::invalid_argument(why);
+    }
+    if (t->time_since_epoch() % std::chrono::minutes(1) != Duration::zero()) {
+      why = "time is not at a whole minute: \"" + std::string(fields[0]) + "\"";
+      return Status::invalid_argument(why);
+    }
+    static constexpr const char* kNames[] = {"time", "open", "high", "low", "close", "volume"};
+    double v[5];
+    for (int i = 0; i < 5; ++i) {
+      const std::string_view f = fields[i + 1];
+      const auto r = std::from_chars(f.data(), f.data() + f.size(), v[i]);
+      if (f.empty() || r.ec != std::errc() || r.ptr != f.data() + f.size() || !std::isfinite(v[i])) {
+        why = std::string(kNames[i + 1]) + " is not a number: \"" + std::string(f) + "\"";
+        return Status::invalid_argument(why);
+      }
+    }
+    if (v[2] > v[1] || v[2] > v[3] || v[1] > v[0] || v[3] > v[0] || v[4] < 0) {
+      why = "inconsistent bar: need low <= open, close <= high and volume >= 0";
+      return Status::invalid_argument(why);
+    }
+    out = Candle{*t, v[0], v[1], v[2], v[3], v[4]};
+    return Status::ok();
+  }
+
+ private:
+  Result<bool> parse_row(std::string_view line, Candle& out) {
+    std::string why;
+    Candle c;
+    if (!parse_fields(line, c, why).is_ok()) return fail(why);
+    if (have_previous_ && c.start <= previous_) {
+      return fail("time " + format_rfc3339(c.start) + " is not after the previous row's " +
+                  format_rfc3339(previous_));
+    }
+    previous_ = c.start;
+    have_previous_ = true;
+    out = c;
+    return Status::ok().is_ok();
+  }
+
+  Status fail(const std::string& message) const {
+    return Status::invalid_argument(file_name_ + ":" + std::to_string(line_no_) + ": " + message);
+  }
+
+  std::istream& in_;
+  std::string file_name_;
+  int line_no_ = 0;
+  Time previous_{};
+  bool have_previous_ = false;
+};
+
+}  // namespace slob::sdk

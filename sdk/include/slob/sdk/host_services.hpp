@@ -1,0 +1,39 @@
+#pragma once
+
+// What the host offers a plugin. One HostServices per plugin instance; it outlives the instance.
+//
+// Threading: call only from the loop thread, except post(), which any thread may call (a plugin
+// that must block owns a thread and posts results back).
+//
+// Lifetime: work posted and timers set through these services keep the plugin's library mapped
+// until they have run or been cancelled, so a swapped-out plugin is never unmapped under a
+// pending handler.
+
+#include <functional>
+#include <string>
+
+#include "slob/sdk/clock.hpp"
+#include "slob/sdk/logger.hpp"
+
+namespace slob::sdk {
+
+class HostServices {
+ public:
+  virtual ~HostServices() = default;
+
+  // Named after the plugin ("broker.ib", "store.lmdb", ...).
+  virtual Logger& logger() = 0;
+  virtual Clock& clock() = 0;
+  virtual void post(std::function<void()> fn) = 0;
+
+  // Non-null only for a plugin whose descriptor has kPluginDrivesClock: the host then runs on
+  // simulated time and this plugin moves it forward.
+  virtual ClockDriver* clock_driver() = 0;
+
+  // Directory of the config file: relative paths in a plugin's config resolve against it.
+  virtual const std::string& config_dir() const = 0;
+  // The host's state directory ([host] state_dir).
+  virtual const std::string& state_dir() const = 0;
+};
+
+}  // namespace slob::sdk

@@ -1,0 +1,106 @@
+#pragma once
+
+// The typed records the store keeps. The store plugin owns their on-disk encoding (documented and
+// versioned in its README); these structs are the contract between core, store and exporters.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "slob/sdk/market.hpp"
+#include "slob/sdk/orders.hpp"
+#include "slob/sdk/time.hpp"
+
+namespace slob::sdk {
+
+// A setup as the strategy last reported it. `live` is true while it can still change; the store
+// indexes live setups separately so recovery never scans finished ones.
+struct SetupRecord {
+  std::string id;
+  Direction direction = Direction::kShort;
+  std::string state;   // the strategy's state name, e.g. "WAITING_ENTRY", "SETUP_COMPLETE"
+  bool live = true;
+  std::string report;  // the setup's report as one JSON object (strategy-defined fields)
+  Time updated;
+};
+
+// One leg in the order journal, keyed by client_ref. Durable before the first byte is sent.
+struct JournalEntry {
+  std::string client_ref;
+  std::string setup_id;
+  Leg leg = Leg::kEntry;
+  std::string symbol;
+  Side side = Side::kBuy;
+  OrderType type = OrderType::kLimit;
+  std::int64_t quantity = 0;
+  double price = 0;
+  std::int64_t broker_order_id = 0;  // 0 until assigned
+  std::int64_t perm_id = 0;          // 0 until the broker reports it
+  OrderState state = OrderState::kIntent;
+  std::int64_t filled = 0;
+  Time created;
+  Time updated;
+  std::string note;  // why the state last changed
+};
+
+inline bool journal_entry_is_resolved(const JournalEntry& e) { return order_state_is_final(e.state); }
+
+// The fill ledger, keyed by the broker's execution id.
+struct FillRecord {
+  std::string exec_id;
+  std::string client_ref;
+  std::int64_t broker_order_id = 0;
+  std::string symbol;
+  Side side = Side::kBuy;
+  std::int64_t quantity = 0;
+  double price = 0;
+  Time time;
+  double commission = 0;
+};
+
+// A trade from entry fill to exit. Open while exit_time is unset.
+struct TradeRecord {
+  std::string id;  // the setup id
+  std::string symbol;
+  Direction direction = Direction::kShort;
+  std::int64_t quantity = 0;
+  double entry_price = 0;
+  Time entry_time;
+  std::optional<double> exit_price;
+  std::optional<Time> exit_time;
+  double pnl = 0;          // account currency, after commission; 0 while open
+  double commission = 0;
+  std::string exit_reason;  // "take_profit", "stop_loss", "closed_externally", "flatten", ...
+
+  bool open() const { return !exit_time.has_value(); }
+};
+
+// Host-wide state: one record.
+struct HostState {
+  bool safe_mode = false;
+  std::string safe_mode_reason;
+  std::optional<Time> safe_mode_since;
+  bool halted = false;               // new entries halted (risk limit or operator)
+  std::string halt_reason;
+  std::optional<Time> halted_until;  // unset: until an operator resumes
+  std::int64_t order_id_high_water = 0;
+};
+
+// The audit log: append-only; the store assigns `sequence`.
+struct AuditEvent {
+  std::uint64_t sequence = 0;
+  Time time;
+  std::string kind;    // "transition", "command", "reconcile", "reload", "risk", "order"
+  std::string subject;  // e.g. "Running->SafeMode", "clear-safe-mode"
+  std::string reason;
+};
+
+// The strategy's whole exported state after the last candle it handled, so a restart continues
+// exactly where it stopped.
+struct StrategyCheckpoint {
+  std::string plugin;        // strategy plugin name that wrote it
+  std::optional<Time> last_candle;
+  std::string state;         // the strategy's export_state() blob
+};
+
+}  // namespace slob::sdk

@@ -1,0 +1,117 @@
+#pragma once
+
+// HostServices for unit tests of plugins: a manual simulated clock (time moves only when the
+// test says so), a logger that records every line, and a post queue drained by run_pending().
+// Deterministic by construction: no threads, no real time.
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "slob/sdk/clock.hpp"
+#include "slob/sdk/host_services.hpp"
+#include "slob/sdk/logger.hpp"
+
+namespace slob::test {
+
+struct LogLine {
+  sdk::LogLevel level;
+  std::string id;
+  std::string text;
+};
+
+class ManualClock final : public sdk::Clock, public sdk::ClockDriver {
+ public:
+  explicit ManualClock(sdk::Time start = sdk::Time{}) : now_(start) {}
+
+  sdk::Time now() const override { return now_; }
+
+  sdk::TimerId call_at(sdk::Time when, std::function<void()> fn) override {
+    const sdk::TimerId id = ++next_id_;
+    timers_.emplace(std::make_pair(when, id), std::move(fn));
+    return id;
+  }
+
+  void cancel(sdk::TimerId id) override {
+    for (auto it = timers_.begin(); it != timers_.end(); ++it) {
+      if (it->first.second == id) {
+        timers_.erase(it);
+        return;
+      }
+    }
+  }
+
+  // Fires due timers in (time, creation) order, including ones they set that are also due.
+  void advance_to(sdk::Time when) override {
+    while (!timers_.empty() && timers_.begin()->first.first <= when) {
+      auto node = timers_.extract(timers_.begin());
+      if (node.key().first > now_) now_ = node.key().first;
+      node.mapped()();
+    }
+    if (when > now_) now_ = when;
+  }
+
+  void advance(sdk::Duration d) { advance_to(now_ + d); }
+  std::size_t pending_timers() const { return timers_.size(); }
+
+ private:
+  sdk::Time now_;
+  sdk::TimerId next_id_ = 0;
+  std::map<std::pair<sdk::Time, sdk::TimerId>, std::function<void()>> timers_;
+};
+
+class RecordingLogger final : public sdk::Logger {
+ public:
+  void log(sdk::LogLevel level, std::string_view id, std::string_view text) override {
+    lines.push_back({level, std::string(id), std::string(text)});
+  }
+  bool contains_id(std::string_view id) const {
+    for (const auto& l : lines)
+      if (l.id == id) return true;
+    return false;
+  }
+  std::vector<LogLine> lines;
+};
+
+class TestHostServices final : public sdk::HostServices {
+ public:
+  explicit TestHostServices(std::string config_dir = ".", std::string state_dir = ".",
+                            bool offer_clock_driver = true)
+      : config_dir_(std::move(config_dir)),
+        state_dir_(std::move(state_dir)),
+        offer_clock_driver_(offer_clock_driver) {}
+
+  sdk::Logger& logger() override { return logger_; }
+  sdk::Clock& clock() override { return clock_; }
+  void post(std::function<void()> fn) override { posted_.push_back(std::move(fn)); }
+  sdk::ClockDriver* clock_driver() override { return offer_clock_driver_ ? &clock_ : nullptr; }
+  const std::string& config_dir() const override { return config_dir_; }
+  const std::string& state_dir() const override { return state_dir_; }
+
+  // Runs posted work until none is left (work may post more). Returns how many ran.
+  std::size_t run_pending(std::size_t limit = 1'000'000) {
+    std::size_t ran = 0;
+    while (!posted_.empty() && ran < limit) {
+      auto fn = std::move(posted_.front());
+      posted_.erase(posted_.begin());
+      fn();
+      ++ran;
+    }
+    return ran;
+  }
+
+  ManualClock& manual_clock() { return clock_; }
+  RecordingLogger& recording_logger() { return logger_; }
+
+ private:
+  std::string config_dir_;
+  std::string state_dir_;
+  bool offer_clock_driver_;
+  ManualClock clock_;
+  RecordingLogger logger_;
+  std::vector<std::function<void()>> posted_;
+};
+
+}  // namespace slob::test
