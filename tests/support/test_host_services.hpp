@@ -1,7 +1,7 @@
 #pragma once
 
-// HostServices for unit tests of plugins: a manual simulated clock (time moves only when the
-// test says so), a logger that records every line, and a post queue drained by run_pending().
+// HostServices for unit tests of plugins (link slob_core): the core's simulated clock (time
+// moves only when the test says so), a logger that records every line, and a post queue drained by run_pending().
 // Deterministic by construction: no threads, no real time.
 
 #include <functional>
@@ -13,6 +13,7 @@
 #include "slob/sdk/clock.hpp"
 #include "slob/sdk/host_services.hpp"
 #include "slob/sdk/logger.hpp"
+#include "simulated_clock.hpp"
 
 namespace slob::test {
 
@@ -22,45 +23,7 @@ struct LogLine {
   std::string text;
 };
 
-class ManualClock final : public sdk::Clock, public sdk::ClockDriver {
- public:
-  explicit ManualClock(sdk::Time start = sdk::Time{}) : now_(start) {}
-
-  sdk::Time now() const override { return now_; }
-
-  sdk::TimerId call_at(sdk::Time when, std::function<void()> fn) override {
-    const sdk::TimerId id = ++next_id_;
-    timers_.emplace(std::make_pair(when, id), std::move(fn));
-    return id;
-  }
-
-  void cancel(sdk::TimerId id) override {
-    for (auto it = timers_.begin(); it != timers_.end(); ++it) {
-      if (it->first.second == id) {
-        timers_.erase(it);
-        return;
-      }
-    }
-  }
-
-  // Fires due timers in (time, creation) order, including ones they set that are also due.
-  void advance_to(sdk::Time when) override {
-    while (!timers_.empty() && timers_.begin()->first.first <= when) {
-      auto node = timers_.extract(timers_.begin());
-      if (node.key().first > now_) now_ = node.key().first;
-      node.mapped()();
-    }
-    if (when > now_) now_ = when;
-  }
-
-  void advance(sdk::Duration d) { advance_to(now_ + d); }
-  std::size_t pending_timers() const { return timers_.size(); }
-
- private:
-  sdk::Time now_;
-  sdk::TimerId next_id_ = 0;
-  std::map<std::pair<sdk::Time, sdk::TimerId>, std::function<void()>> timers_;
-};
+using ManualClock = core::SimulatedClock;
 
 class RecordingLogger final : public sdk::Logger {
  public:
