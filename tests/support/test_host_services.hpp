@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+
 #include "slob/sdk/clock.hpp"
 #include "slob/sdk/host_services.hpp"
 #include "slob/sdk/logger.hpp"
@@ -48,6 +50,8 @@ class TestHostServices final : public sdk::HostServices {
 
   sdk::Logger& logger() override { return logger_; }
   sdk::Clock& clock() override { return clock_; }
+  sdk::Clock& wall_clock() override { return wall_clock_; }
+  boost::asio::io_context& io_context() override { return io_; }
   void post(std::function<void()> fn) override { posted_.push_back(std::move(fn)); }
   sdk::ClockDriver* clock_driver() override { return offer_clock_driver_ ? &clock_ : nullptr; }
   const std::string& config_dir() const override { return config_dir_; }
@@ -66,6 +70,7 @@ class TestHostServices final : public sdk::HostServices {
   }
 
   ManualClock& manual_clock() { return clock_; }
+  ManualClock& manual_wall_clock() { return wall_clock_; }
   RecordingLogger& recording_logger() { return logger_; }
 
  private:
@@ -73,6 +78,8 @@ class TestHostServices final : public sdk::HostServices {
   std::string state_dir_;
   bool offer_clock_driver_;
   ManualClock clock_;
+  ManualClock wall_clock_;
+  boost::asio::io_context io_;
   RecordingLogger logger_;
   std::vector<std::function<void()>> posted_;
 };

@@ -15,6 +15,10 @@
 #include "slob/sdk/clock.hpp"
 #include "slob/sdk/logger.hpp"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace slob::sdk {
 
 class HostServices {
@@ -23,8 +27,16 @@ class HostServices {
 
   // Named after the plugin ("broker.ib", "store.lmdb", ...).
   virtual Logger& logger() = 0;
+  // Market time: the system clock live, simulated time during a replay. Strategy-visible time,
+  // heartbeats, watchdogs and every timer tied to market events use this clock.
   virtual Clock& clock() = 0;
+  // Real time even during a replay: only for pacing a replay at xN speed and for timeouts that
+  // must not depend on simulated time (connect timeouts in a replaying test harness).
+  virtual Clock& wall_clock() = 0;
   virtual void post(std::function<void()> fn) = 0;
+  // The host's one event loop, for plugins that do socket I/O with Boost.Asio. Handlers run on
+  // the loop thread; do not run() or stop() it.
+  virtual boost::asio::io_context& io_context() = 0;
 
   // Non-null only for a plugin whose descriptor has kPluginDrivesClock: the host then runs on
   // simulated time and this plugin moves it forward.
