@@ -20,6 +20,7 @@ class SimulatedClock final : public sdk::Clock, public sdk::ClockDriver {
   sdk::TimerId call_at(sdk::Time when, std::function<void()> fn) override;
   void cancel(sdk::TimerId id) override;
   void advance_to(sdk::Time when) override;
+  void advance(sdk::Duration d) { advance_to(now_ + d); }
 
   std::size_t pending_timers() const { return timers_.size(); }
 
