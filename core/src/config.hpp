@@ -1,0 +1,75 @@
+#pragma once
+
+// The host configuration file (ARCHITECTURE §11), read with toml++.
+//
+// Every problem is collected and reported, one per line, as `FILE:LINE:COL: message`: unknown
+// keys (a typo must not silently fall back to a default), wrong types, bad durations and values
+// out of range. Relative paths resolve against the directory of the config file, so a config
+// and its data can move together.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "slob/sdk/config.hpp"
+#include "slob/sdk/status.hpp"
+#include "slob/sdk/time.hpp"
+
+namespace slob::core {
+
+enum class ShutdownPolicy { kLeave, kCancelEntries, kFlatten };
+const char* shutdown_policy_name(ShutdownPolicy p);
+
+struct HostSection {
+  std::filesystem::path state_dir = "/var/lib/slob";
+  std::vector<std::filesystem::path> plugin_dirs;  // default: the packaged plugin directory
+  std::filesystem::path control_socket = "/run/slob/slob.sock";
+  sdk::Duration shutdown_timeout = std::chrono::seconds(30);
+  sdk::Duration shutdown_step_timeout = std::chrono::seconds(5);
+  ShutdownPolicy on_shutdown = ShutdownPolicy::kLeave;
+  std::string log_level = "info";
+  std::optional<std::filesystem::path> log_file;
+};
+
+struct ConnectionSection {
+  sdk::Duration heartbeat_interval = std::chrono::seconds(30);
+  sdk::Duration heartbeat_timeout = std::chrono::seconds(10);
+  sdk::Duration backoff_initial = std::chrono::seconds(1);
+  sdk::Duration backoff_max = std::chrono::seconds(60);
+  std::int64_t startup_attempts = 10;
+  std::int64_t runtime_attempts = 5;
+};
+
+struct RiskSection {
+  double risk_per_trade = 0.01;
+  std::int64_t max_contracts = 5;
+  std::int64_t max_trades_per_day = 2;
+  double max_daily_loss = 1000.0;
+  double contract_multiplier = 20.0;  // NQ: 20 USD per point
+  std::string symbol = "NQ";
+};
+
+struct PluginSlot {
+  std::string plugin;
+  sdk::SourcePosition position;  // of the `plugin` key, for loader errors
+  sdk::ConfigTable config;
+};
+
+struct HostConfig {
+  std::filesystem::path file;        // as given on the command line
+  std::filesystem::path directory;   // absolute directory of the file
+  HostSection host;
+  ConnectionSection connection;
+  RiskSection risk;
+  PluginSlot broker;
+  PluginSlot store;
+  PluginSlot strategy;
+};
+
+// Reads and validates `path`. On failure the Status message holds every error, one per line.
+sdk::Result<HostConfig> load_config(const std::filesystem::path& path,
+                                    const std::filesystem::path& default_plugin_dir);
+
+}  // namespace slob::core

@@ -1,0 +1,55 @@
+#pragma once
+
+// One loaded plugin library and its checked descriptor (Kea's LibraryManager in spirit).
+//
+// Ownership: every object created from the library, and every handler it posted or timer it set
+// through its HostServices, holds a shared_ptr<PluginLibrary>. The library is unloaded when the
+// last of them is gone, never earlier: unmapping code that still has live objects is the classic
+// plugin-host crash.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <boost/dll/shared_library.hpp>
+
+#include "slob/sdk/plugin.hpp"
+#include "slob/sdk/status.hpp"
+
+namespace slob::core {
+
+class PluginLibrary {
+ public:
+  // Loads `file` (already resolved and permission-checked by the loader) and validates its
+  // descriptor against the slot's `kind` and the requested `name`, in this order: it is a shared
+  // library, it exports the descriptor, ABI version, build signature, kind, name, factory.
+  // `load_from` is the file actually mapped (a private copy when `file` is already loaded, so
+  // two versions can live side by side); it equals `file` otherwise.
+  // Fails with a one-line reason that starts with the file name.
+  static sdk::Result<std::shared_ptr<PluginLibrary>> open(const std::filesystem::path& file,
+                                                          const std::filesystem::path& load_from,
+                                                          sdk::PluginKind kind,
+                                                          const std::string& name);
+  struct Key {  // only open() can construct a PluginLibrary
+    explicit Key() = default;
+  };
+  PluginLibrary(Key, std::filesystem::path file, boost::dll::shared_library library,
+                const sdk::PluginDescriptor* descriptor);
+  ~PluginLibrary();
+  PluginLibrary(const PluginLibrary&) = delete;
+  PluginLibrary& operator=(const PluginLibrary&) = delete;
+
+  const sdk::PluginDescriptor& descriptor() const { return *descriptor_; }
+  const std::filesystem::path& file() const { return file_; }
+  std::string version() const { return descriptor_->version; }
+
+ private:
+  std::filesystem::path file_;
+  boost::dll::shared_library library_;
+  const sdk::PluginDescriptor* descriptor_;
+};
+
+// True when a file at `path` (compared by inode) is currently mapped into this process.
+bool is_mapped(const std::filesystem::path& path);
+
+}  // namespace slob::core
