@@ -95,7 +95,7 @@ inline std::string format_rfc3339(Time t) {
   detail::civil_from_days(day.time_since_epoch().count(), y, m, d);
   const auto secs = duration_cast<seconds>(tod).count();
   const auto micros = (tod - seconds(secs)).count();
-  char buf[40];
+  char buf[96];  // room for any int64 fields: keeps -Wformat-truncation quiet at -O2
   if (micros == 0) {
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
                   static_cast<long long>(y), m, d, static_cast<long long>(secs / 3600),
