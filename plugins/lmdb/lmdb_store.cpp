@@ -1,0 +1,353 @@
+#include "lmdb_store.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+
+#include "record_codec.hpp"
+#include "schema.hpp"
+
+namespace slob::plugins::lmdb {
+
+namespace {
+
+// Bounds the retry loop of commit(): each retry follows a map growth or a resize by another
+// process, so a handful always suffices; more means something keeps failing.
+constexpr int kMaxCommitAttempts = 64;
+
+std::string printable_key(std::string_view key) {
+  const bool text = std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isprint(static_cast<unsigned char>(c)) != 0;
+  });
+  if (text) return std::string(key);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "0x";
+  for (char c : key) {
+    out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+    out += kHex[static_cast<unsigned char>(c) & 0xf];
+  }
+  return out;
+}
+
+std::string mib(std::uint64_t bytes) {
+  return std::to_string(bytes / kMiB) + " MiB";
+}
+
+int put(MDB_txn* txn, MDB_dbi dbi, std::string_view key, std::string_view value, unsigned flags = 0) {
+  MDB_val k = to_val(key);
+  MDB_val v = to_val(value);
+  return mdb_put(txn, dbi, &k, &v, flags);
+}
+
+int del(MDB_txn* txn, MDB_dbi dbi, std::string_view key) {
+  MDB_val k = to_val(key);
+  const int rc = mdb_del(txn, dbi, &k, nullptr);
+  return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
+}
+
+// Writes the record and keeps its live index in step: a copy while live, nothing once not.
+int put_indexed(MDB_txn* txn, MDB_dbi main, MDB_dbi index, std::string_view key,
+                std::string_view value, bool live) {
+  int rc = put(txn, main, key, value);
+  if (rc != MDB_SUCCESS) return rc;
+  return live ? put(txn, index, key, value) : del(txn, index, key);
+}
+
+sdk::Status check_keys(const sdk::WriteBatch& batch) {
+  for (const auto& s : batch.setups)
+    if (s.id.empty()) return sdk::Status::invalid_argument("setup with an empty id");
+  for (const auto& j : batch.journal)
+    if (j.client_ref.empty()) return sdk::Status::invalid_argument("journal entry with an empty client_ref");
+  for (const auto& f : batch.fills)
+    if (f.exec_id.empty()) return sdk::Status::invalid_argument("fill with an empty exec_id");
+  for (const auto& t : batch.trades)
+    if (t.id.empty()) return sdk::Status::invalid_argument("trade with an empty id");
+  return sdk::Status::ok();
+}
+
+}  // namespace
+
+sdk::Result<std::unique_ptr<LmdbStore>> LmdbStore::open(sdk::HostServices& host,
+                                                        StoreConfig config) {
+  auto opened = open_environment(config);
+  if (!opened) {
+    host.logger().error("SLOB_LMDB_REFUSED", opened.status().message());
+    return opened.status();
+  }
+  sdk::Logger& log = host.logger();
+  if (opened->stale_readers > 0) {
+    log.warn("SLOB_LMDB_STALE_READERS", config.path + ": cleared " +
+                                            std::to_string(opened->stale_readers) +
+                                            " reader slot(s) left by dead processes");
+  }
+  if (opened->created) {
+    log.info("SLOB_LMDB_CREATED", config.path + ": created store, schema version " +
+                                      std::to_string(kSchemaVersion));
+  }
+  if (config.sync == SyncMode::kNone && !config.read_only) {
+    log.warn("SLOB_LMDB_SYNC_NONE",
+             config.path + ": sync = \"none\": commits are not durable and a crash may corrupt "
+                           "the store (use only for replays)");
+  }
+  log.info("SLOB_LMDB_OPENED", config.path + ": schema " + std::to_string(kSchemaVersion) +
+                                   ", map " + mib(opened->map_size) + " (max " +
+                                   mib(config.max_map_size) + "), sync " +
+                                   (config.sync == SyncMode::kFull ? "full" : "none") +
+                                   (config.read_only ? ", read-only" : ""));
+  return std::unique_ptr<LmdbStore>(new LmdbStore(host, std::move(config), std::move(*opened)));
+}
+
+sdk::Status LmdbStore::commit(const sdk::WriteBatch& batch) {
+  if (config_.read_only) {
+    return sdk::Status::failed_precondition(config_.path + ": store is open read-only");
+  }
+  if (batch.empty()) return sdk::Status::ok();
+  if (auto s = check_keys(batch); !s) return sdk::Status::invalid_argument(config_.path + ": " + s.message());
+
+  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
+    std::string where = "begin";
+    int rc;
+    {
+      TxnHandle txn;
+      rc = begin_txn(opened_.env.get(), 0, txn);
+      if (rc == MDB_SUCCESS) {
+        rc = apply(txn.get(), batch, where);
+        if (rc == MDB_SUCCESS) {
+          where = "commit";
+          rc = txn.commit();
+        }
+      }
+    }  // an unfinished transaction is aborted here, before the map may be resized
+    if (rc == MDB_SUCCESS) return sdk::Status::ok();
+    if (rc == MDB_MAP_FULL) {
+      if (auto s = grow_map(); !s) return s;
+      continue;
+    }
+    if (rc == MDB_MAP_RESIZED) {  // another process grew the map: adopt its size
+      mdb_env_set_mapsize(opened_.env.get(), 0);
+      MDB_envinfo info{};
+      mdb_env_info(opened_.env.get(), &info);
+      opened_.map_size = info.me_mapsize;
+      continue;
+    }
+    return lmdb_status(rc, config_.path + ": commit failed at " + where);
+  }
+  return sdk::Status::internal(config_.path + ": commit did not succeed after " +
+                               std::to_string(kMaxCommitAttempts) + " attempts");
+}
+
+int LmdbStore::apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& where) {
+  const Databases& db = opened_.dbs;
+  int rc = MDB_SUCCESS;
+  for (const auto& s : batch.setups) {
+    where = std::string(kDbSetups) + "[" + s.id + "]";
+    if ((rc = put_indexed(txn, db.setups, db.setups_live, s.id, encode(s), s.live))) return rc;
+  }
+  for (const auto& j : batch.journal) {
+    where = std::string(kDbOrders) + "[" + j.client_ref + "]";
+    if ((rc = put_indexed(txn, db.orders, db.orders_unresolved, j.client_ref, encode(j),
+                          !sdk::journal_entry_is_resolved(j))))
+      return rc;
+  }
+  for (const auto& f : batch.fills) {
+    where = std::string(kDbFills) + "[" + f.exec_id + "]";
+    if ((rc = put(txn, db.fills, f.exec_id, encode(f)))) return rc;
+  }
+  for (const auto& t : batch.trades) {
+    where = std::string(kDbTrades) + "[" + t.id + "]";
+    if ((rc = put_indexed(txn, db.trades, db.trades_open, t.id, encode(t), t.open()))) return rc;
+  }
+  if (!batch.audit.empty()) {
+    where = kDbEvents;
+    std::uint64_t next = 1;
+    {
+      CursorHandle cursor;
+      if ((rc = open_cursor(txn, db.events, cursor))) return rc;
+      MDB_val k, v;
+      rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_LAST);
+      if (rc == MDB_SUCCESS) {
+        std::uint64_t last = 0;
+        if (!decode_sequence_key(to_view(k), last)) return MDB_CORRUPTED;
+        next = last + 1;
+      } else if (rc != MDB_NOTFOUND) {
+        return rc;
+      }
+    }
+    for (sdk::AuditEvent e : batch.audit) {
+      e.sequence = next++;
+      if ((rc = put(txn, db.events, sequence_key(e.sequence), encode(e), MDB_APPEND))) return rc;
+    }
+  }
+  if (!batch.candles.empty()) {
+    sdk::Time newest = batch.candles.front().start;
+    for (const auto& c : batch.candles) {
+      where = std::string(kDbCandles) + "[" + sdk::format_rfc3339(c.start) + "]";
+      if ((rc = put(txn, db.candles, time_key(c.start), encode(c)))) return rc;
+      newest = std::max(newest, c.start);
+    }
+    if ((rc = prune_candles(txn, newest, where))) return rc;
+  }
+  if (batch.host_state) {
+    where = std::string(kDbHost) + "[" + kKeyHostState + "]";
+    if ((rc = put(txn, db.host, kKeyHostState, encode(*batch.host_state)))) return rc;
+  }
+  if (batch.checkpoint) {
+    where = std::string(kDbHost) + "[" + kKeyCheckpoint + "]";
+    if ((rc = put(txn, db.host, kKeyCheckpoint, encode(*batch.checkpoint)))) return rc;
+  }
+  return MDB_SUCCESS;
+}
+
+// Candles older than the retention window behind the newest one are only history; dropping
+// them keeps the candle database at a bounded size. Cost: the candles dropped.
+int LmdbStore::prune_candles(MDB_txn* txn, sdk::Time newest, std::string& where) {
+  where = std::string(kDbCandles) + " (pruning)";
+  const std::string cutoff = time_key(newest - config_.candle_retention);
+  CursorHandle cursor;
+  int rc = open_cursor(txn, opened_.dbs.candles, cursor);
+  if (rc) return rc;
+  MDB_val k, v;
+  for (rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+       rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT)) {
+    if (to_view(k) >= cutoff) return MDB_SUCCESS;
+    if ((rc = mdb_cursor_del(cursor.get(), 0))) return rc;
+  }
+  return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
+}
+
+sdk::Status LmdbStore::grow_map() {
+  const std::uint64_t current = opened_.map_size;
+  if (current >= config_.max_map_size) {
+    std::string message = config_.path + ": store is full: the map is " + mib(current) +
+                          " and max_map_size is " + mib(config_.max_map_size) +
+                          "; raise max_map_size or free space";
+    host_.logger().error("SLOB_LMDB_MAP_FULL", message);
+    return sdk::Status::resource_exhausted(std::move(message));
+  }
+  const std::uint64_t next = std::min(config_.max_map_size, current * 2);
+  const int rc = mdb_env_set_mapsize(opened_.env.get(), next);
+  if (rc != MDB_SUCCESS) return lmdb_status(rc, config_.path + ": cannot grow the map");
+  MDB_envinfo info{};
+  mdb_env_info(opened_.env.get(), &info);
+  opened_.map_size = info.me_mapsize;
+  host_.logger().info("SLOB_LMDB_MAP_GROWN",
+                      config_.path + ": map grown from " + mib(current) + " to " + mib(next));
+  return sdk::Status::ok();
+}
+
+int LmdbStore::begin_read(TxnHandle& txn) {
+  int rc = begin_txn(opened_.env.get(), MDB_RDONLY, txn);
+  if (rc == MDB_MAP_RESIZED) {  // a writer in another process grew the file
+    mdb_env_set_mapsize(opened_.env.get(), 0);
+    rc = begin_txn(opened_.env.get(), MDB_RDONLY, txn);
+  }
+  return rc;
+}
+
+template <typename T>
+sdk::Result<std::optional<T>> LmdbStore::get(MDB_dbi dbi, const char* db, std::string_view key) {
+  TxnHandle txn;
+  int rc = begin_read(txn);
+  if (rc != MDB_SUCCESS) return lmdb_status(rc, config_.path + ": read");
+  MDB_val k = to_val(key);
+  MDB_val v;
+  rc = mdb_get(txn.get(), dbi, &k, &v);
+  if (rc == MDB_NOTFOUND) return std::optional<T>{};
+  const std::string where = config_.path + ": " + db + "[" + printable_key(key) + "]";
+  if (rc != MDB_SUCCESS) return lmdb_status(rc, where);
+  T record;
+  if (auto s = decode(to_view(v), record); !s) return sdk::Status::corruption(where + ": " + s.message());
+  return std::optional<T>(std::move(record));
+}
+
+template <typename T>
+sdk::Status LmdbStore::scan(MDB_dbi dbi, const char* db, const sdk::Visitor<T>& visit,
+                            std::optional<std::string> from) {
+  TxnHandle txn;
+  int rc = begin_read(txn);
+  if (rc != MDB_SUCCESS) return lmdb_status(rc, config_.path + ": read " + db);
+  CursorHandle cursor;
+  if ((rc = open_cursor(txn.get(), dbi, cursor))) return lmdb_status(rc, config_.path + ": read " + db);
+  MDB_val k, v;
+  if (from) k = to_val(*from);
+  T record;
+  for (rc = mdb_cursor_get(cursor.get(), &k, &v, from ? MDB_SET_RANGE : MDB_FIRST);
+       rc == MDB_SUCCESS; rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT)) {
+    if (auto s = decode(to_view(v), record); !s) {
+      return sdk::Status::corruption(config_.path + ": " + db + "[" +
+                                     printable_key(to_view(k)) + "]: " + s.message());
+    }
+    if (!visit(record)) return sdk::Status::ok();
+  }
+  if (rc != MDB_NOTFOUND) return lmdb_status(rc, config_.path + ": read " + db);
+  return sdk::Status::ok();
+}
+
+sdk::Result<sdk::HostState> LmdbStore::host_state() {
+  auto r = get<sdk::HostState>(opened_.dbs.host, kDbHost, kKeyHostState);
+  if (!r) return r.status();
+  return r->value_or(sdk::HostState{});
+}
+
+sdk::Result<std::optional<sdk::StrategyCheckpoint>> LmdbStore::checkpoint() {
+  return get<sdk::StrategyCheckpoint>(opened_.dbs.host, kDbHost, kKeyCheckpoint);
+}
+
+sdk::Status LmdbStore::scan_live_setups(const sdk::Visitor<sdk::SetupRecord>& visit) {
+  return scan(opened_.dbs.setups_live, kDbSetupsLive, visit);
+}
+sdk::Status LmdbStore::scan_open_trades(const sdk::Visitor<sdk::TradeRecord>& visit) {
+  return scan(opened_.dbs.trades_open, kDbTradesOpen, visit);
+}
+sdk::Status LmdbStore::scan_unresolved_orders(const sdk::Visitor<sdk::JournalEntry>& visit) {
+  return scan(opened_.dbs.orders_unresolved, kDbOrdersUnresolved, visit);
+}
+
+sdk::Result<std::optional<sdk::JournalEntry>> LmdbStore::find_order(const std::string& client_ref) {
+  return get<sdk::JournalEntry>(opened_.dbs.orders, kDbOrders, client_ref);
+}
+sdk::Result<std::optional<sdk::SetupRecord>> LmdbStore::find_setup(const std::string& id) {
+  return get<sdk::SetupRecord>(opened_.dbs.setups, kDbSetups, id);
+}
+sdk::Result<std::optional<sdk::TradeRecord>> LmdbStore::find_trade(const std::string& id) {
+  return get<sdk::TradeRecord>(opened_.dbs.trades, kDbTrades, id);
+}
+sdk::Result<bool> LmdbStore::has_fill(const std::string& exec_id) {
+  auto r = get<sdk::FillRecord>(opened_.dbs.fills, kDbFills, exec_id);
+  if (!r) return r.status();
+  return r->has_value();
+}
+
+sdk::Status LmdbStore::scan_setups(const sdk::Visitor<sdk::SetupRecord>& visit) {
+  return scan(opened_.dbs.setups, kDbSetups, visit);
+}
+sdk::Status LmdbStore::scan_orders(const sdk::Visitor<sdk::JournalEntry>& visit) {
+  return scan(opened_.dbs.orders, kDbOrders, visit);
+}
+sdk::Status LmdbStore::scan_fills(const sdk::Visitor<sdk::FillRecord>& visit) {
+  return scan(opened_.dbs.fills, kDbFills, visit);
+}
+sdk::Status LmdbStore::scan_trades(const sdk::Visitor<sdk::TradeRecord>& visit) {
+  return scan(opened_.dbs.trades, kDbTrades, visit);
+}
+sdk::Status LmdbStore::scan_events(const sdk::Visitor<sdk::AuditEvent>& visit) {
+  return scan(opened_.dbs.events, kDbEvents, visit);
+}
+sdk::Status LmdbStore::scan_candles(sdk::Time from, const sdk::Visitor<sdk::Candle>& visit) {
+  return scan(opened_.dbs.candles, kDbCandles, visit, time_key(from));
+}
+
+sdk::Result<std::unique_ptr<sdk::Store>> create_store(sdk::HostServices& host,
+                                                      const sdk::ConfigTable& table) {
+  try {
+    auto config = parse_store_config(table, host.config_dir());
+    if (!config) return config.status();
+    auto store = LmdbStore::open(host, std::move(*config));
+    if (!store) return store.status();
+    return std::unique_ptr<sdk::Store>(std::move(*store));
+  } catch (const std::exception& e) {  // nothing may throw across the plugin boundary
+    return sdk::Status::internal(std::string("lmdb store: ") + e.what());
+  }
+}
+
+}  // namespace slob::plugins::lmdb

@@ -1,0 +1,77 @@
+#pragma once
+
+// sdk::Store over LMDB (README.md has the layout, encodings and config keys).
+//
+// Threading: one thread at a time (the host's loop thread); commit() blocks for its fsync.
+// Ownership: the store owns its environment and its claim on the directory; destroying it
+// closes the environment, after which the directory may be opened again.
+// Failures: every call returns a Status; decode problems are kCorruption naming the database
+// and key, a full map that may not grow is kResourceExhausted.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "slob/sdk/host_services.hpp"
+#include "slob/sdk/store.hpp"
+#include "store_config.hpp"
+#include "store_open.hpp"
+
+namespace slob::plugins::lmdb {
+
+class LmdbStore final : public sdk::Store {
+ public:
+  static sdk::Result<std::unique_ptr<LmdbStore>> open(sdk::HostServices& host, StoreConfig config);
+
+  sdk::Status commit(const sdk::WriteBatch& batch) override;
+  sdk::Result<sdk::HostState> host_state() override;
+  sdk::Result<std::optional<sdk::StrategyCheckpoint>> checkpoint() override;
+
+  sdk::Status scan_live_setups(const sdk::Visitor<sdk::SetupRecord>& visit) override;
+  sdk::Status scan_open_trades(const sdk::Visitor<sdk::TradeRecord>& visit) override;
+  sdk::Status scan_unresolved_orders(const sdk::Visitor<sdk::JournalEntry>& visit) override;
+
+  sdk::Result<std::optional<sdk::JournalEntry>> find_order(const std::string& client_ref) override;
+  sdk::Result<std::optional<sdk::SetupRecord>> find_setup(const std::string& id) override;
+  sdk::Result<std::optional<sdk::TradeRecord>> find_trade(const std::string& id) override;
+  sdk::Result<bool> has_fill(const std::string& exec_id) override;
+
+  sdk::Status scan_setups(const sdk::Visitor<sdk::SetupRecord>& visit) override;
+  sdk::Status scan_orders(const sdk::Visitor<sdk::JournalEntry>& visit) override;
+  sdk::Status scan_fills(const sdk::Visitor<sdk::FillRecord>& visit) override;
+  sdk::Status scan_trades(const sdk::Visitor<sdk::TradeRecord>& visit) override;
+  sdk::Status scan_events(const sdk::Visitor<sdk::AuditEvent>& visit) override;
+  sdk::Status scan_candles(sdk::Time from, const sdk::Visitor<sdk::Candle>& visit) override;
+
+  // The current map size in bytes (grows on demand up to max_map_size).
+  std::uint64_t map_size() const { return opened_.map_size; }
+  const StoreConfig& config() const { return config_; }
+
+ private:
+  LmdbStore(sdk::HostServices& host, StoreConfig config, OpenedEnv opened)
+      : host_(host), config_(std::move(config)), opened_(std::move(opened)) {}
+
+  // Writes the batch into `txn`; on failure `where` names the database and key.
+  int apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& where);
+  int prune_candles(MDB_txn* txn, sdk::Time newest, std::string& where);
+  sdk::Status grow_map();
+  int begin_read(TxnHandle& txn);
+
+  template <typename T>
+  sdk::Result<std::optional<T>> get(MDB_dbi dbi, const char* db, std::string_view key);
+  template <typename T>
+  sdk::Status scan(MDB_dbi dbi, const char* db, const sdk::Visitor<T>& visit,
+                   std::optional<std::string> from = std::nullopt);
+
+  sdk::HostServices& host_;
+  StoreConfig config_;
+  OpenedEnv opened_;
+};
+
+// The plugin factory: validates `table` (every error at once) and opens the store.
+sdk::Result<std::unique_ptr<sdk::Store>> create_store(sdk::HostServices& host,
+                                                      const sdk::ConfigTable& table);
+
+}  // namespace slob::plugins::lmdb

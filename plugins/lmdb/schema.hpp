@@ -1,0 +1,42 @@
+#pragma once
+
+// The store's layout: named databases, the schema version and the meta keys. README.md
+// documents each database; bump kSchemaVersion (and add a migration) for any layout change.
+
+#include <array>
+#include <cstdint>
+
+namespace slob::plugins::lmdb {
+
+inline constexpr std::uint32_t kSchemaVersion = 1;
+
+// Full history, one record per key.
+inline constexpr const char kDbSetups[] = "setups";        // setup id -> SetupRecord
+inline constexpr const char kDbOrders[] = "orders";        // client ref -> JournalEntry
+inline constexpr const char kDbFills[] = "fills";          // exec id -> FillRecord
+inline constexpr const char kDbTrades[] = "trades";        // trade id -> TradeRecord
+inline constexpr const char kDbEvents[] = "events";        // sequence (u64 BE) -> AuditEvent
+inline constexpr const char kDbCandles[] = "candles";      // start (biased i64 BE) -> Candle
+// Live indexes: a copy of the record while it is live, so recovery is one cursor pass over
+// live state and never touches history.
+inline constexpr const char kDbSetupsLive[] = "setups.live";
+inline constexpr const char kDbOrdersUnresolved[] = "orders.unresolved";
+inline constexpr const char kDbTradesOpen[] = "trades.open";
+// Singletons.
+inline constexpr const char kDbHost[] = "host";  // kKeyHostState, kKeyCheckpoint
+inline constexpr const char kDbMeta[] = "meta";  // kKeySchemaVersion
+
+inline constexpr const char kKeyHostState[] = "host_state";
+inline constexpr const char kKeyCheckpoint[] = "checkpoint";
+inline constexpr const char kKeySchemaVersion[] = "schema_version";  // u32 little-endian
+
+inline constexpr std::array<const char*, 11> kDatabases = {
+    kDbMeta,   kDbHost,   kDbSetups,  kDbSetupsLive, kDbOrders,     kDbOrdersUnresolved,
+    kDbFills,  kDbTrades, kDbTradesOpen, kDbEvents,  kDbCandles};
+
+// Room for the databases above and a few more for future schemas.
+inline constexpr unsigned kMaxDatabases = 32;
+
+inline constexpr const char kDataFile[] = "data.mdb";
+
+}  // namespace slob::plugins::lmdb
