@@ -1,0 +1,25 @@
+#pragma once
+
+// The numbered batches of the lmdb crash test, shared by the writer (which commits them) and the
+// test (which checks a store after SIGKILL). Batch n writes, in one commit, `records` new live
+// setups, unresolved journal entries and fills, one open trade, one audit event and one candle,
+// finishes everything batch n-1 left live, and sets the host's order-id high-water mark to n.
+// So a store holding batches 1..n is fully described by n, and any partial batch is visible.
+
+#include <cstdint>
+#include <string>
+
+#include "slob/sdk/status.hpp"
+#include "slob/sdk/store.hpp"
+
+namespace slob::tools::lmdb_crash_writer {
+
+sdk::WriteBatch make_batch(std::int64_t n, int records);
+
+// Checks that the store holds exactly batches 1..n for some n with acked <= n <= acked + 1 (the
+// batch in flight when the writer died may or may not have committed). On success `committed`
+// is n.
+sdk::Status verify_batches(sdk::Store& store, std::int64_t acked, int records,
+                           std::int64_t& committed);
+
+}  // namespace slob::tools::lmdb_crash_writer
