@@ -91,7 +91,8 @@ class CandleCsvReader {
         return Status::invalid_argument(why);
       }
     }
-    if (v[2] > v[1] || v[2] > v[3] || v[1] > v[0] || v[3] > v[0] || v[4] < 0) {
+    // v = open, high, low, close, volume.
+    if (v[2] > v[1] || v[2] > v[0] || v[2] > v[3] || v[0] > v[1] || v[3] > v[1] || v[4] < 0) {
       why = "inconsistent bar: need low <= open, close <= high and volume >= 0";
       return Status::invalid_argument(why);
     }
