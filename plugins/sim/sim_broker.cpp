@@ -1,0 +1,343 @@
+#include "sim_broker.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <type_traits>
+#include <utility>
+
+#include "slob/sdk/candle_csv.hpp"
+
+namespace slob::plugins::sim {
+namespace {
+
+constexpr auto kBarSpan = std::chrono::minutes(1);
+// Bars evaluated without delivery (catching up to a resume point) per posted step.
+constexpr int kSilentBatch = 512;
+
+sdk::Result<std::vector<sdk::Candle>> load_bars(const SimConfig& config) {
+  std::ifstream in(config.data_path, std::ios::binary);
+  if (!in) {
+    return sdk::Status::io_error(config.data_path + ": cannot open market data: " +
+                                 std::strerror(errno));
+  }
+  sdk::CandleCsvReader reader(in, config.data_path);
+  std::vector<sdk::Candle> bars;
+  sdk::Candle c;
+  for (;;) {
+    auto more = reader.next(c);
+    if (!more.is_ok()) return more.status();
+    if (!more.value()) break;
+    if (config.start && c.start < *config.start) continue;
+    if (config.end && c.start >= *config.end) continue;
+    bars.push_back(c);
+  }
+  if (bars.empty()) {
+    return sdk::Status::invalid_argument(config.data_path +
+                                         ": no bars to replay (empty file or start/end exclude all)");
+  }
+  return bars;
+}
+
+BookParams book_params(const SimConfig& c) {
+  BookParams p;
+  p.symbol = c.symbol;
+  p.starting_equity = c.equity;
+  p.commission_per_contract = c.commission_per_contract;
+  p.multiplier = c.multiplier;
+  p.tick_size = c.tick_size;
+  return p;
+}
+
+}  // namespace
+
+sdk::Result<std::unique_ptr<SimBroker>> SimBroker::create(sdk::HostServices& host,
+                                                          SimConfig config) {
+  if (host.clock_driver() == nullptr) {
+    return sdk::Status::failed_precondition(
+        "the sim broker drives simulated time but the host offers no clock driver");
+  }
+  auto bars = load_bars(config);
+  if (!bars.is_ok()) return bars.status();
+  std::optional<PersistedState> restored;
+  // `slob-host --check` validates the config and the data, never the stored state.
+  if (!config.state_path.empty() && !host.check_only()) {
+    auto loaded = load_state(config.state_path);
+    if (!loaded.is_ok()) return loaded.status();
+    restored = std::move(loaded.value());
+    if (restored && (restored->data_path != config.data_path || restored->symbol != config.symbol ||
+                     restored->starting_equity != config.equity)) {
+      return sdk::Status::failed_precondition(
+          config.state_path + ": written for data \"" + restored->data_path + "\", symbol " +
+          restored->symbol + ", equity " + std::to_string(restored->starting_equity) +
+          "; this config differs. Delete the file (or the state directory) to start fresh");
+    }
+  }
+  host.logger().info("SLOB_SIM_DATA_LOADED",
+                     config.data_path + ": " + std::to_string(bars->size()) + " bars from " +
+                         sdk::format_rfc3339(bars->front().start) + " to " +
+                         sdk::format_rfc3339(bars->back().start));
+  return std::unique_ptr<SimBroker>(
+      new SimBroker(host, std::move(config), std::move(bars.value()), std::move(restored)));
+}
+
+SimBroker::SimBroker(sdk::HostServices& host, SimConfig config, std::vector<sdk::Candle> bars,
+                     std::optional<PersistedState> restored)
+    : host_(host),
+      config_(std::move(config)),
+      bars_(std::move(bars)),
+      book_(book_params(config_), restored ? std::move(restored->book) : BookState{}),
+      alive_(std::make_shared<char>(0)) {
+  if (restored) {
+    evaluated_through_ = restored->evaluated_through;
+    const auto& s = book_.state();
+    host_.logger().info(
+        "SLOB_SIM_STATE_RESTORED",
+        config_.state_path + ": " + std::to_string(s.orders.size()) + " orders, " +
+            std::to_string(s.executions.size()) + " executions, position " +
+            std::to_string(s.position.quantity) + ", equity " + std::to_string(book_.equity()) +
+            ", evaluated through " +
+            (evaluated_through_ ? sdk::format_rfc3339(*evaluated_through_) : std::string("none")));
+  }
+}
+
+SimBroker::~SimBroker() { halt_replay(); }
+
+void SimBroker::post_guarded(std::function<void()> fn) {
+  host_.post([weak = std::weak_ptr<char>(alive_), fn = std::move(fn)] {
+    if (!weak.expired()) fn();
+  });
+}
+
+sdk::Status SimBroker::check_ready() const {
+  if (listener_ == nullptr) return sdk::Status::failed_precondition("set_listener was not called");
+  if (!connected_) return sdk::Status::unavailable("sim broker is not connected");
+  return sdk::Status::ok();
+}
+
+sdk::Status SimBroker::connect() {
+  if (listener_ == nullptr) return sdk::Status::failed_precondition("set_listener was not called");
+  connected_ = true;
+  post_guarded([this] {
+    if (!connected_) return;
+    // Simulated time starts where the replay would: the first bar or the last evaluated one.
+    sdk::Time start = bars_.front().start;
+    if (evaluated_through_) start = std::max(start, *evaluated_through_ + kBarSpan);
+    host_.clock_driver()->advance_to(start);
+    host_.logger().info("SLOB_SIM_CONNECTED", "sim broker up at " + sdk::format_rfc3339(start) +
+                                                  ", next order id " +
+                                                  std::to_string(book_.next_valid_order_id()));
+    sdk::HealthEvent orders{sdk::Channel::kOrders, sdk::Health::kUp, "sim connected",
+                            book_.next_valid_order_id(), false, false};
+    listener_->on_health(orders);
+    if (!connected_) return;
+    listener_->on_health({sdk::Channel::kMarketData, sdk::Health::kUp, "sim connected", 0, false,
+                          false});
+  });
+  return sdk::Status::ok();
+}
+
+void SimBroker::halt_replay() {
+  replaying_ = false;
+  ++generation_;
+  if (wall_timer_ != sdk::kNoTimer) {
+    host_.wall_clock().cancel(wall_timer_);
+    wall_timer_ = sdk::kNoTimer;
+  }
+}
+
+void SimBroker::disconnect() {
+  if (!connected_) return;
+  connected_ = false;
+  halt_replay();
+  host_.logger().info("SLOB_SIM_DISCONNECTED", "sim broker disconnected on request");
+  post_guarded([this] {
+    for (auto ch : {sdk::Channel::kOrders, sdk::Channel::kMarketData})
+      listener_->on_health({ch, sdk::Health::kDown, "disconnect requested", 0, false, false});
+  });
+}
+
+void SimBroker::stop(std::function<void()> done) {
+  // The book is persisted at every change, so there is nothing left to flush.
+  connected_ = false;
+  halt_replay();
+  done();
+}
+
+sdk::Status SimBroker::subscribe(const sdk::MarketDataRequest& request) {
+  if (auto st = check_ready(); !st.is_ok()) return st;
+  if (request.symbol != config_.symbol) {
+    return sdk::Status::invalid_argument("sim replays \"" + config_.symbol + "\", not \"" +
+                                         request.symbol + "\"");
+  }
+  halt_replay();
+  deliver_from_ = bars_.front().start;
+  if (request.backfill_from) deliver_from_ = std::max(deliver_from_, *request.backfill_from);
+  // Catching up starts after the last bar ever evaluated, or at the resume point if earlier bars
+  // (not yet evaluated) must still be delivered.
+  cursor_ = 0;
+  const sdk::Time first_needed = evaluated_through_
+                                     ? std::min(deliver_from_, *evaluated_through_ + kBarSpan)
+                                     : deliver_from_;
+  cursor_ = static_cast<std::size_t>(
+      std::lower_bound(bars_.begin(), bars_.end(), first_needed,
+                       [](const sdk::Candle& c, sdk::Time t) { return c.start < t; }) -
+      bars_.begin());
+  replaying_ = true;
+  delivered_ = 0;
+  wall_origin_ = host_.wall_clock().now();
+  data_origin_ = deliver_from_ + kBarSpan;
+  host_.logger().info("SLOB_SIM_REPLAY_STARTED",
+                      "replaying " + config_.symbol + " from " + sdk::format_rfc3339(deliver_from_) +
+                          (config_.speed > 0 ? " at x" + std::to_string(config_.speed)
+                                             : std::string(" as fast as possible")));
+  const std::uint64_t generation = generation_;
+  post_guarded([this, generation] { step(generation); });
+  return sdk::Status::ok();
+}
+
+void SimBroker::schedule_next() {
+  const std::uint64_t generation = generation_;
+  if (config_.speed <= 0 || cursor_ >= bars_.size()) {
+    post_guarded([this, generation] { step(generation); });
+    return;
+  }
+  const auto data_elapsed = bars_[cursor_].start + kBarSpan - data_origin_;
+  const auto wall_elapsed = std::chrono::duration_cast<sdk::Duration>(
+      std::chrono::duration<double, std::micro>(static_cast<double>(data_elapsed.count()) /
+                                                config_.speed));
+  wall_timer_ = host_.wall_clock().call_at(
+      wall_origin_ + wall_elapsed,
+      [weak = std::weak_ptr<char>(alive_), this, generation] {
+        if (weak.expired()) return;
+        wall_timer_ = sdk::kNoTimer;
+        step(generation);
+      });
+}
+
+void SimBroker::step(std::uint64_t generation) {
+  if (generation != generation_ || !replaying_) return;
+  flush_outbox();
+  if (generation != generation_) return;
+  int budget = kSilentBatch;
+  while (cursor_ < bars_.size()) {
+    const sdk::Candle bar = bars_[cursor_++];
+    host_.clock_driver()->advance_to(bar.start + kBarSpan);
+    if (generation != generation_) return;  // a timer disconnected or resubscribed
+    if (!evaluated_through_ || bar.start > *evaluated_through_) {
+      BookEvents events;
+      const bool changed = book_.evaluate(bar, events);
+      evaluated_through_ = bar.start;
+      if (changed) {
+        if (auto st = persist(); !st.is_ok()) {
+          host_.logger().critical("SLOB_SIM_STATE_WRITE_FAILED", st.message());
+          halt_replay();
+          listener_->on_health({sdk::Channel::kOrders, sdk::Health::kDown, st.message(), 0,
+                                false, true});
+          return;
+        }
+        for (auto& e : events) outbox_.push_back(std::move(e));
+        flush_outbox();
+        if (generation != generation_) return;
+      }
+    }
+    if (bar.start >= deliver_from_) {
+      ++delivered_;
+      listener_->on_bar({bar.start, kBarSpan, bar.open, bar.high, bar.low, bar.close, bar.volume,
+                         false});
+      if (generation != generation_) return;
+      schedule_next();
+      return;
+    }
+    if (--budget == 0) {
+      schedule_next();
+      return;
+    }
+  }
+  replaying_ = false;
+  host_.logger().info("SLOB_SIM_END_OF_DATA",
+                      config_.data_path + ": replay finished after " + std::to_string(delivered_) +
+                          " bars; equity " + std::to_string(book_.equity()));
+  if (config_.exit_at_end) listener_->on_end_of_data();
+}
+
+sdk::Status SimBroker::persist() {
+  if (config_.state_path.empty()) return sdk::Status::ok();
+  PersistedState s;
+  s.data_path = config_.data_path;
+  s.symbol = config_.symbol;
+  s.starting_equity = config_.equity;
+  s.evaluated_through = evaluated_through_;
+  s.book = book_.state();
+  return save_state(config_.state_path, s);
+}
+
+sdk::Status SimBroker::change_book(const std::function<sdk::Status(BookEvents&)>& change) {
+  if (auto st = check_ready(); !st.is_ok()) return st;
+  BookState before = book_.state();
+  BookEvents events;
+  if (auto st = change(events); !st.is_ok()) {
+    host_.logger().warn("SLOB_SIM_ORDER_REJECTED", st.message());
+    return st;
+  }
+  if (auto st = persist(); !st.is_ok()) {
+    host_.logger().critical("SLOB_SIM_STATE_WRITE_FAILED", st.message());
+    book_ = OrderBook(book_params(config_), std::move(before));
+    return st;
+  }
+  queue_events(std::move(events));
+  return sdk::Status::ok();
+}
+
+sdk::Status SimBroker::place_bracket(const sdk::BracketOrder& order) {
+  return change_book([&](BookEvents& out) {
+    return book_.place_bracket(order, host_.clock().now(), out);
+  });
+}
+
+sdk::Status SimBroker::cancel_order(const std::string& client_ref) {
+  return change_book([&](BookEvents& out) { return book_.cancel(client_ref, out); });
+}
+
+sdk::Status SimBroker::flatten(const std::string& symbol, const std::string& client_ref,
+                               std::int64_t broker_order_id) {
+  return change_book([&](BookEvents& out) {
+    return book_.flatten(symbol, client_ref, broker_order_id, host_.clock().now(), out);
+  });
+}
+
+sdk::Status SimBroker::request_snapshot(sdk::Time executions_since) {
+  if (auto st = check_ready(); !st.is_ok()) return st;
+  post_guarded([this, executions_since] {
+    flush_outbox();  // reports of earlier calls first, as they happened
+    listener_->on_snapshot(book_.snapshot(executions_since, host_.clock().now()));
+  });
+  return sdk::Status::ok();
+}
+
+void SimBroker::queue_events(BookEvents events) {
+  if (events.empty()) return;
+  for (auto& e : events) outbox_.push_back(std::move(e));
+  post_guarded([this] { flush_outbox(); });
+}
+
+void SimBroker::flush_outbox() {
+  // The listener may place or cancel orders while we deliver; those reports join the queue.
+  while (!outbox_.empty()) {
+    const BookEvent e = std::move(outbox_.front());
+    outbox_.pop_front();
+    if (const auto* x = std::get_if<sdk::Execution>(&e)) {
+      host_.logger().info("SLOB_SIM_FILL", x->exec_id + " " + x->client_ref + " " +
+                                               sdk::side_name(x->side) + " " +
+                                               std::to_string(x->quantity) + " @ " +
+                                               std::to_string(x->price));
+      listener_->on_execution(*x);
+    } else {
+      listener_->on_order(std::get<sdk::OrderReport>(e));
+    }
+  }
+}
+
+}  // namespace slob::plugins::sim
