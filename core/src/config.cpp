@@ -357,6 +357,7 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
     r.number("max_daily_loss", config.risk.max_daily_loss, 0.0, 1e12);
     r.number("contract_multiplier", config.risk.contract_multiplier, 0.0001, 1e6);
     r.string("symbol", config.risk.symbol);
+    r.string("timezone", config.risk.timezone);
   }
   read_slot(root, "broker", config.broker, problems);
   read_slot(root, "store", config.store, problems);

@@ -49,6 +49,7 @@ struct RiskSection {
   double max_daily_loss = 1000.0;
   double contract_multiplier = 20.0;  // NQ: 20 USD per point
   std::string symbol = "NQ";
+  std::string timezone = "Europe/Stockholm";  // the trading day the daily limits count
 };
 
 struct PluginSlot {

@@ -140,27 +140,24 @@ sdk::Result<std::unique_ptr<PluginInstance<T>>> instantiate(
 }  // namespace
 
 sdk::Result<std::unique_ptr<PluginInstance<sdk::Broker>>> PluginLoader::create_broker(
-    const std::string& name, const sdk::ConfigTable& config, const HostLoop& loop) {
-  auto lib = load(name, sdk::PluginKind::kBroker);
-  if (!lib) return lib.status();
-  auto factory = (*lib)->descriptor().create_broker;
-  return instantiate<sdk::Broker>(*lib, factory, sdk::PluginKind::kBroker, config, loop);
+    std::shared_ptr<PluginLibrary> library, const sdk::ConfigTable& config, const HostLoop& loop) {
+  auto factory = library->descriptor().create_broker;
+  return instantiate<sdk::Broker>(std::move(library), factory, sdk::PluginKind::kBroker, config,
+                                  loop);
 }
 
 sdk::Result<std::unique_ptr<PluginInstance<sdk::Store>>> PluginLoader::create_store(
-    const std::string& name, const sdk::ConfigTable& config, const HostLoop& loop) {
-  auto lib = load(name, sdk::PluginKind::kStore);
-  if (!lib) return lib.status();
-  auto factory = (*lib)->descriptor().create_store;
-  return instantiate<sdk::Store>(*lib, factory, sdk::PluginKind::kStore, config, loop);
+    std::shared_ptr<PluginLibrary> library, const sdk::ConfigTable& config, const HostLoop& loop) {
+  auto factory = library->descriptor().create_store;
+  return instantiate<sdk::Store>(std::move(library), factory, sdk::PluginKind::kStore, config,
+                                 loop);
 }
 
 sdk::Result<std::unique_ptr<PluginInstance<sdk::Strategy>>> PluginLoader::create_strategy(
-    const std::string& name, const sdk::ConfigTable& config, const HostLoop& loop) {
-  auto lib = load(name, sdk::PluginKind::kStrategy);
-  if (!lib) return lib.status();
-  auto factory = (*lib)->descriptor().create_strategy;
-  return instantiate<sdk::Strategy>(*lib, factory, sdk::PluginKind::kStrategy, config, loop);
+    std::shared_ptr<PluginLibrary> library, const sdk::ConfigTable& config, const HostLoop& loop) {
+  auto factory = library->descriptor().create_strategy;
+  return instantiate<sdk::Strategy>(std::move(library), factory, sdk::PluginKind::kStrategy,
+                                    config, loop);
 }
 
 }  // namespace slob::core

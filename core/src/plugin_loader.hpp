@@ -62,14 +62,15 @@ class PluginLoader {
   // Loads and validates the library of `name` for a slot of `kind`.
   sdk::Result<std::shared_ptr<PluginLibrary>> load(const std::string& name, sdk::PluginKind kind);
 
-  // Loads and creates. The factory's errors (config validation) come back one per line; a
-  // factory that throws is refused with the exception's text.
-  sdk::Result<std::unique_ptr<PluginInstance<sdk::Broker>>> create_broker(
-      const std::string& name, const sdk::ConfigTable& config, const HostLoop& loop);
-  sdk::Result<std::unique_ptr<PluginInstance<sdk::Store>>> create_store(
-      const std::string& name, const sdk::ConfigTable& config, const HostLoop& loop);
-  sdk::Result<std::unique_ptr<PluginInstance<sdk::Strategy>>> create_strategy(
-      const std::string& name, const sdk::ConfigTable& config, const HostLoop& loop);
+  // Creates an instance from a library load() returned for the same kind. The factory's errors
+  // (config validation) come back one per line; a factory that throws is refused with the
+  // exception's text.
+  static sdk::Result<std::unique_ptr<PluginInstance<sdk::Broker>>> create_broker(
+      std::shared_ptr<PluginLibrary> library, const sdk::ConfigTable& config, const HostLoop& loop);
+  static sdk::Result<std::unique_ptr<PluginInstance<sdk::Store>>> create_store(
+      std::shared_ptr<PluginLibrary> library, const sdk::ConfigTable& config, const HostLoop& loop);
+  static sdk::Result<std::unique_ptr<PluginInstance<sdk::Strategy>>> create_strategy(
+      std::shared_ptr<PluginLibrary> library, const sdk::ConfigTable& config, const HostLoop& loop);
 
  private:
   sdk::Status check_file_safety(const std::filesystem::path& file) const;

@@ -41,6 +41,7 @@ struct HostLoop {
   sdk::ClockDriver* clock_driver;  // non-null when the host runs on simulated time
   std::string config_dir;
   std::string state_dir;
+  bool check_only = false;  // slob-host --check: validate, touch nothing
 };
 
 class PluginServices final : public sdk::HostServices {
@@ -59,6 +60,7 @@ class PluginServices final : public sdk::HostServices {
   sdk::ClockDriver* clock_driver() override { return may_drive_clock_ ? loop_.clock_driver : nullptr; }
   const std::string& config_dir() const override { return loop_.config_dir; }
   const std::string& state_dir() const override { return loop_.state_dir; }
+  bool check_only() const override { return loop_.check_only; }
 
  private:
   HostLoop loop_;

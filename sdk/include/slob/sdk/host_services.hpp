@@ -46,6 +46,10 @@ class HostServices {
   virtual const std::string& config_dir() const = 0;
   // The host's state directory ([host] state_dir).
   virtual const std::string& state_dir() const = 0;
+
+  // True when the host only validates (`slob-host --check`): a factory then checks its config
+  // and returns an object without touching files, sockets or stored state.
+  virtual bool check_only() const { return false; }
 };
 
 }  // namespace slob::sdk

@@ -84,6 +84,11 @@ struct HostState {
   std::string halt_reason;
   std::optional<Time> halted_until;  // unset: until an operator resumes
   std::int64_t order_id_high_water = 0;
+  // Daily risk counters of `risk_day` (the trading day they count, "2026-01-06"), so
+  // max_trades_per_day and max_daily_loss survive a restart.
+  std::string risk_day;
+  std::int64_t trades_today = 0;
+  double realised_pnl_today = 0;
 };
 
 // The audit log: append-only; the store assigns `sequence`.

@@ -1,0 +1,93 @@
+// slob-host: the daemon and its one-shot commands (ARCHITECTURE §10).
+
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "exit_codes.hpp"
+#include "host.hpp"
+#include "logging.hpp"
+#include "offline_commands.hpp"
+#include "slob/sdk/plugin.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: slob-host --config FILE [--fresh]        run the daemon in the foreground\n"
+    "       slob-host --config FILE --check          validate the config and every plugin\n"
+    "       slob-host --config FILE export setups|orders|fills|trades|events\n"
+    "       slob-host --config FILE scan DATA.csv    run the strategy over 1-minute bars\n"
+    "       slob-host --version\n";
+
+int usage(const std::string& problem) {
+  std::cerr << "slob-host: " << problem << "\n" << kUsage;
+  return slob::core::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace slob::core;
+  std::optional<std::string> config_path;
+  bool check = false;
+  bool fresh = false;
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--version") {
+      std::cout << "slob-host " << SLOB_VERSION << " (SDK ABI " << slob::sdk::kSdkAbiVersion
+                << ", " << slob::sdk::kBuildSignature << ")\n";
+      return kExitOk;
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return kExitOk;
+    } else if (arg == "--config") {
+      if (i + 1 >= argc) return usage("--config needs a file");
+      config_path = argv[++i];
+    } else if (arg == "--check") {
+      check = true;
+    } else if (arg == "--fresh") {
+      fresh = true;
+    } else if (!arg.empty() && arg[0] == '-') {
+      return usage("unknown option " + arg);
+    } else {
+      positional.push_back(arg);
+    }
+  }
+  if (!config_path) return usage("--config FILE is required");
+
+  auto config = load_config(*config_path, SLOB_DEFAULT_PLUGIN_DIR);
+  if (!config) {
+    std::cerr << config.status().message() << "\n";
+    return kExitConfig;
+  }
+  init_logging({config->host.log_level,
+                config->host.log_file ? std::optional<std::string>(config->host.log_file->string())
+                                      : std::nullopt});
+  if (check) {
+    if (!positional.empty()) return usage("--check takes no command");
+    return run_check(*config);
+  }
+  if (!positional.empty()) {
+    const std::string& command = positional[0];
+    if (command == "export") {
+      if (positional.size() != 2) return usage("export needs one record kind");
+      return run_export(*config, positional[1]);
+    }
+    if (command == "scan") {
+      if (positional.size() != 2) return usage("scan needs one CSV file");
+      return run_scan(*config, positional[1]);
+    }
+    return usage("unknown command " + command);
+  }
+
+  Host host(std::move(*config), HostOptions{fresh});
+  if (auto s = host.load_plugins(); !s) {
+    std::cerr << s.message() << "\n";
+    return kExitConfig;
+  }
+  return host.run();
+}

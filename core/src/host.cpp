@@ -1,0 +1,289 @@
+#include "host.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+
+namespace slob::core {
+
+namespace {
+ReconcilePolicy reconcile_policy() { return ReconcilePolicy{}; }
+}  // namespace
+
+Host::Host(HostConfig config, HostOptions options)
+    : config_(std::move(config)),
+      options_(options),
+      wall_clock_(io_),
+      loader_(config_.host.plugin_dirs, ::geteuid() == 0),
+      lifecycle_(wall_clock_.now()),
+      supervisor_(wall_clock_,
+                  BackoffPolicy{config_.connection.backoff_initial, config_.connection.backoff_max,
+                                config_.connection.startup_attempts,
+                                config_.connection.runtime_attempts},
+                  ConnectionSupervisor::Callbacks{
+                      [this](std::int64_t n) { attempt_connect(n); },
+                      [this](std::int64_t n) {
+                        enter_safe_mode("broker unreachable after " + std::to_string(n) +
+                                        " connection attempts");
+                      },
+                      nullptr},
+                  static_cast<std::uint32_t>(::getpid())),
+      control_(io_, [this](const nlohmann::json& r, ControlServer::Reply reply) {
+        handle_command(r, std::move(reply));
+      }),
+      signals_(io_, SIGTERM, SIGINT, SIGHUP),
+      shutdown_(wall_clock_, log_, [this](int code) { finish(code); }),
+      systemd_(wall_clock_) {
+  started_at_ = wall_clock_.now();
+  lifecycle_.add_observer([this](const Transition& t) { on_transition(t); });
+}
+
+Host::~Host() {
+  // The broker calls into the engine and the host; it goes first.
+  broker_.reset();
+  engine_.reset();
+  strategy_.reset();
+  store_.reset();
+}
+
+sdk::Status Host::load_plugins() {
+  std::string errors;
+  auto add_error = [&](const sdk::Status& s) { errors += (errors.empty() ? "" : "\n") + s.message(); };
+
+  auto broker_lib = loader_.load(config_.broker.plugin, sdk::PluginKind::kBroker);
+  if (!broker_lib) return broker_lib.status();
+  if ((*broker_lib)->descriptor().flags & sdk::kPluginDrivesClock) {
+    simulated_clock_ = std::make_unique<SimulatedClock>();
+    clock_ = simulated_clock_.get();
+  }
+  const HostLoop loop{io_,
+                      *clock_,
+                      wall_clock_,
+                      simulated_clock_.get(),
+                      config_.directory.string(),
+                      config_.host.state_dir.string(),
+                      false};
+
+  auto store = loader_.load(config_.store.plugin, sdk::PluginKind::kStore);
+  if (store) {
+    auto inst = PluginLoader::create_store(*store, config_.store.config, loop);
+    if (inst) store_ = std::move(*inst);
+    else add_error(inst.status());
+  } else {
+    add_error(store.status());
+  }
+  auto strategy = loader_.load(config_.strategy.plugin, sdk::PluginKind::kStrategy);
+  if (strategy) {
+    auto inst = PluginLoader::create_strategy(*strategy, config_.strategy.config, loop);
+    if (inst) strategy_ = std::move(*inst);
+    else add_error(inst.status());
+  } else {
+    add_error(strategy.status());
+  }
+  auto broker = PluginLoader::create_broker(*broker_lib, config_.broker.config, loop);
+  if (broker) broker_ = std::move(*broker);
+  else add_error(broker.status());
+
+  if (!errors.empty()) {
+    broker_.reset();
+    strategy_.reset();
+    store_.reset();
+    return sdk::Status::invalid_argument(errors);
+  }
+  engine_ = std::make_unique<TradingEngine>(
+      store_->get(), *clock_, log_, config_.risk, CandleBuilder::Options{},
+      TradingEngine::Hooks{
+          [this]() -> std::optional<std::string> {
+            if (lifecycle_.state() != LifecycleState::kRunning)
+              return std::string("lifecycle is ") + lifecycle_state_name(lifecycle_.state());
+            if (orders_health_ != sdk::Health::kUp) return std::string("order channel is not up");
+            if (engine_->host_state().safe_mode) return std::string("safe mode");
+            return std::nullopt;
+          },
+          [this](const std::string& reason) { enter_safe_mode(reason); },
+          nullptr});
+  broker_->get().set_listener(*this);
+  engine_->set_broker(&broker_->get());
+  return sdk::Status::ok();
+}
+
+int Host::run() {
+  if (auto s = control_.listen(config_.host.control_socket); !s) {
+    log_.error("SLOB_CONTROL_FAILED", s.message());
+    return 1;
+  }
+  wait_for_signals();
+  boost::asio::post(io_, [this] { start(); });
+  io_.run();
+  return exit_code_;
+}
+
+void Host::wait_for_signals() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    if (signo == SIGHUP) {
+      log_.info("SLOB_RELOAD_REQUESTED", "SIGHUP received");
+      handle_command({{"command", "reload"}}, [this](nlohmann::json answer) {
+        log_.info("SLOB_RELOAD_RESULT", answer.dump());
+      });
+    } else {
+      const std::string name = signo == SIGTERM ? "SIGTERM" : "SIGINT";
+      if (shutdown_.started()) shutdown_.abort("second signal (" + name + ")");
+      else begin_shutdown(name + " received");
+    }
+    wait_for_signals();
+  });
+}
+
+void Host::move_to(LifecycleState to, const std::string& reason) {
+  if (lifecycle_.state() == to) return;
+  if (auto s = lifecycle_.transition(to, reason, wall_clock_.now()); !s) {
+    log_.error("SLOB_LIFECYCLE_ILLEGAL", s.message());
+  }
+}
+
+void Host::on_transition(const Transition& t) {
+  log_.info("SLOB_LIFECYCLE", std::string(lifecycle_state_name(t.from)) + " -> " +
+                                  lifecycle_state_name(t.to) + ": " + t.reason);
+  systemd_.status(std::string(lifecycle_state_name(t.to)) + ": " + t.reason);
+  if (t.to == LifecycleState::kRunning || t.to == LifecycleState::kSafeMode) systemd_.ready();
+  if (t.to == LifecycleState::kDraining) systemd_.stopping();
+  if (engine_) {
+    engine_->audit("transition",
+                   std::string(lifecycle_state_name(t.from)) + "->" + lifecycle_state_name(t.to),
+                   t.reason);
+  }
+}
+
+void Host::start() {
+  move_to(LifecycleState::kRecovering, "loading state from the store");
+  if (auto s = engine_->recover(strategy_->get(), strategy_->name()); !s) {
+    log_.critical("SLOB_RECOVERY_FAILED", s.message());
+    begin_shutdown("recovery failed");
+    exit_code_ = 1;
+    return;
+  }
+  if (engine_->host_state().safe_mode) {
+    move_to(LifecycleState::kSafeMode,
+            "safe mode persisted from an earlier run: " + engine_->host_state().safe_mode_reason);
+    log_.critical("SLOB_SAFE_MODE_PERSISTED",
+                  "still in safe mode: " + engine_->host_state().safe_mode_reason +
+                      "; clear it with `slob-ctl clear-safe-mode --reason TEXT`");
+  } else {
+    move_to(LifecycleState::kConnecting, "connecting to the broker");
+  }
+  supervisor_.start_initial();
+}
+
+void Host::attempt_connect(std::int64_t attempt) {
+  log_.info("SLOB_CONNECT_ATTEMPT", "connecting to the broker, attempt " + std::to_string(attempt));
+  if (auto s = broker_->get().connect(); !s) {
+    log_.warn("SLOB_CONNECT_FAILED", s.message());
+    supervisor_.attempt_failed(s.message());
+  }
+}
+
+void Host::enter_safe_mode(const std::string& reason) {
+  if (lifecycle_.state() == LifecycleState::kDraining || lifecycle_.state() == LifecycleState::kStopped)
+    return;
+  log_.critical("SLOB_SAFE_MODE_ENTERED", reason);
+  if (!engine_->host_state().safe_mode) {
+    if (auto s = engine_->set_safe_mode(true, reason); !s) {
+      log_.critical("SLOB_SAFE_MODE_NOT_PERSISTED", s.message());
+    }
+  }
+  move_to(LifecycleState::kSafeMode, reason);
+  // Safe mode still wants market data and status: keep (re)connecting, slowly.
+  if (orders_health_ != sdk::Health::kUp) supervisor_.retry_slowly();
+}
+
+void Host::on_health(const sdk::HealthEvent& event) {
+  log_.info("SLOB_BROKER_HEALTH", std::string(sdk::channel_name(event.channel)) + " " +
+                                      sdk::health_name(event.health) +
+                                      (event.reason.empty() ? "" : ": " + event.reason));
+  if (event.channel == sdk::Channel::kMarketData) {
+    market_data_health_ = event.health;
+    if (event.health == sdk::Health::kUp && event.resubscribe) subscribed_ = false;
+    if (event.health == sdk::Health::kUp && !subscribed_ && lifecycle_.state() == LifecycleState::kRunning) {
+      subscribed_ = true;
+      broker_->get().subscribe({config_.risk.symbol, engine_->resume_from()});
+    }
+    return;
+  }
+  const sdk::Health previous = orders_health_;
+  orders_health_ = event.health;
+  health_reason_ = event.reason;
+  const LifecycleState state = lifecycle_.state();
+  if (state == LifecycleState::kDraining || state == LifecycleState::kStopped) return;
+  if (event.health == sdk::Health::kUp) {
+    supervisor_.connected();
+    if (event.next_valid_order_id) engine_->set_next_valid_order_id(event.next_valid_order_id);
+    if (state == LifecycleState::kConnecting || state == LifecycleState::kReconnecting) {
+      move_to(LifecycleState::kReconciling, "broker connected");
+    }
+    begin_reconcile();
+    return;
+  }
+  if (event.health == sdk::Health::kDown) {
+    subscribed_ = false;
+    if (state == LifecycleState::kConnecting || state == LifecycleState::kReconnecting ||
+        state == LifecycleState::kSafeMode) {
+      supervisor_.attempt_failed(event.reason);
+      return;
+    }
+    if (previous == sdk::Health::kUp &&
+        (state == LifecycleState::kRunning || state == LifecycleState::kReconciling)) {
+      move_to(LifecycleState::kReconnecting, "order channel lost: " + event.reason);
+      supervisor_.start_after_loss();
+    }
+  }
+}
+
+void Host::begin_reconcile() {
+  reconcile_pending_ = true;
+  const sdk::Time since = clock_->now() - std::chrono::hours(24);
+  if (auto s = broker_->get().request_snapshot(since); !s) {
+    reconcile_pending_ = false;
+    log_.warn("SLOB_RECONCILE_REQUEST_FAILED", s.message());
+  }
+}
+
+void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
+  if (!reconcile_pending_) return;
+  reconcile_pending_ = false;
+  if (!snapshot) {
+    log_.warn("SLOB_RECONCILE_SNAPSHOT_FAILED", snapshot.status().message());
+    if (lifecycle_.state() == LifecycleState::kReconciling)
+      enter_safe_mode("broker snapshot failed: " + snapshot.status().message());
+    return;
+  }
+  const ReconcileResult result = engine_->reconcile(*snapshot, reconcile_policy());
+  if (result.requires_safe_mode()) {
+    enter_safe_mode("reconciliation: " + result.safe_mode_reason());
+  } else if (lifecycle_.state() == LifecycleState::kReconciling) {
+    move_to(LifecycleState::kRunning, "reconciled: " + std::to_string(result.findings.size()) +
+                                          " findings, none blocking");
+  }
+  if (!subscribed_ && lifecycle_.state() != LifecycleState::kDraining) {
+    subscribed_ = true;
+    if (auto s = broker_->get().subscribe({config_.risk.symbol, engine_->resume_from()}); !s) {
+      subscribed_ = false;
+      log_.warn("SLOB_SUBSCRIBE_FAILED", s.message());
+    }
+  }
+}
+
+void Host::on_bar(const sdk::Bar& bar) {
+  if (lifecycle_.state() == LifecycleState::kDraining) return;
+  engine_->on_bar(bar);
+}
+
+void Host::on_order(const sdk::OrderReport& report) { engine_->on_order(report); }
+void Host::on_execution(const sdk::Execution& execution) { engine_->on_execution(execution); }
+
+void Host::on_end_of_data() {
+  log_.info("SLOB_END_OF_DATA", "the broker has no more market data");
+  begin_shutdown("end of replay data");
+}
+
+}  // namespace slob::core

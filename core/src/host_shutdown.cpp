@@ -1,0 +1,134 @@
+// Host: the bounded shutdown sequence (ARCHITECTURE §8), the replay summary and reload.
+
+#include <cstdio>
+#include <cstdlib>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "host.hpp"
+
+namespace slob::core {
+
+void Host::begin_shutdown(const std::string& why) {
+  if (shutdown_.started()) return;
+  log_.info("SLOB_SHUTDOWN_BEGIN", why + "; on_shutdown = " +
+                                       shutdown_policy_name(config_.host.on_shutdown));
+  move_to(LifecycleState::kDraining, why);
+  shutdown_.start(shutdown_steps(), config_.host.shutdown_timeout,
+                  config_.host.shutdown_step_timeout, [this](bool clean) {
+                    move_to(LifecycleState::kStopped, clean ? "shutdown complete"
+                                                            : "shutdown complete with timeouts");
+                    if (simulated_clock_) print_trade_summary();
+                    if (!clean && exit_code_ == 0) exit_code_ = 1;
+                    control_.close();
+                    signals_.cancel();
+                    io_.stop();
+                  });
+}
+
+std::vector<ShutdownStep> Host::shutdown_steps() {
+  std::vector<ShutdownStep> steps;
+  steps.push_back({"stop new setups and orders", [this](auto done) {
+                     // Draining closes the pre-order gate and stops feeding bars to the strategy.
+                     done();
+                   }});
+  steps.push_back({"cancel pending work", [this](auto done) {
+                     supervisor_.cancel();
+                     reconcile_pending_ = false;
+                     done();
+                   }});
+  steps.push_back({std::string("apply position policy ") +
+                       shutdown_policy_name(config_.host.on_shutdown),
+                   [this](auto done) {
+                     switch (config_.host.on_shutdown) {
+                       case ShutdownPolicy::kLeave:
+                         log_.info("SLOB_SHUTDOWN_POLICY",
+                                   "leave: brackets at the broker keep managing positions");
+                         break;
+                       case ShutdownPolicy::kCancelEntries:
+                         log_.info("SLOB_SHUTDOWN_POLICY",
+                                   "cancel_entries: cancelled " +
+                                       std::to_string(engine_->cancel_unfilled_entries()) +
+                                       " unfilled entry orders");
+                         break;
+                       case ShutdownPolicy::kFlatten:
+                         log_.info("SLOB_SHUTDOWN_POLICY",
+                                   "flatten: closing " +
+                                       std::to_string(engine_->flatten_open_positions()) +
+                                       " open positions");
+                         break;
+                     }
+                     done();
+                   }});
+  steps.push_back({"persist final state", [this](auto done) {
+                     if (auto s = engine_->persist_final_state(); !s)
+                       log_.error("SLOB_SHUTDOWN_PERSIST_FAILED", s.message());
+                     done();
+                   }});
+  steps.push_back({"disconnect from the broker", [this](auto done) {
+                     stop_plugin(broker_->get(), [this, done] {
+                       broker_->get().disconnect();
+                       done();
+                     });
+                   }});
+  steps.push_back({"stop strategy and store", [this](auto done) {
+                     stop_plugin(strategy_->get(),
+                                 [this, done] { stop_plugin(store_->get(), done); });
+                   }});
+  return steps;
+}
+
+void Host::stop_plugin(sdk::Plugin& plugin, std::function<void()> done) {
+  try {
+    plugin.stop(std::move(done));
+  } catch (const std::exception& e) {
+    log_.error("SLOB_PLUGIN_STOP_THREW", e.what());
+  }
+}
+
+void Host::finish(int exit_code) {
+  // The total timeout or a second signal: at once. Every commit was synchronous, so state is
+  // already durable; destructors of plugins that may be stuck are skipped on purpose.
+  std::fflush(stdout);
+  std::_Exit(exit_code);
+}
+
+void Host::print_trade_summary() {
+  std::ostringstream out;
+  out << "\nTrades\n";
+  out << std::left << std::setw(22) << "setup" << std::setw(7) << "dir" << std::right
+      << std::setw(5) << "qty" << std::setw(12) << "entry" << std::setw(12) << "exit"
+      << std::setw(13) << "P&L" << "  " << std::left << "exit reason\n";
+  double total = 0;
+  std::size_t count = 0;
+  store_->get().scan_trades([&](const sdk::TradeRecord& t) {
+    ++count;
+    total += t.pnl;
+    out << std::left << std::setw(22) << t.id << std::setw(7) << sdk::direction_name(t.direction)
+        << std::right << std::setw(5) << t.quantity << std::setw(12) << std::fixed
+        << std::setprecision(2) << t.entry_price << std::setw(12);
+    if (t.exit_price) out << *t.exit_price;
+    else out << "-";
+    out << std::setw(13) << t.pnl << "  " << std::left << (t.open() ? "open" : t.exit_reason)
+        << "\n";
+    return true;
+  });
+  out << count << " trades, total P&L " << std::fixed << std::setprecision(2) << total << "\n";
+  std::cout << out.str() << std::flush;
+}
+
+void Host::reload(ControlServer::Reply reply) {
+  auto fresh = load_config(config_.file, SLOB_DEFAULT_PLUGIN_DIR);
+  if (!fresh) {
+    log_.error("SLOB_RELOAD_INVALID", fresh.status().message());
+    audit("reload", "refused", "invalid config");
+    reply(ControlServer::error("config is invalid; nothing changed:\n" + fresh.status().message()));
+    return;
+  }
+  reply(ControlServer::error(
+      "hot reload of plugins is not available in this version; the new config is valid — "
+      "restart the service to apply it"));
+}
+
+}  // namespace slob::core

@@ -1,0 +1,36 @@
+#pragma once
+
+// The trading day of a time: its calendar date in the strategy's zone (Europe/Stockholm by
+// default, slob-rules.md rule 9), DST-correct through the tz database. Daily risk limits and
+// halts roll over at its midnight.
+
+#include <string>
+
+#include "slob/sdk/status.hpp"
+#include "slob/sdk/time.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace slob::core {
+
+class TradingDayCalendar {
+ public:
+  // Throws nothing; an unknown zone name fails make().
+  static sdk::Result<TradingDayCalendar> make(const std::string& zone);
+
+  // "2026-01-06"
+  std::string day_of(sdk::Time t) const;
+  // The UTC instant the next trading day starts after `t`.
+  sdk::Time next_day_start(sdk::Time t) const;
+  const std::string& zone_name() const { return zone_name_; }
+
+ private:
+  TradingDayCalendar(const date::time_zone* zone, std::string name)
+      : zone_(zone), zone_name_(std::move(name)) {}
+  const date::time_zone* zone_;
+  std::string zone_name_;
+};
+
+}  // namespace slob::core

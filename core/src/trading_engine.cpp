@@ -1,0 +1,269 @@
+#include "trading_engine.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace slob::core {
+namespace {
+
+std::string money(double v) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(2);
+  s << v;
+  return s.str();
+}
+
+}  // namespace
+
+TradingEngine::TradingEngine(sdk::Store& store, sdk::Clock& clock, sdk::Logger& logger,
+                             const RiskSection& risk, CandleBuilder::Options candle_options,
+                             Hooks hooks)
+    : store_(store),
+      clock_(clock),
+      log_(logger),
+      risk_(risk),
+      hooks_(std::move(hooks)),
+      builder_(std::make_unique<CandleBuilder>(
+          clock, logger, candle_options, [this](const sdk::Candle& c) { on_candle(c); },
+          [this](sdk::Time minute) { on_hole(minute); })),
+      calendar_(*TradingDayCalendar::make(risk.timezone)) {}
+
+TradingEngine::~TradingEngine() = default;
+
+sdk::AuditEvent TradingEngine::event(const std::string& kind, const std::string& subject,
+                                     const std::string& reason) const {
+  return sdk::AuditEvent{0, clock_.now(), kind, subject, reason};
+}
+
+bool TradingEngine::commit(const sdk::WriteBatch& batch, const char* what) {
+  const sdk::Status s = store_.commit(batch);
+  if (s) return true;
+  log_.critical("SLOB_STORE_COMMIT_FAILED", std::string(what) + ": " + s.message());
+  if (hooks_.on_store_failure) hooks_.on_store_failure(std::string("store commit failed (") + what + "): " + s.message());
+  return false;
+}
+
+sdk::Status TradingEngine::recover(sdk::Strategy& strategy, const std::string& strategy_name) {
+  strategy_ = &strategy;
+  strategy_name_ = strategy_name;
+  auto hs = store_.host_state();
+  if (!hs) return hs.status();
+  host_state_ = *hs;
+  daily_ = DailyRisk{host_state_.risk_day, host_state_.trades_today, host_state_.realised_pnl_today};
+
+  auto cp = store_.checkpoint();
+  if (!cp) return cp.status();
+  if (cp->has_value()) {
+    const sdk::StrategyCheckpoint& c = **cp;
+    if (c.plugin != strategy_name) {
+      log_.warn("SLOB_RECOVERY_CHECKPOINT_FOREIGN",
+                "stored strategy state belongs to \"" + c.plugin + "\", not \"" + strategy_name +
+                    "\"; the strategy starts empty");
+    } else if (auto s = strategy.import_state(c.state); !s) {
+      return sdk::Status::corruption("stored strategy state cannot be imported: " + s.message());
+    }
+    last_candle_ = c.last_candle;
+    if (last_candle_) builder_->resume_after(*last_candle_);
+  }
+  sdk::Status scan = store_.scan_open_trades([this](const sdk::TradeRecord& t) {
+    open_trades_[t.id] = t;
+    return true;
+  });
+  if (!scan) return scan;
+  scan = store_.scan_unresolved_orders([this](const sdk::JournalEntry& e) {
+    live_orders_[e.client_ref] = e;
+    return true;
+  });
+  if (!scan) return scan;
+  std::size_t live_setups = 0;
+  scan = store_.scan_live_setups([&](const sdk::SetupRecord&) {
+    ++live_setups;
+    return true;
+  });
+  if (!scan) return scan;
+  log_.info("SLOB_RECOVERY_DONE",
+            "recovered: " + std::to_string(live_setups) + " active setups, " +
+                std::to_string(open_trades_.size()) + " open trades, " +
+                std::to_string(live_orders_.size()) + " unresolved orders, order id high-water " +
+                std::to_string(host_state_.order_id_high_water) +
+                (last_candle_ ? ", last candle " + sdk::format_rfc3339(*last_candle_) : "") +
+                (host_state_.safe_mode ? ", SAFE MODE (" + host_state_.safe_mode_reason + ")" : ""));
+  return sdk::Status::ok();
+}
+
+std::optional<sdk::Time> TradingEngine::resume_from() const {
+  if (!last_candle_) return std::nullopt;
+  return *last_candle_ + std::chrono::minutes(1);
+}
+
+void TradingEngine::on_bar(const sdk::Bar& bar) { builder_->on_bar(bar); }
+
+void TradingEngine::roll_day(sdk::Time t) {
+  const std::string day = calendar_.day_of(t);
+  if (stats_.days.insert(day).second && stats_.days.size() > 1) {
+    log_.info("SLOB_PROGRESS", "trading day " + day + " begins: " +
+                                   std::to_string(stats_.days.size() - 1) + " days done, " +
+                                   std::to_string(stats_.setups_complete) + " complete setups, " +
+                                   std::to_string(stats_.setups_invalidated) + " invalidated, " +
+                                   std::to_string(stats_.trades_closed) + " trades, P&L " +
+                                   money(stats_.realised_pnl));
+  }
+  if (daily_.day != day) {
+    daily_ = DailyRisk{day, 0, 0};
+    host_state_.risk_day = day;
+    host_state_.trades_today = 0;
+    host_state_.realised_pnl_today = 0;
+    if (hooks_.on_new_day) hooks_.on_new_day(day);
+  }
+}
+
+void TradingEngine::release_expired_halt(sdk::Time t) {
+  if (host_state_.halted && host_state_.halted_until && t >= *host_state_.halted_until) {
+    log_.info("SLOB_HALT_EXPIRED", "halt \"" + host_state_.halt_reason + "\" ended with the trading day");
+    host_state_.halted = false;
+    host_state_.halt_reason.clear();
+    host_state_.halted_until.reset();
+  }
+}
+
+void TradingEngine::on_hole(sdk::Time minute) {
+  ++stats_.holes;
+  if (!strategy_) return;
+  auto out = strategy_->on_hole(minute);
+  if (!out) {
+    if (hooks_.on_store_failure) hooks_.on_store_failure("strategy failed on a hole: " + out.status().message());
+    return;
+  }
+  if (out->empty()) return;
+  sdk::WriteBatch batch;
+  apply_output(*out, batch);
+  commit(batch, "hole");
+}
+
+void TradingEngine::on_candle(const sdk::Candle& candle) {
+  if (!strategy_) return;
+  if (last_candle_ && candle.start <= *last_candle_) return;  // handled before a restart
+  ++stats_.candles;
+  const sdk::HostState before = host_state_;
+  roll_day(candle.start);
+  release_expired_halt(candle.start);
+
+  auto out = strategy_->on_candle(candle);
+  if (!out) {
+    log_.critical("SLOB_STRATEGY_FAILED", out.status().message());
+    if (hooks_.on_store_failure) hooks_.on_store_failure("strategy failed: " + out.status().message());
+    return;
+  }
+  sdk::WriteBatch batch;
+  batch.candles.push_back(candle);
+  apply_output(*out, batch);
+  for (const auto& intent : out->intents) {
+    handle_intent(intent, batch);
+  }
+  auto state = strategy_->export_state();
+  if (!state) {
+    if (hooks_.on_store_failure) hooks_.on_store_failure("strategy export failed: " + state.status().message());
+    return;
+  }
+  batch.checkpoint = sdk::StrategyCheckpoint{strategy_name_, candle.start, std::move(*state)};
+  const bool host_changed = before.halted != host_state_.halted ||
+                            before.order_id_high_water != host_state_.order_id_high_water ||
+                            before.risk_day != host_state_.risk_day ||
+                            before.trades_today != host_state_.trades_today;
+  if (host_changed) batch.host_state = host_state_;
+  if (!commit(batch, "candle")) {
+    // Nothing of this candle happened: no order may leave for an intent that is not durable.
+    host_state_ = before;
+    for (const auto& e : batch.journal) live_orders_.erase(e.client_ref);
+    pending_brackets_.clear();
+    return;
+  }
+  last_candle_ = candle.start;
+  auto brackets = std::move(pending_brackets_);
+  pending_brackets_.clear();
+  for (const auto& b : brackets) send_bracket(b);
+}
+
+void TradingEngine::apply_output(const sdk::StrategyOutput& output, sdk::WriteBatch& batch) {
+  for (const auto& u : output.updates) {
+    batch.setups.push_back(u.record);
+    if (!u.finished) continue;
+    if (u.record.state == "SETUP_COMPLETE") ++stats_.setups_complete;
+    else ++stats_.setups_invalidated;
+    log_.info("SLOB_SETUP_FINISHED", u.record.id + " " + sdk::direction_name(u.record.direction) +
+                                         " " + u.record.state + " " + u.record.report);
+  }
+}
+
+void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBatch& batch) {
+  auto skip = [&](const std::string& why) {
+    ++stats_.intents_skipped;
+    log_.warn("SLOB_ORDER_SKIPPED", "setup " + intent.setup_id + ": no order: " + why);
+    batch.audit.push_back(event("order", "skipped " + intent.setup_id, why));
+  };
+  if (auto existing = store_.find_order(sdk::client_ref(intent.setup_id, sdk::Leg::kEntry));
+      !existing || existing->has_value()) {
+    skip("an order for this setup is already journalled");
+    return;
+  }
+  if (hooks_.order_gate) {
+    if (auto why = hooks_.order_gate()) return skip(*why);
+  }
+  if (host_state_.halted) return skip("trading halted: " + host_state_.halt_reason);
+  if (auto why = daily_.blocked(risk_)) {
+    host_state_.halted = true;
+    host_state_.halt_reason = *why;
+    host_state_.halted_until = calendar_.next_day_start(intent.time);
+    batch.audit.push_back(event("risk", "halt", *why));
+    log_.warn("SLOB_HALTED", *why + "; new entries halted until the next trading day");
+    return skip(*why);
+  }
+  if (!equity_) return skip("account equity unknown");
+  const SizingResult size = size_position(risk_, *equity_, intent.entry, intent.stop);
+  if (size.contracts < 1) return skip("size below one contract: " + size.reason);
+
+  const std::int64_t base = std::max(next_valid_order_id_, host_state_.order_id_high_water + 1);
+  host_state_.order_id_high_water = base + 2;
+  const bool is_short = intent.direction == sdk::Direction::kShort;
+  const sdk::Side entry_side = is_short ? sdk::Side::kSell : sdk::Side::kBuy;
+  const sdk::Side exit_side = is_short ? sdk::Side::kBuy : sdk::Side::kSell;
+  sdk::BracketOrder order;
+  order.setup_id = intent.setup_id;
+  order.symbol = risk_.symbol;
+  order.direction = intent.direction;
+  order.quantity = size.contracts;
+  order.entry = {sdk::client_ref(intent.setup_id, sdk::Leg::kEntry), sdk::Leg::kEntry, entry_side,
+                 sdk::OrderType::kLimit, intent.entry, base};
+  order.take_profit = {sdk::client_ref(intent.setup_id, sdk::Leg::kTakeProfit),
+                       sdk::Leg::kTakeProfit, exit_side, sdk::OrderType::kLimit, intent.target,
+                       base + 1};
+  order.stop_loss = {sdk::client_ref(intent.setup_id, sdk::Leg::kStopLoss), sdk::Leg::kStopLoss,
+                     exit_side, sdk::OrderType::kStop, intent.stop, base + 2};
+  const sdk::Time now = clock_.now();
+  for (const sdk::OrderLeg* leg : {&order.entry, &order.take_profit, &order.stop_loss}) {
+    sdk::JournalEntry e;
+    e.client_ref = leg->client_ref;
+    e.setup_id = intent.setup_id;
+    e.leg = leg->leg;
+    e.symbol = order.symbol;
+    e.side = leg->side;
+    e.type = leg->type;
+    e.quantity = order.quantity;
+    e.price = leg->price;
+    e.broker_order_id = leg->broker_order_id;
+    e.state = sdk::OrderState::kIntent;
+    e.created = e.updated = now;
+    e.note = "sized " + size.reason;
+    batch.journal.push_back(e);
+    live_orders_[e.client_ref] = e;
+  }
+  ++daily_.trades;
+  host_state_.trades_today = daily_.trades;
+  batch.audit.push_back(event("order", "bracket " + intent.setup_id,
+                              std::to_string(order.quantity) + " contracts, entry " +
+                                  std::to_string(intent.entry)));
+  pending_brackets_.push_back(order);
+}
+
+}  // namespace slob::core

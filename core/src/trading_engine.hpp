@@ -1,0 +1,138 @@
+#pragma once
+
+// The trading pipeline: broker bars → candle builder → strategy → risk → order journal →
+// broker, and broker reports → journal, fill ledger and trades. Every state change goes through
+// the store before anything acts on it (ARCHITECTURE §6):
+//
+// - One commit per handled candle: the candle, every changed setup and the strategy checkpoint,
+//   so a restart continues exactly after the last handled candle and never handles one twice.
+// - A bracket intent is committed (all three legs, state "intent", and the raised order-id
+//   high-water mark) before the first byte goes to the broker.
+// - A fill is committed to the ledger (keyed by execution id, so replays are idempotent) together
+//   with the journal and trade changes it causes.
+//
+// A store failure is never ignored: the engine reports it through on_store_failure, and the host
+// enters safe mode.
+//
+// Threading: loop thread only.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "candle_builder.hpp"
+#include "config.hpp"
+#include "reconciler.hpp"
+#include "risk.hpp"
+#include "slob/sdk/broker.hpp"
+#include "slob/sdk/clock.hpp"
+#include "slob/sdk/logger.hpp"
+#include "slob/sdk/store.hpp"
+#include "slob/sdk/strategy.hpp"
+#include "trading_day.hpp"
+
+namespace slob::core {
+
+struct EngineStats {
+  std::uint64_t candles = 0;
+  std::uint64_t holes = 0;
+  std::uint64_t setups_complete = 0;
+  std::uint64_t setups_invalidated = 0;
+  std::uint64_t brackets_sent = 0;
+  std::uint64_t intents_skipped = 0;
+  std::uint64_t trades_closed = 0;
+  double realised_pnl = 0;
+  std::set<std::string> days;
+};
+
+class TradingEngine {
+ public:
+  struct Hooks {
+    // Why an order must not leave now (lifecycle, order channel, safe mode), or nullopt.
+    std::function<std::optional<std::string>()> order_gate;
+    // A commit failed: the host enters safe mode with this reason.
+    std::function<void(const std::string& reason)> on_store_failure;
+    // Appended to the audit log by the caller's commit.
+    std::function<void(const std::string& day)> on_new_day;
+  };
+
+  TradingEngine(sdk::Store& store, sdk::Clock& clock, sdk::Logger& logger, const RiskSection& risk,
+                CandleBuilder::Options candle_options, Hooks hooks);
+  ~TradingEngine();
+
+  // Startup recovery, before any connection: host state, strategy checkpoint, open trades and
+  // unresolved journal entries.
+  sdk::Status recover(sdk::Strategy& strategy, const std::string& strategy_name);
+
+  void set_broker(sdk::Broker* broker) { broker_ = broker; }
+  void set_next_valid_order_id(std::int64_t id) { next_valid_order_id_ = id; }
+
+  // Where market data should resume: one minute after the last handled candle.
+  std::optional<sdk::Time> resume_from() const;
+
+  void on_bar(const sdk::Bar& bar);
+  void on_order(const sdk::OrderReport& report);
+  void on_execution(const sdk::Execution& execution);
+  // After each (re)connect: records unknown fills, resolves the journal, compares positions.
+  ReconcileResult reconcile(const sdk::BrokerSnapshot& snapshot, const ReconcilePolicy& policy);
+
+  // Safe mode and halts, persisted in the host state with an audit event.
+  sdk::Status set_safe_mode(bool on, const std::string& reason);
+  sdk::Status set_halt(bool on, const std::string& reason, std::optional<sdk::Time> until);
+  sdk::Status audit(const std::string& kind, const std::string& subject, const std::string& reason);
+
+  // Shutdown policies: cancel unfilled entries / close open positions.
+  std::size_t cancel_unfilled_entries();
+  std::size_t flatten_open_positions();
+  // Final state: the checkpoint of the strategy as it is now.
+  sdk::Status persist_final_state();
+
+  const sdk::HostState& host_state() const { return host_state_; }
+  const EngineStats& stats() const { return stats_; }
+  const DailyRisk& daily_risk() const { return daily_; }
+  std::optional<double> equity() const { return equity_; }
+  const CandleBuilder& candle_builder() const { return *builder_; }
+  bool has_unknown_orders() const;
+
+ private:
+  void on_candle(const sdk::Candle& candle);
+  void on_hole(sdk::Time minute);
+  void apply_output(const sdk::StrategyOutput& output, sdk::WriteBatch& batch);
+  void handle_intent(const sdk::BracketIntent& intent, sdk::WriteBatch& candle_batch);
+  void send_bracket(const sdk::BracketOrder& order);
+  void roll_day(sdk::Time t);
+  void release_expired_halt(sdk::Time t);
+  bool commit(const sdk::WriteBatch& batch, const char* what);
+  void record_fill(const sdk::Execution& e, sdk::WriteBatch& batch);
+  void close_trade(const sdk::TradeRecord& t, sdk::WriteBatch& batch);
+  void commit_failure(const char* what, const sdk::Status& s);
+  sdk::AuditEvent event(const std::string& kind, const std::string& subject,
+                        const std::string& reason) const;
+
+  sdk::Store& store_;
+  sdk::Clock& clock_;
+  sdk::Logger& log_;
+  const RiskSection& risk_;
+  Hooks hooks_;
+  std::unique_ptr<CandleBuilder> builder_;
+  TradingDayCalendar calendar_;
+
+  sdk::Strategy* strategy_ = nullptr;
+  std::string strategy_name_;
+  sdk::Broker* broker_ = nullptr;
+  sdk::HostState host_state_;
+  std::optional<sdk::Time> last_candle_;
+  std::int64_t next_valid_order_id_ = 0;
+  std::optional<double> equity_;
+  DailyRisk daily_;
+  EngineStats stats_;
+  std::map<std::string, sdk::TradeRecord> open_trades_;  // by trade id
+  std::map<std::string, sdk::JournalEntry> live_orders_;  // unresolved journal, by client_ref
+  std::vector<sdk::BracketOrder> pending_brackets_;       // journalled, sent after the commit
+};
+
+}  // namespace slob::core

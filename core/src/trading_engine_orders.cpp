@@ -1,0 +1,332 @@
+// TradingEngine: the order side — sending journalled brackets, broker reports, the fill ledger,
+// trades, reconciliation and the host-state changes (safe mode, halts).
+
+#include <algorithm>
+#include <sstream>
+
+#include "trading_engine.hpp"
+
+namespace slob::core {
+namespace {
+
+struct ParsedRef {
+  std::string setup_id;
+  std::string leg;  // entry, tp, sl, flatten
+};
+
+std::optional<ParsedRef> parse_ref(const std::string& ref) {
+  if (ref.rfind("slob:", 0) != 0) return std::nullopt;
+  const auto last = ref.rfind(':');
+  if (last <= 5) return std::nullopt;
+  return ParsedRef{ref.substr(5, last - 5), ref.substr(last + 1)};
+}
+
+double direction_sign(sdk::Direction d) { return d == sdk::Direction::kLong ? 1.0 : -1.0; }
+
+}  // namespace
+
+void TradingEngine::send_bracket(const sdk::BracketOrder& order) {
+  sdk::Status s = broker_ ? broker_->place_bracket(order)
+                          : sdk::Status::unavailable("no broker");
+  if (s) {
+    ++stats_.brackets_sent;
+    log_.info("SLOB_ORDER_SENT", "bracket " + order.setup_id + ": " +
+                                     std::string(sdk::direction_name(order.direction)) + " " +
+                                     std::to_string(order.quantity) + " " + order.symbol +
+                                     " entry " + std::to_string(order.entry.price) + " stop " +
+                                     std::to_string(order.stop_loss.price) + " target " +
+                                     std::to_string(order.take_profit.price));
+    return;
+  }
+  // Refused before anything left: the legs are final, with the reason.
+  log_.error("SLOB_ORDER_REFUSED", "bracket " + order.setup_id + ": " + s.message());
+  sdk::WriteBatch batch;
+  for (const sdk::OrderLeg* leg : {&order.entry, &order.take_profit, &order.stop_loss}) {
+    auto it = live_orders_.find(leg->client_ref);
+    if (it == live_orders_.end()) continue;
+    it->second.state = sdk::OrderState::kRejected;
+    it->second.updated = clock_.now();
+    it->second.note = "refused by the broker plugin: " + s.message();
+    batch.journal.push_back(it->second);
+    live_orders_.erase(it);
+  }
+  commit(batch, "order refused");
+}
+
+void TradingEngine::on_order(const sdk::OrderReport& report) {
+  auto it = live_orders_.find(report.client_ref);
+  if (it == live_orders_.end()) {
+    if (report.client_ref.rfind("slob:", 0) != 0) {
+      log_.warn("SLOB_ORDER_FOREIGN", "order " + std::to_string(report.broker_order_id) + " (" +
+                                          report.symbol + ") has no slob reference: placed "
+                                          "outside the bot");
+    }
+    return;  // already final here: a late or duplicate report changes nothing
+  }
+  sdk::JournalEntry& e = it->second;
+  if (e.state == report.state && e.filled == report.filled &&
+      (report.perm_id == 0 || e.perm_id == report.perm_id))
+    return;
+  // Fills move the journal through on_execution; a report never moves it backwards.
+  if (order_state_is_final(e.state)) return;
+  e.state = report.state;
+  if (report.broker_order_id) e.broker_order_id = report.broker_order_id;
+  if (report.perm_id) e.perm_id = report.perm_id;
+  e.filled = std::max(e.filled, report.filled);
+  e.updated = clock_.now();
+  e.note = report.reason.empty() ? "broker reports " + std::string(sdk::order_state_name(report.state))
+                                 : report.reason;
+  sdk::WriteBatch batch;
+  batch.journal.push_back(e);
+  if (order_state_is_final(e.state)) live_orders_.erase(it);
+  commit(batch, "order report");
+}
+
+void TradingEngine::on_execution(const sdk::Execution& execution) {
+  auto known = store_.has_fill(execution.exec_id);
+  if (!known) {
+    commit_failure("fill lookup", known.status());
+    return;
+  }
+  if (*known) return;  // the ledger is keyed by execution id: replays are harmless
+  sdk::WriteBatch batch;
+  record_fill(execution, batch);
+  commit(batch, "fill");
+}
+
+void TradingEngine::commit_failure(const char* what, const sdk::Status& s) {
+  log_.critical("SLOB_STORE_FAILED", std::string(what) + ": " + s.message());
+  if (hooks_.on_store_failure) hooks_.on_store_failure(std::string(what) + ": " + s.message());
+}
+
+void TradingEngine::record_fill(const sdk::Execution& e, sdk::WriteBatch& batch) {
+  batch.fills.push_back({e.exec_id, e.client_ref, e.broker_order_id, e.symbol, e.side, e.quantity,
+                         e.price, e.time, e.commission});
+  log_.info("SLOB_FILL", e.exec_id + " " + sdk::side_name(e.side) + " " +
+                             std::to_string(e.quantity) + " " + e.symbol + " @ " +
+                             std::to_string(e.price) + " (" + e.client_ref + ")");
+  auto ref = parse_ref(e.client_ref);
+  if (!ref) {
+    log_.warn("SLOB_FILL_FOREIGN", "execution " + e.exec_id + " has no slob reference");
+    return;
+  }
+  if (auto it = live_orders_.find(e.client_ref); it != live_orders_.end()) {
+    it->second.filled += e.quantity;
+    if (it->second.filled >= it->second.quantity) it->second.state = sdk::OrderState::kFilled;
+    it->second.updated = clock_.now();
+    it->second.note = "filled by " + e.exec_id;
+    batch.journal.push_back(it->second);
+    if (it->second.state == sdk::OrderState::kFilled) live_orders_.erase(it);
+  }
+  if (ref->leg == "entry") {
+    auto [it, fresh] = open_trades_.try_emplace(ref->setup_id);
+    sdk::TradeRecord& t = it->second;
+    if (fresh) {
+      t.id = ref->setup_id;
+      t.symbol = e.symbol;
+      t.direction = e.side == sdk::Side::kSell ? sdk::Direction::kShort : sdk::Direction::kLong;
+      t.entry_time = e.time;
+    }
+    const double total = t.entry_price * static_cast<double>(t.quantity) +
+                         e.price * static_cast<double>(e.quantity);
+    t.quantity += e.quantity;
+    t.entry_price = total / static_cast<double>(t.quantity);
+    t.commission += e.commission;
+    batch.trades.push_back(t);
+    return;
+  }
+  auto it = open_trades_.find(ref->setup_id);
+  if (it == open_trades_.end()) {
+    log_.warn("SLOB_FILL_NO_TRADE", "exit fill " + e.exec_id + " for " + ref->setup_id +
+                                        " but no open trade");
+    return;
+  }
+  sdk::TradeRecord t = it->second;
+  t.exit_price = e.price;
+  t.exit_time = e.time;
+  t.commission += e.commission;
+  t.exit_reason = ref->leg == "tp" ? "take_profit" : ref->leg == "sl" ? "stop_loss" : "flatten";
+  t.pnl = direction_sign(t.direction) * (e.price - t.entry_price) *
+              static_cast<double>(t.quantity) * risk_.contract_multiplier -
+          t.commission;
+  close_trade(t, batch);
+}
+
+void TradingEngine::close_trade(const sdk::TradeRecord& t, sdk::WriteBatch& batch) {
+  open_trades_.erase(t.id);
+  batch.trades.push_back(t);
+  ++stats_.trades_closed;
+  stats_.realised_pnl += t.pnl;
+  daily_.realised_pnl += t.pnl;
+  host_state_.realised_pnl_today = daily_.realised_pnl;
+  if (equity_) *equity_ += t.pnl;
+  batch.host_state = host_state_;
+  log_.info("SLOB_TRADE_CLOSED", t.id + " " + sdk::direction_name(t.direction) + " " +
+                                     std::to_string(t.quantity) + " " + t.exit_reason +
+                                     " P&L " + std::to_string(t.pnl));
+}
+
+ReconcileResult TradingEngine::reconcile(const sdk::BrokerSnapshot& snapshot,
+                                         const ReconcilePolicy& policy) {
+  if (snapshot.equity) equity_ = snapshot.equity;
+  next_valid_order_id_ = std::max(next_valid_order_id_, snapshot.next_valid_order_id);
+
+  // 1. The fill ledger: every execution not yet known, oldest first.
+  std::vector<sdk::Execution> executions = snapshot.executions;
+  std::sort(executions.begin(), executions.end(), [](const auto& a, const auto& b) {
+    return a.time != b.time ? a.time < b.time : a.exec_id < b.exec_id;
+  });
+  for (const auto& e : executions) on_execution(e);
+
+  // 2. The pure comparison on the resulting state.
+  ReconcileInput input;
+  for (const auto& [id, t] : open_trades_) input.open_trades.push_back(t);
+  for (const auto& [ref, e] : live_orders_) input.unresolved_orders.push_back(e);
+  input.snapshot = snapshot;
+  input.now = clock_.now();
+  ReconcileResult result = core::reconcile(input, policy);
+
+  // 3. Act on it.
+  sdk::WriteBatch batch;
+  std::map<std::string, int> resend_legs;
+  for (const auto& r : result.resolutions) {
+    auto it = live_orders_.find(r.client_ref);
+    if (it == live_orders_.end()) continue;
+    if (r.resend) {
+      ++resend_legs[it->second.setup_id];
+      continue;
+    }
+    it->second.state = r.state;
+    it->second.broker_order_id = r.broker_order_id ? r.broker_order_id : it->second.broker_order_id;
+    it->second.perm_id = r.perm_id;
+    it->second.filled = r.filled;
+    it->second.updated = clock_.now();
+    it->second.note = r.note;
+    batch.journal.push_back(it->second);
+    if (order_state_is_final(r.state)) live_orders_.erase(it);
+  }
+  for (const auto& c : result.closures) {
+    auto it = open_trades_.find(c.trade_id);
+    if (it == open_trades_.end()) continue;
+    sdk::TradeRecord t = it->second;
+    t.exit_time = c.exit_time.value_or(clock_.now());
+    t.exit_price = c.exit_price;
+    t.exit_reason = c.reason;
+    t.pnl = c.exit_price ? direction_sign(t.direction) * (*c.exit_price - t.entry_price) *
+                                   static_cast<double>(t.quantity) * risk_.contract_multiplier -
+                               t.commission
+                         : -t.commission;
+    close_trade(t, batch);
+  }
+  for (const auto& f : result.findings) {
+    batch.audit.push_back(event("reconcile", finding_kind_name(f.kind), f.message));
+    if (f.safe_mode) log_.critical("SLOB_RECONCILE_MISMATCH", f.message);
+    else log_.info("SLOB_RECONCILE_FINDING", f.message);
+  }
+  if (!batch.empty()) commit(batch, "reconcile");
+
+  // 4. Brackets that never reached the broker and are still fresh go out now, whole.
+  for (const auto& [setup, legs] : resend_legs) {
+    if (legs != 3) continue;
+    sdk::BracketOrder order;
+    order.setup_id = setup;
+    for (const auto& [ref, e] : live_orders_) {
+      if (e.setup_id != setup) continue;
+      order.symbol = e.symbol;
+      order.quantity = e.quantity;
+      order.direction = e.leg == sdk::Leg::kEntry && e.side == sdk::Side::kSell
+                            ? sdk::Direction::kShort
+                            : order.direction;
+      sdk::OrderLeg leg{e.client_ref, e.leg, e.side, e.type, e.price, e.broker_order_id};
+      if (e.leg == sdk::Leg::kEntry) {
+        order.entry = leg;
+        order.direction = e.side == sdk::Side::kSell ? sdk::Direction::kShort : sdk::Direction::kLong;
+      } else if (e.leg == sdk::Leg::kTakeProfit) {
+        order.take_profit = leg;
+      } else {
+        order.stop_loss = leg;
+      }
+    }
+    log_.warn("SLOB_ORDER_RESENT", "bracket " + setup + " never reached the broker before the "
+                                   "interruption; sending it now");
+    send_bracket(order);
+  }
+  return result;
+}
+
+bool TradingEngine::has_unknown_orders() const {
+  return std::any_of(live_orders_.begin(), live_orders_.end(), [](const auto& kv) {
+    return kv.second.state == sdk::OrderState::kIntent || kv.second.state == sdk::OrderState::kSent ||
+           kv.second.state == sdk::OrderState::kUnknown;
+  });
+}
+
+sdk::Status TradingEngine::audit(const std::string& kind, const std::string& subject,
+                                 const std::string& reason) {
+  sdk::WriteBatch batch;
+  batch.audit.push_back(event(kind, subject, reason));
+  return store_.commit(batch);
+}
+
+sdk::Status TradingEngine::set_safe_mode(bool on, const std::string& reason) {
+  sdk::HostState next = host_state_;
+  next.safe_mode = on;
+  next.safe_mode_reason = on ? reason : "";
+  next.safe_mode_since = on ? std::optional<sdk::Time>(clock_.now()) : std::nullopt;
+  sdk::WriteBatch batch;
+  batch.host_state = next;
+  batch.audit.push_back(event("safe_mode", on ? "entered" : "cleared", reason));
+  sdk::Status s = store_.commit(batch);
+  if (s) host_state_ = next;
+  return s;
+}
+
+sdk::Status TradingEngine::set_halt(bool on, const std::string& reason,
+                                    std::optional<sdk::Time> until) {
+  sdk::HostState next = host_state_;
+  next.halted = on;
+  next.halt_reason = on ? reason : "";
+  next.halted_until = on ? until : std::nullopt;
+  sdk::WriteBatch batch;
+  batch.host_state = next;
+  batch.audit.push_back(event("halt", on ? "halt" : "resume", reason));
+  sdk::Status s = store_.commit(batch);
+  if (s) host_state_ = next;
+  return s;
+}
+
+std::size_t TradingEngine::cancel_unfilled_entries() {
+  std::size_t n = 0;
+  for (const auto& [ref, e] : live_orders_) {
+    if (e.leg != sdk::Leg::kEntry || e.filled > 0 || !broker_) continue;
+    if (broker_->cancel_order(ref)) ++n;
+  }
+  return n;
+}
+
+std::size_t TradingEngine::flatten_open_positions() {
+  std::size_t n = 0;
+  if (!broker_) return n;
+  for (const auto& [id, t] : open_trades_) {
+    const std::int64_t order_id = std::max(next_valid_order_id_, host_state_.order_id_high_water + 1);
+    host_state_.order_id_high_water = order_id;
+    sdk::WriteBatch batch;
+    batch.host_state = host_state_;
+    batch.audit.push_back(event("order", "flatten " + id, "shutdown policy flatten"));
+    if (!commit(batch, "flatten")) break;
+    if (broker_->flatten(t.symbol, "slob:" + id + ":flatten", order_id)) ++n;
+  }
+  return n;
+}
+
+sdk::Status TradingEngine::persist_final_state() {
+  if (!strategy_) return sdk::Status::ok();
+  auto state = strategy_->export_state();
+  if (!state) return state.status();
+  sdk::WriteBatch batch;
+  batch.checkpoint = sdk::StrategyCheckpoint{strategy_name_, last_candle_, std::move(*state)};
+  batch.host_state = host_state_;
+  return store_.commit(batch);
+}
+
+}  // namespace slob::core
