@@ -8,3 +8,16 @@ slob_add_unit_test(ib_codec_tests
     unit/ib_time_test.cpp
   LIBRARIES slob_ib_codec
   PREFIX ib)
+
+# The simulator proven against a third-party client: @stoqey/ib 1.6.10 (tests/conformance,
+# installed by `npm ci --prefix tests/conformance`). Skipped (77) only when node_modules is absent.
+find_program(SLOB_NODE_EXECUTABLE node)
+if(SLOB_NODE_EXECUTABLE)
+  add_test(NAME "ib:conformance-stoqey"
+    COMMAND ${SLOB_NODE_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/conformance/stoqey_conformance.js
+            $<TARGET_FILE:ib-gateway-sim> ${CMAKE_CURRENT_BINARY_DIR}/ib-conformance)
+else()
+  add_test(NAME "ib:conformance-stoqey"
+    COMMAND sh -c "echo 'SKIP: node is not installed'; exit 77")
+endif()
+set_tests_properties("ib:conformance-stoqey" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
