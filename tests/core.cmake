@@ -1,0 +1,54 @@
+# Tests of the host core: unit tests of its parts, the loader against deliberately broken
+# plugins, and real slob-host processes driven from the outside.
+
+set(SLOB_TEST_PLUGIN_OUTPUT "${CMAKE_BINARY_DIR}/tests/plugins")
+set(SLOB_BROKEN_PLUGIN_OUTPUT "${CMAKE_BINARY_DIR}/tests/broken-plugins")
+
+# Test-only plugins the daemon can run with (never installed).
+foreach(p IN ITEMS broker store strategy)
+  slob_add_plugin(test${p} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/plugins/test_${p}.cpp
+                  OUTPUT_DIR ${SLOB_TEST_PLUGIN_OUTPUT})
+  target_include_directories(slob-plugin-test${p} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/plugins)
+endforeach()
+
+# Broken on purpose, one failure mode each (Kea style). Loaded under the file name the test asks
+# for; each file's own comment says what is wrong with it.
+foreach(b IN ITEMS wrong_abi wrong_signature wrong_kind throwing_factory no_descriptor wrong_name
+                   no_factory)
+  string(REPLACE "_" "" plugin_name ${b})
+  slob_add_plugin(${plugin_name} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/plugins/broken/${b}.cpp
+                  OUTPUT_DIR ${SLOB_BROKEN_PLUGIN_OUTPUT})
+  list(APPEND SLOB_BROKEN_PLUGIN_TARGETS slob-plugin-${plugin_name})
+endforeach()
+# Not a shared library at all: text with a .so name.
+file(WRITE "${SLOB_BROKEN_PLUGIN_OUTPUT}/libslob-garbage.so" "this is not an ELF file\n")
+
+set(SLOB_CORE_TEST_PLUGINS slob-plugin-testbroker slob-plugin-teststore slob-plugin-teststrategy
+    ${SLOB_BROKEN_PLUGIN_TARGETS})
+
+slob_add_unit_test(core_unit_tests
+  SOURCES
+    unit/config_test.cpp
+    unit/lifecycle_test.cpp
+    unit/connection_supervisor_test.cpp
+    unit/reconciler_test.cpp
+    unit/risk_test.cpp
+    unit/shutdown_sequence_test.cpp
+    unit/plugin_loader_test.cpp
+  LIBRARIES slob_core
+  DEPENDS ${SLOB_CORE_TEST_PLUGINS}
+  PREFIX unit)
+target_include_directories(core_unit_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_compile_definitions(core_unit_tests PRIVATE
+  SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}")
+
+slob_add_unit_test(core_process_tests
+  SOURCES integration/host_process_test.cpp
+  LIBRARIES slob_core
+  DEPENDS slob-host slob-ctl ${SLOB_CORE_TEST_PLUGINS}
+  PREFIX integration)
+target_include_directories(core_process_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_compile_definitions(core_process_tests PRIVATE
+  SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
+  SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
+  SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")

@@ -1,0 +1,191 @@
+// A real slob-host process with the test plugin set, driven from the outside: signals, the
+// bounded shutdown, slob-ctl, --check and exit codes.
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "process.hpp"
+
+using namespace std::chrono_literals;
+using slob::test::Process;
+using slob::test::TempDir;
+
+namespace {
+
+struct Daemon {
+  TempDir dir;
+  std::filesystem::path config = dir / "slob.toml";
+  std::filesystem::path socket = dir / "slob.sock";
+  std::unique_ptr<Process> process;
+
+  explicit Daemon(const std::string& host_extra = "", const std::string& broker_extra = "") {
+    std::ofstream(config) << "[host]\nstate_dir = \"state\"\nplugin_dirs = [\""
+                          << SLOB_TEST_ONLY_PLUGIN_DIR << "\"]\ncontrol_socket = \"slob.sock\"\n"
+                          << host_extra << "\n[broker]\nplugin = \"testbroker\"\n"
+                          << "[broker.config]\n" << broker_extra
+                          << "\n[store]\nplugin = \"teststore\"\n[strategy]\nplugin = "
+                             "\"teststrategy\"\n";
+  }
+  void start() {
+    process = std::make_unique<Process>(
+        std::vector<std::string>{SLOB_HOST_BIN, "--config", config.string()}, dir / "out.log",
+        dir / "err.log");
+  }
+  slob::test::RunResult ctl(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {SLOB_CTL_BIN, "--socket", socket.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return slob::test::run(argv, dir.path());
+  }
+  std::string state() {
+    auto r = ctl({"status", "--json"});
+    if (r.code != 0) return "";
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    return j.is_object() ? j.value("state", "") : "";
+  }
+  bool wait_for_state(const std::string& s) {
+    return slob::test::wait_until([&] { return state() == s; });
+  }
+  std::string log() const { return process->err(); }
+};
+
+// The positions of `needles` in `hay`, all found and in order.
+bool in_order(const std::string& hay, const std::vector<std::string>& needles) {
+  std::size_t at = 0;
+  for (const auto& n : needles) {
+    const auto p = hay.find(n, at);
+    if (p == std::string::npos) return false;
+    at = p + n.size();
+  }
+  return true;
+}
+
+const std::vector<std::string> kSteps = {
+    "shutdown 1/6: stop new setups and orders", "shutdown 2/6: cancel pending work",
+    "shutdown 3/6: apply position policy leave", "shutdown 4/6: persist final state",
+    "shutdown 5/6: disconnect from the broker",  "shutdown 6/6: stop strategy and store"};
+
+}  // namespace
+
+TEST_CASE("SIGTERM and SIGINT run the ordered shutdown and exit 0", "[process]") {
+  for (int sig : {SIGTERM, SIGINT}) {
+    Daemon d;
+    d.start();
+    REQUIRE(d.wait_for_state("Running"));
+    d.process->signal(sig);
+    const auto code = d.process->wait_for_exit(20s);
+    REQUIRE(code);
+    CHECK(*code == 0);
+    const std::string log = d.log();
+    INFO(log);
+    CHECK(in_order(log, kSteps));
+    CHECK(log.find(sig == SIGTERM ? "SIGTERM received" : "SIGINT received") != std::string::npos);
+    CHECK(log.find("Draining -> Stopped: shutdown complete") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(d.socket));
+  }
+}
+
+TEST_CASE("slob-ctl status reports the lifecycle and plugins; shutdown stops the daemon", "[process]") {
+  Daemon d;
+  d.start();
+  REQUIRE(d.wait_for_state("Running"));
+  auto r = d.ctl({"status", "--json"});
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["state"] == "Running");
+  CHECK(j["safe_mode"]["active"] == false);
+  REQUIRE(j["plugins"].size() == 3);
+  CHECK(j["plugins"][0]["name"] == "testbroker");
+  CHECK(j["plugins"][0]["version"] == "0.1.0-test");
+  auto human = d.ctl({"status"});
+  CHECK(human.code == 0);
+  CHECK(human.out.find("state:        Running") == 0);
+  auto unknown = d.ctl({"halt"});
+  CHECK(unknown.code == 1);
+  CHECK(unknown.err == "slob-ctl: halt: halt needs --reason TEXT (it is audited)\n");
+  REQUIRE(d.ctl({"shutdown", "--reason", "test"}).code == 0);
+  const auto code = d.process->wait_for_exit(20s);
+  REQUIRE(code);
+  CHECK(*code == 0);
+  CHECK(in_order(d.log(), kSteps));
+}
+
+TEST_CASE("a plugin that never finishes stopping: exit 1 after the step timeout", "[process]") {
+  Daemon d("shutdown_timeout = \"10s\"\nshutdown_step_timeout = \"1s\"", "stop_mode = \"never\"");
+  d.start();
+  REQUIRE(d.wait_for_state("Running"));
+  const auto t0 = std::chrono::steady_clock::now();
+  d.process->signal(SIGTERM);
+  const auto code = d.process->wait_for_exit(20s);
+  REQUIRE(code);
+  CHECK(*code == 1);
+  CHECK(std::chrono::steady_clock::now() - t0 >= 1s);
+  const std::string log = d.log();
+  INFO(log);
+  CHECK(log.find("shutdown 5/6: disconnect from the broker did not finish within 1s; moving on") !=
+        std::string::npos);
+  CHECK(log.find("shutdown 6/6: stop strategy and store") != std::string::npos);
+}
+
+TEST_CASE("a plugin that blocks the loop: the hard deadline exits 1", "[process]") {
+  Daemon d("shutdown_timeout = \"1s\"\nshutdown_step_timeout = \"1s\"", "stop_mode = \"block\"");
+  d.start();
+  REQUIRE(d.wait_for_state("Running"));
+  d.process->signal(SIGTERM);
+  const auto code = d.process->wait_for_exit(20s);
+  REQUIRE(code);
+  CHECK(*code == 1);
+  CHECK(d.log().find("SLOB_SHUTDOWN_HARD_DEADLINE: shutdown blocked past shutdown_timeout; "
+                     "exiting with code 1; left undone: disconnect from the broker, stop "
+                     "strategy and store") != std::string::npos);
+}
+
+TEST_CASE("a second signal exits at once with code 1", "[process]") {
+  Daemon d("shutdown_timeout = \"60s\"\nshutdown_step_timeout = \"30s\"", "stop_mode = \"never\"");
+  d.start();
+  REQUIRE(d.wait_for_state("Running"));
+  d.process->signal(SIGTERM);
+  REQUIRE(slob::test::wait_until(
+      [&] { return d.log().find("shutdown 5/6") != std::string::npos; }));
+  const auto t0 = std::chrono::steady_clock::now();
+  d.process->signal(SIGINT);
+  const auto code = d.process->wait_for_exit(10s);
+  REQUIRE(code);
+  CHECK(*code == 1);
+  CHECK(std::chrono::steady_clock::now() - t0 < 5s);
+  CHECK(d.log().find("second signal (SIGINT): exiting at once with code 1; left undone: "
+                     "disconnect from the broker, stop strategy and store") != std::string::npos);
+}
+
+TEST_CASE("--check: 0 for a good config, 78 with every error for a bad one", "[process]") {
+  Daemon good;
+  auto ok = slob::test::run({SLOB_HOST_BIN, "--config", good.config.string(), "--check"}, good.dir.path());
+  CHECK(ok.code == 0);
+  CHECK(ok.out == good.config.string() + ": ok (broker testbroker, store teststore, strategy teststrategy)\n");
+
+  Daemon bad("shutdown_timeout = \"forever\"", "typo = 1");
+  auto r = slob::test::run({SLOB_HOST_BIN, "--config", bad.config.string(), "--check"}, bad.dir.path());
+  CHECK(r.code == 78);
+  CHECK(r.err == bad.config.string() + ":5:20: [host] shutdown_timeout: bad duration \"forever\" "
+                                       "(use units h, m, s, ms, e.g. \"30s\")\n");
+  Daemon bad_plugin("", "typo = 1");
+  r = slob::test::run({SLOB_HOST_BIN, "--config", bad_plugin.config.string(), "--check"}, bad_plugin.dir.path());
+  CHECK(r.code == 78);
+  CHECK(r.err == bad_plugin.config.string() + ":8:1: [broker.config] unknown key \"typo\"\n");
+}
+
+TEST_CASE("usage errors exit 2; --version exits 0", "[process]") {
+  TempDir dir;
+  auto v = slob::test::run({SLOB_HOST_BIN, "--version"}, dir.path());
+  CHECK(v.code == 0);
+  CHECK(v.out.rfind("slob-host 0.1.0 (SDK ABI 1, ", 0) == 0);
+  auto u = slob::test::run({SLOB_HOST_BIN, "--bogus"}, dir.path());
+  CHECK(u.code == 2);
+  CHECK(u.err.rfind("slob-host: unknown option --bogus\n", 0) == 0);
+  auto c = slob::test::run({SLOB_CTL_BIN, "--socket", (dir / "none.sock").string(), "status"}, dir.path());
+  CHECK(c.code == 1);
+  CHECK(c.err.find("slob-ctl: cannot reach slob-host at ") == 0);
+}

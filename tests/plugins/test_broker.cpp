@@ -1,0 +1,69 @@
+// "testbroker": a broker for tests of the host itself. It connects at once (or fails, or never
+// answers, as configured), has no market data, no positions and 100000 of equity.
+
+#include "slob/sdk/broker.hpp"
+#include "slob/sdk/host_services.hpp"
+#include "test_plugin_support.hpp"
+
+namespace slob::test_plugins {
+namespace {
+
+class TestBroker final : public sdk::Broker {
+ public:
+  TestBroker(sdk::HostServices& host, StopMode stop_mode, bool fail_connect)
+      : host_(host), stop_mode_(stop_mode), fail_connect_(fail_connect) {}
+
+  void set_listener(sdk::BrokerListener& listener) override { listener_ = &listener; }
+
+  sdk::Status connect() override {
+    if (fail_connect_) {
+      host_.post([this] {
+        listener_->on_health({sdk::Channel::kOrders, sdk::Health::kDown, "refused (test)", 0, false, false});
+      });
+      return sdk::Status::ok();
+    }
+    host_.post([this] {
+      listener_->on_health({sdk::Channel::kOrders, sdk::Health::kUp, "test broker", 1, false, false});
+      listener_->on_health({sdk::Channel::kMarketData, sdk::Health::kUp, "", 0, false, false});
+    });
+    return sdk::Status::ok();
+  }
+  void disconnect() override {}
+  sdk::Status subscribe(const sdk::MarketDataRequest&) override { return sdk::Status::ok(); }
+  sdk::Status place_bracket(const sdk::BracketOrder&) override {
+    return sdk::Status::unavailable("the test broker takes no orders");
+  }
+  sdk::Status cancel_order(const std::string&) override { return sdk::Status::ok(); }
+  sdk::Status flatten(const std::string&, const std::string&, std::int64_t) override {
+    return sdk::Status::ok();
+  }
+  sdk::Status request_snapshot(sdk::Time) override {
+    host_.post([this] {
+      sdk::BrokerSnapshot s;
+      s.taken = host_.clock().now();
+      s.equity = 100000.0;
+      listener_->on_snapshot(s);
+    });
+    return sdk::Status::ok();
+  }
+  void stop(std::function<void()> done) override { stop_as(stop_mode_, std::move(done)); }
+
+ private:
+  sdk::HostServices& host_;
+  StopMode stop_mode_;
+  bool fail_connect_;
+  sdk::BrokerListener* listener_ = nullptr;
+};
+
+sdk::Result<std::unique_ptr<sdk::Broker>> make(sdk::HostServices& host, const sdk::ConfigTable& table) {
+  sdk::ConfigReader reader(table);
+  const StopMode mode = read_stop_mode(reader);
+  const bool fail = reader.get_bool("fail_connect", false);
+  if (auto s = reader.finish(); !s) return s;
+  return std::unique_ptr<sdk::Broker>(std::make_unique<TestBroker>(host, mode, fail));
+}
+
+}  // namespace
+}  // namespace slob::test_plugins
+
+SLOB_BROKER_PLUGIN("testbroker", "0.1.0-test", 0, &slob::test_plugins::make)

@@ -1,0 +1,48 @@
+// "teststrategy": a strategy for tests of the host itself. It counts candles and never finds a
+// setup; its exported state is the count, so restarts can be checked.
+
+#include <string>
+
+#include "slob/sdk/host_services.hpp"
+#include "slob/sdk/strategy.hpp"
+#include "test_plugin_support.hpp"
+
+namespace slob::test_plugins {
+namespace {
+
+class TestStrategy final : public sdk::Strategy {
+ public:
+  explicit TestStrategy(StopMode stop_mode) : stop_mode_(stop_mode) {}
+
+  sdk::Result<sdk::StrategyOutput> on_candle(const sdk::Candle&) override {
+    ++candles_;
+    return sdk::StrategyOutput{};
+  }
+  sdk::Result<sdk::StrategyOutput> on_hole(sdk::Time) override { return sdk::StrategyOutput{}; }
+  sdk::Result<std::string> export_state() const override { return std::to_string(candles_); }
+  sdk::Status import_state(std::string_view state) override {
+    try {
+      candles_ = std::stoull(std::string(state));
+    } catch (const std::exception&) {
+      return sdk::Status::corruption("teststrategy: state is not a count");
+    }
+    return sdk::Status::ok();
+  }
+  void stop(std::function<void()> done) override { stop_as(stop_mode_, std::move(done)); }
+
+ private:
+  StopMode stop_mode_;
+  std::uint64_t candles_ = 0;
+};
+
+sdk::Result<std::unique_ptr<sdk::Strategy>> make(sdk::HostServices&, const sdk::ConfigTable& table) {
+  sdk::ConfigReader reader(table);
+  const StopMode mode = read_stop_mode(reader);
+  if (auto s = reader.finish(); !s) return s;
+  return std::unique_ptr<sdk::Strategy>(std::make_unique<TestStrategy>(mode));
+}
+
+}  // namespace
+}  // namespace slob::test_plugins
+
+SLOB_STRATEGY_PLUGIN("teststrategy", "0.1.0-test", 0, &slob::test_plugins::make)
