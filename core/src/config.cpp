@@ -61,7 +61,13 @@ class SectionReader {
   ~SectionReader() {
     for (const auto& [key, node] : table_) {
       if (!known_.count(std::string(key.str()))) {
-        problems_.at(node, "[" + section_ + "] unknown key \"" + std::string(key.str()) + "\"");
+        // Point at the key itself, where the typo is.
+        const auto& src = key.source();
+        const sdk::SourcePosition p =
+            src.begin.line ? sdk::SourcePosition{problems_.file(), static_cast<int>(src.begin.line),
+                                                 static_cast<int>(src.begin.column)}
+                           : problems_.position(node);
+        problems_.add(p, "[" + section_ + "] unknown key \"" + std::string(key.str()) + "\"");
       }
     }
   }

@@ -88,7 +88,7 @@ TEST_CASE("SIGTERM and SIGINT run the ordered shutdown and exit 0", "[process]")
   }
 }
 
-TEST_CASE("slob-ctl status reports the lifecycle and plugins; shutdown stops the daemon", "[process]") {
+TEST_CASE("slob-ctl status reports the lifecycle and plugins, shutdown stops the daemon", "[process]") {
   Daemon d;
   d.start();
   REQUIRE(d.wait_for_state("Running"));
@@ -174,10 +174,10 @@ TEST_CASE("--check: 0 for a good config, 78 with every error for a bad one", "[p
   Daemon bad_plugin("", "typo = 1");
   r = slob::test::run({SLOB_HOST_BIN, "--config", bad_plugin.config.string(), "--check"}, bad_plugin.dir.path());
   CHECK(r.code == 78);
-  CHECK(r.err == bad_plugin.config.string() + ":8:1: [broker.config] unknown key \"typo\"\n");
+  CHECK(r.err == bad_plugin.config.string() + ":9:8: [broker.config] unknown key \"typo\"\n");
 }
 
-TEST_CASE("usage errors exit 2; --version exits 0", "[process]") {
+TEST_CASE("usage errors exit 2, --version exits 0", "[process]") {
   TempDir dir;
   auto v = slob::test::run({SLOB_HOST_BIN, "--version"}, dir.path());
   CHECK(v.code == 0);

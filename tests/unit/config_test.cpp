@@ -73,7 +73,7 @@ TEST_CASE("plugin config tables keep values and positions", "[config]") {
   const auto& v = r->strategy.config.values;
   REQUIRE(v.size() == 5);
   CHECK(std::get<std::string>(v.at("timezone").value) == "Europe/Stockholm");
-  CHECK(v.at("timezone").position.line == 17);
+  CHECK(v.at("timezone").position.line == 15);
   CHECK(std::get<double>(v.at("ratio").value) == Approx(0.2));
   CHECK(std::get<std::int64_t>(v.at("n").value) == 5);
   CHECK(std::get<bool>(v.at("flag").value));
@@ -91,19 +91,19 @@ TEST_CASE("broken configs: each error with its exact line and column", "[config]
       {"unknown key in [host]", with("[risk]\nmax_contract = 3\n"),
        "F:15:1: [risk] unknown key \"max_contract\""},
       {"unknown section", with("[brokr]\nplugin = \"ib\"\n"),
-       "F:15:1: [top level] unknown key \"brokr\""},
+       "F:14:2: [top level] unknown key \"brokr\""},
       {"wrong type for an integer", with("[connection]\nstartup_attempts = \"ten\"\n"),
-       "F:16:20: [connection] startup_attempts must be an integer"},
+       "F:15:20: [connection] startup_attempts must be an integer"},
       {"duration without unit", with("[connection]\nheartbeat_interval = \"30\"\n"),
-       "F:16:22: [connection] heartbeat_interval: bad duration \"30\" (use units h, m, s, ms, "
+       "F:15:22: [connection] heartbeat_interval: bad duration \"30\" (use units h, m, s, ms, "
        "e.g. \"30s\")"},
       {"duration with unknown unit", with("[connection]\nbackoff_max = \"1 minute\"\n"),
-       "F:16:15: [connection] backoff_max: bad duration \"1 minute\" (use units h, m, s, ms, "
+       "F:15:15: [connection] backoff_max: bad duration \"1 minute\" (use units h, m, s, ms, "
        "e.g. \"30s\")"},
       {"duration as a number", with("[connection]\nheartbeat_timeout = 10\n"),
-       "F:16:21: [connection] heartbeat_timeout must be a duration string such as \"30s\""},
+       "F:15:21: [connection] heartbeat_timeout must be a duration string such as \"30s\""},
       {"value out of range", with("[risk]\nrisk_per_trade = 1.5\n"),
-       "F:16:18: [risk] risk_per_trade must be between 0 and 1, got 1.5"},
+       "F:15:18: [risk] risk_per_trade must be between 0 and 1, got 1.5"},
       {"bad shutdown policy", std::string(kValid).replace(0, 6, "[host]\non_shutdown = \"close\""),
        "F:2:15: [host] on_shutdown must be one of leave, cancel_entries, flatten, got \"close\""},
       {"missing plugin", std::string(kValid).replace(std::string(kValid).find("plugin = \"teststore\""), 20, "plugn = \"teststore\""),
@@ -111,12 +111,12 @@ TEST_CASE("broken configs: each error with its exact line and column", "[config]
       {"missing section", std::string(kValid).substr(0, std::string(kValid).find("[strategy]")),
        "F:1:1: [strategy] section is missing (it names the strategy plugin)"},
       {"integer below its minimum", with("[risk]\nmax_contracts = 0\n"),
-       "F:16:17: [risk] max_contracts must be between 1 and 1000, got 0"},
+       "F:15:17: [risk] max_contracts must be between 1 and 1000, got 0"},
       {"plugin_dirs is not an array", std::string(kValid).replace(std::string(kValid).find("[\"plugins\"]"), 11, "\"plugins\""),
        "F:3:15: [host] plugin_dirs must be an array of strings"},
-      {"syntax error", with("[risk\n"), "F:15:6: "},
+      {"syntax error", with("[risk\n"), "F:14:6: "},
       {"backoff_initial above backoff_max", with("[connection]\nbackoff_initial = \"2m\"\nbackoff_max = \"1m\"\n"),
-       "F:16:19: [connection] backoff_initial must not exceed backoff_max"},
+       "F:15:19: [connection] backoff_initial must not exceed backoff_max"},
   };
   for (const Case& c : cases) {
     SECTION(c.name) {
@@ -136,11 +136,11 @@ TEST_CASE("every error is reported, sorted by position", "[config]") {
   ConfigFile f(with("[connection]\nheartbeat_interval = \"soon\"\nstartup_attempts = -1\n"
                     "typo = 1\n[risk]\nmax_daily_loss = \"a lot\"\n"));
   CHECK(f.errors() ==
-        "F:16:22: [connection] heartbeat_interval: bad duration \"soon\" (use units h, m, s, ms, "
+        "F:15:22: [connection] heartbeat_interval: bad duration \"soon\" (use units h, m, s, ms, "
         "e.g. \"30s\")\n"
-        "F:17:20: [connection] startup_attempts must be between 1 and 1000, got -1\n"
-        "F:18:1: [connection] unknown key \"typo\"\n"
-        "F:20:18: [risk] max_daily_loss must be a number");
+        "F:16:20: [connection] startup_attempts must be between 1 and 1000, got -1\n"
+        "F:17:1: [connection] unknown key \"typo\"\n"
+        "F:19:18: [risk] max_daily_loss must be a number");
 }
 
 TEST_CASE("a missing file is one clear line", "[config]") {
@@ -163,8 +163,8 @@ TEST_CASE("plugin ConfigReader rejects unknown keys and bad values with position
   std::string m = s.message();
   const std::string p = f.path.string();
   for (std::size_t i; (i = m.find(p)) != std::string::npos;) m.replace(i, p.size(), "F");
-  CHECK(m == "F:16:8: [broker.config] port must be an integer\n"
-             "F:19:12: [broker.config] interval: bad duration \"5x\" (use units: h, m, s, ms, "
+  CHECK(m == "F:15:8: [broker.config] port must be an integer\n"
+             "F:18:12: [broker.config] interval: bad duration \"5x\" (use units: h, m, s, ms, "
              "e.g. \"30s\")\n"
-             "F:18:1: [broker.config] unknown key \"speling\"");
+             "F:17:11: [broker.config] unknown key \"speling\"");
 }

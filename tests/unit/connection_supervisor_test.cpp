@@ -26,9 +26,10 @@ struct Harness {
             7) {}
   // Fails every attempt as it is made, until `n` attempts or exhaustion.
   void fail_all(std::size_t n) {
-    for (std::size_t i = 0; i < n && !exhausted; ++i) {
-      while (attempts.size() <= i && !exhausted) clock.advance(100ms);
-      if (attempts.size() > i) sup.attempt_failed("refused");
+    const std::size_t base = attempts.size();
+    for (std::size_t i = base; i < base + n && !exhausted; ++i) {
+      while (attempts.size() <= i) clock.advance(100ms);
+      sup.attempt_failed("refused");
     }
   }
 };
@@ -49,7 +50,8 @@ TEST_CASE("startup: first attempt at once, jittered delays, safe mode after the 
   h.sup.start_initial();
   REQUIRE(h.attempts.size() == 1);
   CHECK(h.attempts[0] == slob::sdk::Time{});
-  h.fail_all(10);
+  h.sup.attempt_failed("refused");
+  h.fail_all(9);
   REQUIRE(h.exhausted);
   CHECK(*h.exhausted == 10);
   REQUIRE(h.attempts.size() == 10);
@@ -62,16 +64,18 @@ TEST_CASE("startup: first attempt at once, jittered delays, safe mode after the 
   }
 }
 
-TEST_CASE("after a loss the runtime budget applies; success resets it", "[supervisor]") {
+TEST_CASE("after a loss the runtime budget applies, success resets it", "[supervisor]") {
   Harness h({1s, 60s, 10, 5});
-  h.sup.start_after_loss();
-  h.fail_all(2);
+  h.sup.start_after_loss();  // attempt 1 at once
+  h.sup.attempt_failed("refused");
+  h.fail_all(1);
   CHECK_FALSE(h.exhausted);
   while (h.attempts.size() < 3) h.clock.advance(100ms);
   h.sup.connected();
   CHECK(h.sup.attempts() == 0);
   h.sup.start_after_loss();
-  h.fail_all(5);
+  h.sup.attempt_failed("refused");
+  h.fail_all(4);
   REQUIRE(h.exhausted);
   CHECK(*h.exhausted == 5);
 }
@@ -80,7 +84,8 @@ TEST_CASE("failures inside a maintenance window are retried but not counted", "[
   Harness h({1s, 4s, 3, 3});
   h.maintenance = true;
   h.sup.start_initial();
-  h.fail_all(8);
+  h.sup.attempt_failed("refused");
+  h.fail_all(7);
   CHECK_FALSE(h.exhausted);
   CHECK(h.attempts.size() == 8);
   h.maintenance = false;

@@ -136,7 +136,7 @@ TEST_CASE("a library stays mapped until its objects and pending handlers are gon
   CHECK_FALSE(slob::core::is_mapped(file));
 }
 
-TEST_CASE("two versions load side by side; each unloads when its last object goes", "[loader]") {
+TEST_CASE("two versions load side by side, each unloads when its last object goes", "[loader]") {
   const fs::path file = kGood / "libslob-teststrategy.so";
   Loop l;
   PluginLoader loader({kGood}, false);

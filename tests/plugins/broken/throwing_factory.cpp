@@ -10,4 +10,4 @@ slob::sdk::Result<std::unique_ptr<slob::sdk::Broker>> make(slob::sdk::HostServic
   throw std::runtime_error("cannot allocate the order book");
 }
 }  // namespace
-SLOB_BROKER_PLUGIN("throwing", "1.0", 0, &make)
+SLOB_BROKER_PLUGIN("throwingfactory", "1.0", 0, &make)
