@@ -18,3 +18,12 @@ add_test(NAME "sim:sample regenerates byte-identically"
           ${PROJECT_SOURCE_DIR}/tools/data/regenerate-sample.sh $<TARGET_FILE:gen-nq-data>
           ${CMAKE_CURRENT_BINARY_DIR}/nq-sample-regenerated.csv
           ${PROJECT_SOURCE_DIR}/tools/data/nq-sample.csv)
+
+# The committed sample holds the setups tools/data/README.md lists, as the real strategy sees
+# them (needs slob-host and the slob plugin built).
+add_test(NAME "sim:sample holds the documented setups"
+  COMMAND sh -c "\"$1\" \"$2\" \"$3\" \"$4\" \"$5\" > \"$5.txt\" && diff -u \"$6\" \"$5.txt\"" sh
+          ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/sim/scan-sample.sh $<TARGET_FILE:slob-host>
+          ${SLOB_PLUGIN_OUTPUT_DIR} ${PROJECT_SOURCE_DIR}/tools/data/nq-sample.csv
+          ${CMAKE_CURRENT_BINARY_DIR}/sim-sample-scan
+          ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/sim/nq-sample-setups.txt)
