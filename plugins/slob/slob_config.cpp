@@ -88,7 +88,7 @@ sdk::Result<SlobConfig> parse_slob_config(const sdk::ConfigTable& table) {
   k.spike_wick_body_ratio = r.get_double("spike_wick_body_ratio", k.spike_wick_body_ratio, 0, 1e6);
   k.spike_rule_buffer = r.get_double("spike_rule_buffer", k.spike_rule_buffer, 0, 1e9);
   k.sl_buffer = r.get_double("sl_buffer", k.sl_buffer, 0, 1e9);
-  k.tp_buffer = r.get_double("tp_buffer", k.tp_buffer, -1e9, 1e9);
+  k.tp_buffer = r.get_double("tp_buffer", k.tp_buffer, 0, 1e9);
   k.min_rr = r.get_double("min_rr", k.min_rr, 0, 1e6);
   k.max_missing_minutes = r.get_int("max_missing_minutes", k.max_missing_minutes, 0, kMaxMinutes);
 
