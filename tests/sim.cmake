@@ -27,3 +27,18 @@ add_test(NAME "sim:sample holds the documented setups"
           ${SLOB_PLUGIN_OUTPUT_DIR} ${PROJECT_SOURCE_DIR}/tools/data/nq-sample.csv
           ${CMAKE_CURRENT_BINARY_DIR}/sim-sample-scan
           ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/sim/nq-sample-setups.txt)
+
+# `slob-host --check` loads the real plugin: a bad data file is one line naming file and line,
+# exit 78; a good one passes.
+add_test(NAME "sim:check names the bad data file and line"
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/sim/check-config.sh $<TARGET_FILE:slob-host>
+          ${SLOB_PLUGIN_OUTPUT_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/sim/bad_number.csv
+          ${CMAKE_CURRENT_BINARY_DIR}/sim-check-bad)
+set_tests_properties("sim:check names the bad data file and line" PROPERTIES
+  PASS_REGULAR_EXPRESSION "fixtures/sim/bad_number.csv:3: close is not a number: \"25x\"\nexit 78\n$")
+add_test(NAME "sim:check accepts good data"
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/sim/check-config.sh $<TARGET_FILE:slob-host>
+          ${SLOB_PLUGIN_OUTPUT_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/sim/bars_12.csv
+          ${CMAKE_CURRENT_BINARY_DIR}/sim-check-good)
+set_tests_properties("sim:check accepts good data" PROPERTIES
+  PASS_REGULAR_EXPRESSION "SLOB_SIM_DATA_LOADED: [^\n]*bars_12.csv: 12 bars[^\n]*\n.*: ok [^\n]*\nexit 0\n$")

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
-#include <type_traits>
 #include <utility>
 
 #include "slob/sdk/candle_csv.hpp"
@@ -39,6 +38,13 @@ sdk::Result<std::vector<sdk::Candle>> load_bars(const SimConfig& config) {
                                          ": no bars to replay (empty file or start/end exclude all)");
   }
   return bars;
+}
+
+std::size_t first_at_or_after(const std::vector<sdk::Candle>& bars, sdk::Time t) {
+  return static_cast<std::size_t>(
+      std::lower_bound(bars.begin(), bars.end(), t,
+                       [](const sdk::Candle& c, sdk::Time x) { return c.start < x; }) -
+      bars.begin());
 }
 
 BookParams book_params(const SimConfig& c) {
@@ -79,12 +85,12 @@ sdk::Result<std::unique_ptr<SimBroker>> SimBroker::create(sdk::HostServices& hos
                      config.data_path + ": " + std::to_string(bars->size()) + " bars from " +
                          sdk::format_rfc3339(bars->front().start) + " to " +
                          sdk::format_rfc3339(bars->back().start));
-  return std::unique_ptr<SimBroker>(
-      new SimBroker(host, std::move(config), std::move(bars.value()), std::move(restored)));
+  return std::make_unique<SimBroker>(Key{}, host, std::move(config), std::move(bars.value()),
+                                     std::move(restored));
 }
 
-SimBroker::SimBroker(sdk::HostServices& host, SimConfig config, std::vector<sdk::Candle> bars,
-                     std::optional<PersistedState> restored)
+SimBroker::SimBroker(Key, sdk::HostServices& host, SimConfig config,
+                     std::vector<sdk::Candle> bars, std::optional<PersistedState> restored)
     : host_(host),
       config_(std::move(config)),
       bars_(std::move(bars)),
@@ -177,18 +183,16 @@ sdk::Status SimBroker::subscribe(const sdk::MarketDataRequest& request) {
   if (request.backfill_from) deliver_from_ = std::max(deliver_from_, *request.backfill_from);
   // Catching up starts after the last bar ever evaluated, or at the resume point if earlier bars
   // (not yet evaluated) must still be delivered.
-  cursor_ = 0;
   const sdk::Time first_needed = evaluated_through_
                                      ? std::min(deliver_from_, *evaluated_through_ + kBarSpan)
                                      : deliver_from_;
-  cursor_ = static_cast<std::size_t>(
-      std::lower_bound(bars_.begin(), bars_.end(), first_needed,
-                       [](const sdk::Candle& c, sdk::Time t) { return c.start < t; }) -
-      bars_.begin());
+  cursor_ = first_at_or_after(bars_, first_needed);
   replaying_ = true;
   delivered_ = 0;
+  // Pacing counts from the end of the first bar delivered, which is due at once.
   wall_origin_ = host_.wall_clock().now();
-  data_origin_ = deliver_from_ + kBarSpan;
+  const std::size_t first_delivered = first_at_or_after(bars_, deliver_from_);
+  data_origin_ = bars_[std::min(first_delivered, bars_.size() - 1)].start + kBarSpan;
   host_.logger().info("SLOB_SIM_REPLAY_STARTED",
                       "replaying " + config_.symbol + " from " + sdk::format_rfc3339(deliver_from_) +
                           (config_.speed > 0 ? " at x" + std::to_string(config_.speed)

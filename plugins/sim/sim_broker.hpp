@@ -44,6 +44,14 @@ class SimBroker final : public sdk::Broker {
   // (not under host.check_only()).
   // Fails when the host offers no clock driver (the descriptor must carry kPluginDrivesClock).
   static sdk::Result<std::unique_ptr<SimBroker>> create(sdk::HostServices& host, SimConfig config);
+
+  // Only create() can make the key: construction goes through its checks.
+  class Key {
+    friend class SimBroker;
+    Key() = default;
+  };
+  SimBroker(Key, sdk::HostServices& host, SimConfig config, std::vector<sdk::Candle> bars,
+            std::optional<PersistedState> restored);
   ~SimBroker() override;
 
   void set_listener(sdk::BrokerListener& listener) override { listener_ = &listener; }
@@ -61,9 +69,6 @@ class SimBroker final : public sdk::Broker {
   std::size_t bar_count() const { return bars_.size(); }
 
  private:
-  SimBroker(sdk::HostServices& host, SimConfig config, std::vector<sdk::Candle> bars,
-            std::optional<PersistedState> restored);
-
   sdk::Status check_ready() const;
   // Runs `change` on the book; persists before anything is reported, and undoes the change when
   // the state cannot be written (the order then counts as not sent).

@@ -359,6 +359,54 @@ TEST_CASE("bars the old process never evaluated are evaluated on resume, even un
   CHECK(rec.bars.size() == 2);
 }
 
+TEST_CASE("bars already evaluated before the kill are delivered again but never refilled") {
+  TempDir dir;
+  {
+    test::TestHostServices host;
+    Recorder rec;
+    auto broker = make(host, config_for("bars_12.csv", dir), rec);
+    REQUIRE(broker->connect().is_ok());
+    REQUIRE(broker->subscribe({"NQ", std::nullopt}).is_ok());
+    run_until_bars(host, rec, 5);
+    REQUIRE(broker->place_bracket(short_bracket("s1", 1, 25585, 25595, 25500)).is_ok());
+    // Bar 15:05 is evaluated (the entry fills, the book is persisted), then the process dies
+    // before the host stored candle 15:05.
+    host.run_pending(1);
+    REQUIRE(rec.executions.size() == 1);
+  }
+  test::TestHostServices host;
+  Recorder rec;
+  auto broker = make(host, config_for("bars_12.csv", dir), rec);
+  REQUIRE(broker->connect().is_ok());
+  host.run_pending();
+  CHECK(host.clock().now() == kFirst + minutes(6));  // the end of the last evaluated bar
+  REQUIRE(broker->subscribe({"NQ", kFirst + minutes(5)}).is_ok());
+  host.run_pending();
+  REQUIRE(rec.bars.size() == 7);
+  CHECK(rec.bars.front().start == kFirst + minutes(5));
+  REQUIRE(rec.executions.size() == 1);  // only the target, in 15:08: sim-1 is not refilled
+  CHECK(rec.executions[0].exec_id == "sim-2");
+  CHECK(rec.executions[0].time == kFirst + minutes(8));
+}
+
+TEST_CASE("a book that cannot be persisted refuses the order and leaves the book unchanged") {
+  TempDir dir;
+  test::TestHostServices host;
+  Recorder rec;
+  auto c = config_for("bars_12.csv", dir);
+  c.state_path = (dir.path / "missing-dir" / "sim-broker.json").string();
+  auto broker = make(host, c, rec);
+  REQUIRE(broker->connect().is_ok());
+  host.run_pending();
+  const auto st = broker->place_bracket(short_bracket("s1", 1, 25585, 25595, 25500));
+  CHECK(st.code() == sdk::StatusCode::kIoError);
+  CHECK_THAT(st.message(), Catch::StartsWith(c.state_path + ".tmp: cannot create"));
+  CHECK(broker->book_for_test().state().orders.empty());
+  CHECK(host.recording_logger().contains_id("SLOB_SIM_STATE_WRITE_FAILED"));
+  host.run_pending();
+  CHECK(rec.orders.empty());
+}
+
 TEST_CASE("state written for another data file is refused and a corrupt one names its path") {
   TempDir dir;
   {
