@@ -21,3 +21,12 @@ else()
     COMMAND sh -c "echo 'SKIP: node is not installed'; exit 77")
 endif()
 set_tests_properties("ib:conformance-stoqey" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
+
+# The plugin in-process against the simulator as a real child process.
+slob_add_unit_test(ib_integration_tests
+  SOURCES integration/ib_broker_test.cpp
+  LIBRARIES slob_ib slob_core
+  DEPENDS ib-gateway-sim
+  PREFIX ib)
+target_include_directories(ib_integration_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_compile_definitions(ib_integration_tests PRIVATE SLOB_IB_GATEWAY_SIM="$<TARGET_FILE:ib-gateway-sim>")

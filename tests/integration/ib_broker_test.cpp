@@ -1,0 +1,370 @@
+// The ib plugin in-process on a real io_context against the gateway simulator running as a
+// child process on an ephemeral loopback port. Waits are on conditions with bounded deadlines.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "ib_broker.hpp"
+#include "ib_config.hpp"
+#include "ib_test_support.hpp"
+
+using namespace slob;
+using namespace slob::test::ib;
+using sdk::Channel;
+using sdk::Health;
+
+namespace {
+
+struct Rig {
+  explicit Rig(std::vector<std::string> sim_args = {}, std::map<std::string, sdk::ConfigValue> overrides = {})
+      : sim(std::move(sim_args)) {
+    REQUIRE(sim.started());
+    auto cfg = plugins::ib::parse_ib_config(ib_config(sim.api_port(), std::move(overrides)));
+    REQUIRE(cfg.is_ok());
+    broker = std::make_unique<plugins::ib::IbBroker>(host, *cfg);
+    broker->set_listener(listener);
+  }
+  ~Rig() {
+    bool stopped = false;
+    broker->stop([&] { stopped = true; });
+    host.run_until([&] { return stopped; }, std::chrono::seconds(5));
+    broker.reset();
+  }
+
+  void connect_ready() {
+    REQUIRE(broker->connect().is_ok());
+    REQUIRE(host.run_until([&] { return listener.is(Channel::kMarketData, Health::kUp); }));
+    REQUIRE(listener.is(Channel::kOrders, Health::kUp));
+  }
+
+  sdk::BracketOrder bracket(const std::string& setup, std::int64_t first_id, double entry) {
+    sdk::BracketOrder b;
+    b.setup_id = setup;
+    b.symbol = "NQ";
+    b.direction = sdk::Direction::kLong;
+    b.quantity = 1;
+    b.entry = {sdk::client_ref(setup, sdk::Leg::kEntry), sdk::Leg::kEntry, sdk::Side::kBuy, sdk::OrderType::kLimit, entry, first_id};
+    b.take_profit = {sdk::client_ref(setup, sdk::Leg::kTakeProfit), sdk::Leg::kTakeProfit, sdk::Side::kSell,
+                     sdk::OrderType::kLimit, entry + 300, first_id + 1};
+    b.stop_loss = {sdk::client_ref(setup, sdk::Leg::kStopLoss), sdk::Leg::kStopLoss, sdk::Side::kSell,
+                   sdk::OrderType::kStop, entry - 700, first_id + 2};
+    return b;
+  }
+
+  SimProcess sim;
+  LiveHostServices host;
+  RecordingListener listener;
+  std::unique_ptr<plugins::ib::IbBroker> broker;
+};
+
+std::size_t count_health(const RecordingListener& l, Channel c, Health h) {
+  std::size_t n = 0;
+  for (const auto& e : l.health) n += e.channel == c && e.health == h;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("connects: ready after nextValidId and managedAccounts, front month via CONTFUT", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  const auto* up = rig.listener.last(Channel::kOrders);
+  CHECK(up->next_valid_order_id == 100);
+  CHECK_FALSE(rig.listener.last(Channel::kMarketData)->resubscribe);
+  const auto start = rig.sim.inbound("71");
+  REQUIRE(start.size() == 1);
+  CHECK(start[0] == std::vector<std::string>{"71", "2", "7", ""});
+  const auto cd = rig.sim.inbound("9");
+  REQUIRE(cd.size() == 1);
+  CHECK(cd[0].size() == 19);
+  CHECK(cd[0][4] == "NQ");
+  CHECK(cd[0][5] == "CONTFUT");
+  CHECK(cd[0][10] == "CME");
+  CHECK(rig.host.log().contains_id("SLOB_IB_CONTRACT_RESOLVED"));
+}
+
+TEST_CASE("backfill then 5-second bars, no bar twice", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  const auto now = rig.host.clock().now();
+  REQUIRE(rig.broker->subscribe({"NQ", now - std::chrono::minutes(10)}).is_ok());
+  REQUIRE(rig.host.run_until([&] {
+    std::size_t live = 0;
+    for (const auto& b : rig.listener.bars) live += !b.backfill;
+    return live >= 5;
+  }));
+  std::size_t backfill = 0;
+  std::set<std::int64_t> starts;
+  sdk::Time prev_end{};
+  for (const auto& b : rig.listener.bars) {
+    if (b.backfill) {
+      ++backfill;
+      CHECK(b.span == std::chrono::minutes(1));
+      CHECK(b.start >= now - std::chrono::minutes(10));
+    } else {
+      CHECK(b.span == std::chrono::seconds(5));
+    }
+    CHECK(b.start >= prev_end);  // in order, never overlapping what came before
+    prev_end = b.start + b.span;
+    CHECK(starts.insert(b.start.time_since_epoch().count()).second);
+    CHECK(b.high >= b.low);
+  }
+  CHECK(backfill >= 9);
+  CHECK(backfill <= 11);
+  const auto hist = rig.sim.inbound("20");
+  REQUIRE(hist.size() == 1);
+  CHECK(hist[0].size() == 23);
+  CHECK(hist[0][16] == "1 min");
+  CHECK(hist[0][20] == "2");
+  const auto rt = rig.sim.inbound("50");
+  REQUIRE(rt.size() == 1);
+  CHECK(rt[0].size() == 19);
+  CHECK(rt[0][4] == "NQ");
+  CHECK(rt[0][5] == "FUT");
+}
+
+TEST_CASE("bracket: three legs with orderRefs, OCA children, last leg transmits; fills arrive", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  REQUIRE(rig.broker->subscribe({"NQ", std::nullopt}).is_ok());
+  REQUIRE(rig.broker->place_bracket(rig.bracket("s1", 100, 21200)).is_ok());
+  REQUIRE(rig.host.run_until([&] { return !rig.listener.executions.empty(); }));
+  const auto placed = rig.sim.inbound("3");
+  REQUIRE(placed.size() == 3);
+  for (const auto& f : placed) CHECK(f.size() == 115);
+  CHECK(placed[0][1] == "100");
+  CHECK(placed[0][26] == "slob:s1:entry");
+  CHECK(placed[0][27] == "0");
+  CHECK(placed[0][28] == "0");
+  CHECK(placed[0][18] == "LMT");
+  CHECK(placed[1][26] == "slob:s1:tp");
+  CHECK(placed[1][27] == "0");
+  CHECK(placed[1][28] == "100");
+  CHECK(placed[2][26] == "slob:s1:sl");
+  CHECK(placed[2][18] == "STP");
+  CHECK(placed[2][20] == "20500");
+  CHECK(placed[2][27] == "1");
+  CHECK(placed[2][28] == "100");
+  CHECK(placed[1][22] == placed[2][22]);
+  CHECK_FALSE(placed[1][22].empty());
+  CHECK(placed[1][47] == "1");
+  CHECK(placed[0][33] == "1");  // outsideRth on every leg
+  CHECK(placed[2][33] == "1");
+
+  const auto& e = rig.listener.executions.front();
+  CHECK(e.client_ref == "slob:s1:entry");
+  CHECK(e.broker_order_id == 100);
+  CHECK(e.side == sdk::Side::kBuy);
+  CHECK(e.quantity == 1);
+  CHECK(e.price == 21200);
+  CHECK(e.commission == Approx(2.25));
+  CHECK(rig.listener.order("slob:s1:entry", sdk::OrderState::kFilled) != nullptr);
+
+  // Take-profit trades; the OCA stop is cancelled.
+  CHECK(rig.sim.control("price 21600") == "ok");
+  REQUIRE(rig.host.run_until([&] { return rig.listener.order("slob:s1:sl", sdk::OrderState::kCancelled) != nullptr; }));
+  CHECK(rig.listener.order("slob:s1:tp", sdk::OrderState::kFilled) != nullptr);
+  REQUIRE(rig.host.run_until([&] { return rig.listener.executions.size() == 2; }));
+  CHECK(rig.listener.executions[1].client_ref == "slob:s1:tp");
+}
+
+TEST_CASE("snapshot: positions, open orders, completed orders, executions, equity", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  REQUIRE(rig.broker->subscribe({"NQ", std::nullopt}).is_ok());
+  REQUIRE(rig.broker->place_bracket(rig.bracket("s2", 100, 21200)).is_ok());
+  REQUIRE(rig.host.run_until([&] { return !rig.listener.executions.empty(); }));
+  REQUIRE(rig.broker->request_snapshot(rig.host.clock().now() - std::chrono::hours(1)).is_ok());
+  CHECK(rig.broker->request_snapshot(rig.host.clock().now()).code() == sdk::StatusCode::kFailedPrecondition);
+  REQUIRE(rig.host.run_until([&] { return !rig.listener.snapshots.empty(); }));
+  const auto& s = rig.listener.snapshots.front();
+  REQUIRE(s.is_ok());
+  REQUIRE(s->positions.size() == 1);
+  CHECK(s->positions[0].symbol == "NQ");
+  CHECK(s->positions[0].quantity == 1);
+  CHECK(s->positions[0].average_cost == Approx(21200));
+  CHECK(s->open_orders.size() == 2);
+  std::set<std::string> refs;
+  for (const auto& o : s->open_orders) refs.insert(o.client_ref);
+  CHECK(refs == std::set<std::string>{"slob:s2:tp", "slob:s2:sl"});
+  REQUIRE(s->completed_orders.size() == 1);
+  CHECK(s->completed_orders[0].client_ref == "slob:s2:entry");
+  CHECK(s->completed_orders[0].state == sdk::OrderState::kFilled);
+  CHECK(s->completed_orders[0].broker_order_id == 100);
+  REQUIRE(s->executions.size() == 1);
+  CHECK(s->executions[0].client_ref == "slob:s2:entry");
+  CHECK(s->executions[0].commission == Approx(2.25));
+  REQUIRE(s->equity.has_value());
+  CHECK(*s->equity == Approx(100000));
+  CHECK(s->next_valid_order_id == 103);
+  const auto ex = rig.sim.inbound("7");
+  REQUIRE(ex.size() == 1);
+  CHECK(ex[0].size() == 10);
+}
+
+TEST_CASE("a dropped connection reports down; connect() again resubscribes with a gap backfill", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  REQUIRE(rig.broker->subscribe({"NQ", std::nullopt}).is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.bars.size() >= 3; }));
+  CHECK(rig.sim.control("drop") == "ok");
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDown); }));
+  CHECK_FALSE(rig.listener.last(Channel::kOrders)->fatal);
+  CHECK(rig.listener.is(Channel::kMarketData, Health::kDown));
+  const std::size_t before = rig.listener.bars.size();
+  REQUIRE(rig.broker->connect().is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kMarketData, Health::kUp); }));
+  CHECK(rig.listener.last(Channel::kMarketData)->resubscribe);
+  REQUIRE(rig.host.run_until([&] { return rig.listener.bars.size() >= before + 3; }));
+  CHECK(rig.sim.inbound("50").size() == 2);  // real-time bars re-requested on the new socket
+  CHECK(rig.sim.inbound("9").size() == 2);   // front month re-resolved
+  std::set<std::int64_t> starts;
+  for (const auto& b : rig.listener.bars) CHECK(starts.insert(b.start.time_since_epoch().count()).second);
+}
+
+TEST_CASE("a silent gateway is detected within the heartbeat timeout", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  CHECK(rig.sim.control("silent on") == "ok");
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDown); }, std::chrono::seconds(3)));
+  const auto elapsed = std::chrono::steady_clock::now() - t0;
+  // interval 200 ms + timeout 300 ms, plus scheduling slack.
+  CHECK(elapsed < std::chrono::milliseconds(1500));
+  CHECK_THAT(rig.listener.last(Channel::kOrders)->reason, Catch::Contains("heartbeat"));
+  CHECK(rig.host.log().contains_id("SLOB_IB_HEARTBEAT_TIMEOUT"));
+  CHECK(rig.sim.inbound("49").size() >= 1);
+}
+
+TEST_CASE("1101 re-issues every subscription; 1100 blocks orders with the socket kept; 1102 restores",
+          "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  REQUIRE(rig.broker->subscribe({"NQ", std::nullopt}).is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.bars.size() >= 2; }));
+
+  CHECK(rig.sim.control("error 1100 -1 Connectivity between IB and Trader Workstation has been lost.") == "ok");
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDegraded); }));
+  CHECK(rig.broker->place_bracket(rig.bracket("s3", 100, 21200)).code() == sdk::StatusCode::kUnavailable);
+
+  CHECK(rig.sim.control("error 1101 -1 Connectivity between IB and TWS has been restored- data lost.") == "ok");
+  REQUIRE(rig.host.run_until([&] {
+    const auto* md = rig.listener.last(Channel::kMarketData);
+    return md && md->health == Health::kUp && md->resubscribe;
+  }));
+  CHECK(rig.listener.is(Channel::kOrders, Health::kUp));
+  REQUIRE(rig.host.run_until([&] { return rig.sim.inbound("50").size() == 2 && rig.sim.inbound("51").size() == 1; }));
+  CHECK(rig.sim.inbound("51")[0][2] == rig.sim.inbound("50")[0][2]);  // the old request is cancelled
+  const std::size_t bars = rig.listener.bars.size();
+  REQUIRE(rig.host.run_until([&] { return rig.listener.bars.size() >= bars + 2; }));
+
+  CHECK(rig.sim.control("error 1100 -1 lost") == "ok");
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDegraded); }));
+  CHECK(rig.sim.control("error 1102 -1 Connectivity between IB and TWS has been restored- data maintained.") == "ok");
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kUp); }));
+  CHECK(rig.broker->place_bracket(rig.bracket("s3", 100, 21200)).is_ok());
+  // The socket was never dropped.
+  CHECK(rig.sim.inbound("71").size() == 1);
+  CHECK(count_health(rig.listener, Channel::kOrders, Health::kDown) == 0);
+}
+
+TEST_CASE("farm notices affect market-data health only", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  const std::size_t orders_events = count_health(rig.listener, Channel::kOrders, Health::kUp);
+  CHECK(rig.sim.control("error 2103 -1 Market data farm connection is broken:usfarm") == "ok");
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kMarketData, Health::kDegraded); }));
+  CHECK(rig.sim.control("error 2104 -1 Market data farm connection is OK:usfarm") == "ok");
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kMarketData, Health::kUp); }));
+  CHECK(count_health(rig.listener, Channel::kOrders, Health::kUp) == orders_events);
+  CHECK(rig.listener.is(Channel::kOrders, Health::kUp));
+}
+
+TEST_CASE("clientId in use: 326 is reported fatal", "[ib][integration]") {
+  Rig rig;
+  CHECK(rig.sim.control("clientid-in-use 7") == "ok");
+  REQUIRE(rig.broker->connect().is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDown); }));
+  const auto* down = rig.listener.last(Channel::kOrders);
+  CHECK(down->fatal);
+  CHECK_THAT(down->reason, Catch::Contains("already in use"));
+  CHECK(rig.host.log().contains_id("SLOB_IB_CLIENT_ID_IN_USE"));
+}
+
+TEST_CASE("EOF before nextValidId is its own fatal failure", "[ib][integration]") {
+  // A gateway that refuses right after the handshake: the simulator with a clientId clash but
+  // whose 326 text we do not rely on is the same as TWS closing without 326.
+  Rig rig({}, {{"client_id", sdk::ConfigValue{std::int64_t{8}, {"test.toml", 3, 1}}}});
+  CHECK(rig.sim.control("clientid-in-use 8") == "ok");
+  REQUIRE(rig.broker->connect().is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDown); }));
+  CHECK(rig.listener.last(Channel::kOrders)->fatal);
+}
+
+TEST_CASE("a server below version 176 is refused with a clear error", "[ib][integration]") {
+  Rig rig({"--server-version", "170"});
+  REQUIRE(rig.broker->connect().is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDown); }));
+  const auto* down = rig.listener.last(Channel::kOrders);
+  CHECK(down->fatal);
+  CHECK_THAT(down->reason, Catch::Contains("170") && Catch::Contains("176"));
+}
+
+TEST_CASE("after a gateway restart rolls nextValidId back, no order id is reused", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  REQUIRE(rig.broker->place_bracket(rig.bracket("s4", 100, 20000)).is_ok());  // entry far below: stays working
+  REQUIRE(rig.host.run_until([&] { return rig.sim.inbound("3").size() == 3; }));
+  CHECK(rig.sim.control("restart 100") == "ok next_valid_id=100");
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDown); }));
+  REQUIRE(rig.broker->connect().is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kUp); }));
+  CHECK(rig.listener.last(Channel::kOrders)->next_valid_order_id == 100);  // rolled back
+  // The plugin refuses ids it already used, whatever nextValidId says.
+  CHECK(rig.broker->place_bracket(rig.bracket("s5", 100, 20000)).code() == sdk::StatusCode::kInvalidArgument);
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kMarketData, Health::kUp); }));
+  REQUIRE(rig.broker->place_bracket(rig.bracket("s5", 103, 20000)).is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.sim.inbound("3").size() == 6; }));
+  std::set<std::string> ids;
+  for (const auto& f : rig.sim.inbound("3")) CHECK(ids.insert(f[1]).second);
+}
+
+TEST_CASE("flatten cancels working legs and closes the position at market", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  REQUIRE(rig.broker->place_bracket(rig.bracket("s6", 100, 21200)).is_ok());
+  REQUIRE(rig.host.run_until([&] { return !rig.listener.executions.empty(); }));
+  REQUIRE(rig.broker->flatten("NQ", "slob:s6:flatten", 103).is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.executions.size() == 2; }));
+  CHECK(rig.listener.executions[1].client_ref == "slob:s6:flatten");
+  CHECK(rig.listener.executions[1].side == sdk::Side::kSell);
+  CHECK(rig.sim.inbound("4").size() == 2);  // tp and sl cancelled first
+  REQUIRE(rig.broker->request_snapshot(rig.host.clock().now() - std::chrono::hours(1)).is_ok());
+  REQUIRE(rig.host.run_until([&] { return !rig.listener.snapshots.empty(); }));
+  REQUIRE(rig.listener.snapshots[0].is_ok());
+  CHECK(rig.listener.snapshots[0]->positions.empty());
+  CHECK(rig.listener.snapshots[0]->open_orders.empty());
+}
+
+TEST_CASE("stalled bars during trading hours are re-requested by the watchdog", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  REQUIRE(rig.broker->subscribe({"NQ", std::nullopt}).is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.bars.size() >= 2; }));
+  CHECK(rig.sim.control("bars off") == "ok");
+  REQUIRE(rig.host.run_until([&] { return rig.sim.inbound("50").size() >= 2; }));
+  CHECK(rig.host.log().contains_id("SLOB_IB_BARS_STALLED"));
+  CHECK(rig.listener.is(Channel::kMarketData, Health::kDegraded));
+  CHECK(rig.listener.is(Channel::kOrders, Health::kUp));  // a data problem never downs orders
+  CHECK(rig.sim.control("bars on") == "ok");
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kMarketData, Health::kUp); }));
+}
+
+TEST_CASE("connect timeout when the gateway never answers the handshake", "[ib][integration]") {
+  Rig rig({}, {{"connect_timeout", sdk::ConfigValue{std::string("400ms"), {"test.toml", 3, 1}}}});
+  CHECK(rig.sim.control("silent on") == "ok");
+  REQUIRE(rig.broker->connect().is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDown); }, std::chrono::seconds(3)));
+  CHECK_THAT(rig.listener.last(Channel::kOrders)->reason, Catch::Contains("connect timeout"));
+  CHECK_FALSE(rig.listener.last(Channel::kOrders)->fatal);
+}
