@@ -281,6 +281,15 @@ TEST_CASE("rule 6: the LIQ #2 candle itself can trigger") {
   CHECK(s["stop"] == 25593.0);  // wick 6 on a body of 10: no spike rule
 }
 
+TEST_CASE("rule 6: a close equal to the no-wick low is not a trigger") {
+  auto day = worked_example();
+  set(day, jan6("16:30"), 25578, 25582, 25577, 25577);  // the no-wick low is 25577
+  const Json s = first_finished(run_day(day));
+  CHECK(s["state"] == "SETUP_COMPLETE");
+  CHECK(s["entry_time"] == t("16:31"));
+  CHECK(s["entry"] == 25572.0);
+}
+
 TEST_CASE("rule 6: entry_timeout after max_entry_wait_candles candles without a trigger") {
   // The example triggers on the 5th candle after LIQ #2.
   const auto day = worked_example();
