@@ -14,10 +14,13 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "slob/sdk/candle_csv.hpp"
 #include "slob_config.hpp"
 #include "slob_strategy.hpp"
+#include "candle_builder.hpp"
+#include "simulated_clock.hpp"
 #include "strategy_scan.hpp"
 
 namespace {
@@ -110,12 +113,53 @@ int main(int argc, char** argv) {
     setups = static_cast<long>(std::count(text.begin(), text.end(), '\n'));
   });
 
+  // The two parts on their own, over candles parsed beforehand.
+  std::vector<slob::sdk::Candle> candles;
+  {
+    std::istringstream in(csv);
+    slob::sdk::CandleCsvReader reader(in, "bench.csv");
+    slob::sdk::Candle c;
+    while (true) {
+      auto more = reader.next(c);
+      if (!more || !*more) break;
+      candles.push_back(c);
+    }
+  }
+  long built = 0;
+  const double builder_s = best_seconds([&] {
+    slob::core::SimulatedClock clock;
+    CountingLogger logger;
+    built = 0;
+    slob::core::CandleBuilder builder(
+        clock, logger, {}, [&](const slob::sdk::Candle&) { ++built; }, [&](slob::sdk::Time) {});
+    for (const auto& c : candles) {
+      const slob::sdk::Bar bar{c.start, std::chrono::minutes(1), c.open, c.high, c.low,
+                               c.close, c.volume, false};
+      clock.advance_to(bar.start + bar.span);
+      builder.on_bar(bar);
+    }
+  });
+  long updates = 0;
+  const double slob_s = best_seconds([&] {
+    CountingLogger logger;
+    slob::plugins::slob::SlobStrategy strategy(*config, logger);
+    updates = 0;
+    for (const auto& c : candles) {
+      auto out = strategy.on_candle(c);
+      if (out) updates += static_cast<long>(out->updates.size());
+    }
+  });
+
   const double strategy_s = scan_s - parse_s;
   std::printf("candles            %ld (parsed %ld)\n", rows, parsed);
   std::printf("finished setups    %ld\n", setups);
   std::printf("parse only         %.3f s  %.0f candles/s\n", parse_s, rows / parse_s);
   std::printf("parse+builder+slob %.3f s  %.0f candles/s\n", scan_s, rows / scan_s);
   std::printf("builder+slob alone %.3f s  %.0f candles/s\n", strategy_s, rows / strategy_s);
+  std::printf("builder only        %.3f s  %.0f candles/s (%ld candles)\n", builder_s,
+              rows / builder_s, built);
+  std::printf("slob only           %.3f s  %.0f candles/s (%ld setup updates)\n", slob_s,
+              rows / slob_s, updates);
   std::printf("ratio (builder+slob) / parse = %.2f\n", strategy_s / parse_s);
   return 0;
 }

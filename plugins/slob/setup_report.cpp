@@ -1,17 +1,80 @@
 #include "setup_report.hpp"
 
-#include <nlohmann/json.hpp>
+#include <charconv>
 
 namespace slob::plugins::slob {
 namespace {
 
-using Json = nlohmann::ordered_json;
+// Reports are written on every change of every setup, so they are appended by hand in one pass
+// (an ordered_json object costs a linear key search per field). Every string written is ours:
+// ids, day keys, enum names and RFC 3339 times, none of which needs escaping.
+class ObjectWriter {
+ public:
+  ObjectWriter() { out_.reserve(640); out_ += '{'; }
 
-Json time_or_null(const std::optional<sdk::Time>& t) {
-  return t ? Json(sdk::format_rfc3339(*t)) : Json(nullptr);
-}
+  void str(const char* key, const std::string& v) {
+    name(key);
+    out_ += '"';
+    out_ += v;
+    out_ += '"';
+  }
+  void null(const char* key) {
+    name(key);
+    out_ += "null";
+  }
+  void num(const char* key, double v) {
+    name(key);
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
+  }
+  // sdk::format_rfc3339's output, without its snprintf for the whole-second case.
+  void time(const char* key, sdk::Time t) {
+    using namespace std::chrono;
+    const auto day = floor<days>(t);
+    const auto secs = duration_cast<seconds>(t - day).count();
+    std::int64_t y = 0;
+    unsigned m = 0, d = 0;
+    sdk::detail::civil_from_days(day.time_since_epoch().count(), y, m, d);
+    if (t != day + seconds(secs) || y < 0 || y > 9999) return str(key, sdk::format_rfc3339(t));
+    char b[22] = "0000-00-00T00:00:00Z\"";
+    auto put2 = [&](int at, long long v) {
+      b[at] = static_cast<char>('0' + v / 10);
+      b[at + 1] = static_cast<char>('0' + v % 10);
+    };
+    put2(0, y / 100);
+    put2(2, y % 100);
+    put2(5, m);
+    put2(8, d);
+    put2(11, secs / 3600);
+    put2(14, secs / 60 % 60);
+    put2(17, secs % 60);
+    name(key);
+    out_ += '"';
+    out_.append(b, 21);
+  }
+  void time(const char* key, const std::optional<sdk::Time>& t) {
+    if (t) time(key, *t);
+    else null(key);
+  }
+  void num(const char* key, const std::optional<double>& v) {
+    if (v) num(key, *v);
+    else null(key);
+  }
+  std::string finish() {
+    out_ += '}';
+    return std::move(out_);
+  }
 
-Json number_or_null(const std::optional<double>& d) { return d ? Json(*d) : Json(nullptr); }
+ private:
+  void name(const char* key) {
+    if (out_.size() > 1) out_ += ',';
+    out_ += '"';
+    out_ += key;
+    out_ += "\":";
+  }
+  std::string out_;
+};
 
 std::optional<double> real(const std::optional<double>& p, sdk::Direction d) {
   if (!p) return std::nullopt;
@@ -51,33 +114,34 @@ ReportView report_view(const Candidate& c) {
 }
 
 std::string report_json(const Candidate& c, const ReportView& v) {
-  Json j;
-  j["id"] = c.id;
-  j["direction"] = sdk::direction_name(c.direction);
-  j["trading_day"] = c.trading_day;
-  j["state"] = state_name(v.state);
-  j["reason"] = v.reason == Reason::kNone ? Json(nullptr) : Json(reason_name(v.reason));
-  j["liq1_time"] = sdk::format_rfc3339(v.liq1_time);
-  j["liq1_price"] = v.liq1_price;
-  j["high"] = v.high;
-  j["high_time"] = sdk::format_rfc3339(v.high_time);
-  j["high_confirm_time"] = time_or_null(v.high_confirm_time);
-  j["low"] = v.low;
-  j["low_time"] = sdk::format_rfc3339(v.low_time);
-  j["low_confirm_time"] = time_or_null(v.low_confirm_time);
-  j["liq2_time"] = time_or_null(v.liq2_time);
-  j["liq2_price"] = number_or_null(v.liq2_price);
-  j["nowick_time"] = time_or_null(v.nowick_time);
-  j["spike"] = number_or_null(v.spike);
-  j["entry_time"] = time_or_null(v.entry_time);
-  j["entry"] = number_or_null(v.entry);
-  j["stop"] = number_or_null(v.stop);
-  j["target"] = number_or_null(v.target);
-  j["rr"] = number_or_null(v.rr);
-  j["lse_high"] = c.lse_high;
-  j["lse_low"] = c.lse_low;
-  j["end_time"] = time_or_null(v.end_time);
-  return j.dump();
+  ObjectWriter w;
+  w.str("id", c.id);
+  w.str("direction", sdk::direction_name(c.direction));
+  w.str("trading_day", c.trading_day);
+  w.str("state", state_name(v.state));
+  if (v.reason == Reason::kNone) w.null("reason");
+  else w.str("reason", reason_name(v.reason));
+  w.time("liq1_time", v.liq1_time);
+  w.num("liq1_price", v.liq1_price);
+  w.num("high", v.high);
+  w.time("high_time", v.high_time);
+  w.time("high_confirm_time", v.high_confirm_time);
+  w.num("low", v.low);
+  w.time("low_time", v.low_time);
+  w.time("low_confirm_time", v.low_confirm_time);
+  w.time("liq2_time", v.liq2_time);
+  w.num("liq2_price", v.liq2_price);
+  w.time("nowick_time", v.nowick_time);
+  w.num("spike", v.spike);
+  w.time("entry_time", v.entry_time);
+  w.num("entry", v.entry);
+  w.num("stop", v.stop);
+  w.num("target", v.target);
+  w.num("rr", v.rr);
+  w.num("lse_high", c.lse_high);
+  w.num("lse_low", c.lse_low);
+  w.time("end_time", v.end_time);
+  return w.finish();
 }
 
 sdk::SetupRecord setup_record(const Candidate& c, const ReportView& v, sdk::Time updated) {

@@ -16,16 +16,17 @@ std::int64_t minutes_between(sdk::Time from, sdk::Time to) {
 bool on_minute(sdk::Time t) { return t.time_since_epoch() % kMinute == sdk::Duration::zero(); }
 
 sdk::Status check_candle(const sdk::Candle& c, const std::optional<sdk::Candle>& last) {
-  const std::string at = sdk::format_rfc3339(c.start);
-  if (!on_minute(c.start)) return sdk::Status::invalid_argument("candle " + at + " is not on a minute");
+  // Messages are built only on failure: this runs for every candle.
+  auto fail = [&](const std::string& why) {
+    return sdk::Status::invalid_argument("candle " + sdk::format_rfc3339(c.start) + " " + why);
+  };
+  if (!on_minute(c.start)) return fail("is not on a minute");
   for (double v : {c.open, c.high, c.low, c.close, c.volume})
-    if (!std::isfinite(v)) return sdk::Status::invalid_argument("candle " + at + " has a non-finite value");
+    if (!std::isfinite(v)) return fail("has a non-finite value");
   if (c.low > c.open || c.low > c.close || c.high < c.open || c.high < c.close)
-    return sdk::Status::invalid_argument("candle " + at + " is inconsistent (need low <= open, close <= high)");
-  if (last && c.start <= last->start) {
-    return sdk::Status::invalid_argument("candle " + at + " is not after the previous candle " +
-                                         sdk::format_rfc3339(last->start));
-  }
+    return fail("is inconsistent (need low <= open, close <= high)");
+  if (last && c.start <= last->start)
+    return fail("is not after the previous candle " + sdk::format_rfc3339(last->start));
   return sdk::Status::ok();
 }
 
