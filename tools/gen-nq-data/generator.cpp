@@ -2,7 +2,7 @@
 
 #include <cstdio>
 #include <limits>
-#include <optional>
+#include <algorithm>
 
 #include <date/date.h>
 
