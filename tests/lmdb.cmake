@@ -1,0 +1,26 @@
+# Tests of the lmdb store plugin (plugins/lmdb), record_json (core/src) and the crash test with
+# real processes (tools/lmdb-crash-writer). CTest names "lmdb:*".
+set(_lmdb_tests ${CMAKE_CURRENT_LIST_DIR})
+
+slob_add_unit_test(lmdb_unit_tests
+  SOURCES
+    ${_lmdb_tests}/unit/lmdb_codec_test.cpp
+    ${_lmdb_tests}/unit/lmdb_config_test.cpp
+    ${_lmdb_tests}/unit/lmdb_fixture_test.cpp
+    ${_lmdb_tests}/unit/lmdb_record_json_test.cpp
+    ${_lmdb_tests}/unit/lmdb_refusal_test.cpp
+    ${_lmdb_tests}/unit/lmdb_store_test.cpp
+  LIBRARIES slob_lmdb slob_core
+  PREFIX lmdb)
+target_include_directories(lmdb_unit_tests PRIVATE ${_lmdb_tests}/integration ${_lmdb_tests}/support)
+
+slob_add_unit_test(lmdb_integration_tests
+  SOURCES
+    ${_lmdb_tests}/integration/lmdb_check_test.cpp
+    ${_lmdb_tests}/integration/lmdb_crash_test.cpp
+  LIBRARIES slob_lmdb slob_core lmdb_crash_batches
+  DEPENDS lmdb-crash-writer
+  PREFIX lmdb)
+target_include_directories(lmdb_integration_tests PRIVATE ${_lmdb_tests}/integration ${_lmdb_tests}/support)
+target_compile_definitions(lmdb_integration_tests PRIVATE
+  LMDB_CRASH_WRITER="$<TARGET_FILE:lmdb-crash-writer>")

@@ -1,0 +1,456 @@
+// The lmdb store through a real LMDB environment in a temporary directory: round trips,
+// atomicity, live indexes, audit sequences, candles, map growth, reopen, single open per process.
+
+#include <lmdb.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "lmdb_store.hpp"
+#include "lmdb_test_support.hpp"
+#include "record_json.hpp"
+#include "test_host_services.hpp"
+
+namespace lmdb = slob::plugins::lmdb;
+namespace sdk = slob::sdk;
+using nlohmann::json;
+using slob::test::TestHostServices;
+using slob::test::lmdb::at;
+using slob::test::lmdb::sample_batch;
+using slob::test::lmdb::store_table;
+using slob::test::lmdb::TempDir;
+
+namespace {
+
+lmdb::StoreConfig config_for(const std::string& path) {
+  lmdb::StoreConfig c;
+  c.path = path;
+  return c;
+}
+
+std::unique_ptr<lmdb::LmdbStore> open_ok(TestHostServices& host, const lmdb::StoreConfig& c) {
+  auto s = lmdb::LmdbStore::open(host, c);
+  INFO(s.status().message());
+  REQUIRE(s.is_ok());
+  return std::move(*s);
+}
+
+template <typename T, typename Scan>
+std::vector<json> collect(Scan&& scan) {
+  std::vector<json> out;
+  const sdk::Status status = scan([&](const T& r) {
+    out.push_back(slob::core::to_json(r));
+    return true;
+  });
+  INFO(status.message());
+  REQUIRE(status.is_ok());
+  return out;
+}
+
+std::vector<json> live_setups(sdk::Store& s) {
+  return collect<sdk::SetupRecord>([&](auto v) { return s.scan_live_setups(v); });
+}
+std::vector<json> open_trades(sdk::Store& s) {
+  return collect<sdk::TradeRecord>([&](auto v) { return s.scan_open_trades(v); });
+}
+std::vector<json> unresolved(sdk::Store& s) {
+  return collect<sdk::JournalEntry>([&](auto v) { return s.scan_unresolved_orders(v); });
+}
+
+void check_sample(sdk::Store& s) {
+  const sdk::WriteBatch b = sample_batch();
+  auto setups = collect<sdk::SetupRecord>([&](auto v) { return s.scan_setups(v); });
+  REQUIRE(setups.size() == 2);
+  CHECK(setups[0] == slob::core::to_json(b.setups[1]));  // key order: "s-0" < "s-1"
+  CHECK(setups[1] == slob::core::to_json(b.setups[0]));
+  CHECK(live_setups(s) == std::vector<json>{slob::core::to_json(b.setups[0])});
+
+  auto orders = collect<sdk::JournalEntry>([&](auto v) { return s.scan_orders(v); });
+  CHECK(orders == std::vector<json>{slob::core::to_json(b.journal[0]), slob::core::to_json(b.journal[1])});
+  CHECK(unresolved(s) == std::vector<json>{slob::core::to_json(b.journal[0])});
+
+  auto fills = collect<sdk::FillRecord>([&](auto v) { return s.scan_fills(v); });
+  CHECK(fills == std::vector<json>{slob::core::to_json(b.fills[0])});
+
+  auto trades = collect<sdk::TradeRecord>([&](auto v) { return s.scan_trades(v); });
+  CHECK(trades == std::vector<json>{slob::core::to_json(b.trades[1]), slob::core::to_json(b.trades[0])});
+  CHECK(open_trades(s) == std::vector<json>{slob::core::to_json(b.trades[0])});
+
+  auto events = collect<sdk::AuditEvent>([&](auto v) { return s.scan_events(v); });
+  REQUIRE(events.size() == 2);
+  CHECK(events[0]["sequence"] == 1);
+  CHECK(events[0]["subject"] == "Starting->Recovering");
+  CHECK(events[1]["sequence"] == 2);
+  CHECK(events[1]["reason"] == "operator: lunch");
+
+  auto candles = collect<sdk::Candle>([&](auto v) { return s.scan_candles(sdk::Time::min(), v); });
+  CHECK(candles == std::vector<json>{slob::core::to_json(b.candles[1]), slob::core::to_json(b.candles[0])});
+
+  auto host = s.host_state();
+  REQUIRE(host.is_ok());
+  CHECK(slob::core::to_json(*host) == slob::core::to_json(*b.host_state));
+  auto cp = s.checkpoint();
+  REQUIRE(cp.is_ok());
+  REQUIRE(cp->has_value());
+  CHECK(slob::core::to_json(**cp) == slob::core::to_json(*b.checkpoint));
+
+  auto order = s.find_order("slob:s-1:sl");
+  REQUIRE(order.is_ok());
+  REQUIRE(order->has_value());
+  CHECK(slob::core::to_json(**order) == slob::core::to_json(b.journal[1]));
+  auto setup = s.find_setup("s-1");
+  REQUIRE((setup.is_ok() && setup->has_value()));
+  CHECK((*setup)->report == b.setups[0].report);
+  auto trade = s.find_trade("s-0");
+  REQUIRE((trade.is_ok() && trade->has_value()));
+  CHECK((*trade)->exit_price == 20950.5);
+  CHECK(s.has_fill("0001f4e8.6543.01.01").value());
+  CHECK_FALSE(s.has_fill("nope").value());
+  CHECK_FALSE(s.find_order("slob:none:entry")->has_value());
+  CHECK_FALSE(s.find_setup("none")->has_value());
+  CHECK_FALSE(s.find_trade("none")->has_value());
+}
+
+}  // namespace
+
+TEST_CASE("lmdb store: a fresh store is empty", "[lmdb][store]") {
+  TempDir dir;
+  TestHostServices host;
+  auto s = open_ok(host, config_for(dir.sub("state")));
+  CHECK(host.recording_logger().contains_id("SLOB_LMDB_CREATED"));
+  CHECK(host.recording_logger().contains_id("SLOB_LMDB_OPENED"));
+  auto h = s->host_state();
+  REQUIRE(h.is_ok());
+  CHECK(slob::core::to_json(*h) == slob::core::to_json(sdk::HostState{}));
+  CHECK_FALSE(s->checkpoint()->has_value());
+  CHECK(live_setups(*s).empty());
+  CHECK(s->commit(sdk::WriteBatch{}).is_ok());
+}
+
+TEST_CASE("lmdb store: every record kind round-trips and survives reopen", "[lmdb][store]") {
+  TempDir dir;
+  {
+    TestHostServices host;
+    auto s = open_ok(host, config_for(dir.sub("state")));
+    const auto status = s->commit(sample_batch());
+    INFO(status.message());
+    REQUIRE(status.is_ok());
+    check_sample(*s);
+  }
+  TestHostServices host;
+  auto s = lmdb::create_store(host, store_table(dir.sub("state")));
+  REQUIRE(s.is_ok());
+  CHECK_FALSE(host.recording_logger().contains_id("SLOB_LMDB_CREATED"));
+  check_sample(**s);
+}
+
+TEST_CASE("lmdb store: live indexes follow state changes", "[lmdb][store]") {
+  TempDir dir;
+  TestHostServices host;
+  auto s = open_ok(host, config_for(dir.sub("state")));
+  sdk::WriteBatch b = sample_batch();
+  REQUIRE(s->commit(b).is_ok());
+  REQUIRE(live_setups(*s).size() == 1);
+  REQUIRE(unresolved(*s).size() == 1);
+  REQUIRE(open_trades(*s).size() == 1);
+
+  SECTION("setup live -> finished leaves the live index, keeps history") {
+    sdk::WriteBatch u;
+    u.setups.push_back(b.setups[0]);
+    u.setups[0].live = false;
+    u.setups[0].state = "SETUP_COMPLETE";
+    REQUIRE(s->commit(u).is_ok());
+    CHECK(live_setups(*s).empty());
+    CHECK((*s->find_setup("s-1"))->state == "SETUP_COMPLETE");
+    u.setups[0].live = true;  // a setup may come back to life (strategy reimport)
+    REQUIRE(s->commit(u).is_ok());
+    CHECK(live_setups(*s).size() == 1);
+  }
+  SECTION("journal entry resolved leaves the unresolved index; unknown stays") {
+    sdk::WriteBatch u;
+    u.journal.push_back(b.journal[0]);
+    u.journal[0].state = sdk::OrderState::kUnknown;
+    REQUIRE(s->commit(u).is_ok());
+    REQUIRE(unresolved(*s).size() == 1);
+    CHECK(unresolved(*s)[0]["state"] == "unknown");
+    for (auto final_state : {sdk::OrderState::kFilled, sdk::OrderState::kRejected}) {
+      u.journal[0].state = final_state;
+      REQUIRE(s->commit(u).is_ok());
+      CHECK(unresolved(*s).empty());
+    }
+    CHECK((*s->find_order("slob:s-1:entry"))->state == sdk::OrderState::kRejected);
+  }
+  SECTION("trade closed leaves the open index") {
+    sdk::WriteBatch u;
+    u.trades.push_back(b.trades[0]);
+    u.trades[0].exit_time = at("2026-01-06T16:00:00Z");
+    u.trades[0].exit_price = 20990;
+    u.trades[0].exit_reason = "stop_loss";
+    REQUIRE(s->commit(u).is_ok());
+    CHECK(open_trades(*s).empty());
+    CHECK((*s->find_trade("s-1"))->exit_reason == "stop_loss");
+  }
+  SECTION("the last write of a key in one batch wins, index included") {
+    sdk::WriteBatch u;
+    u.setups.push_back(b.setups[0]);
+    u.setups.push_back(b.setups[0]);
+    u.setups[1].live = false;
+    REQUIRE(s->commit(u).is_ok());
+    CHECK(live_setups(*s).empty());
+  }
+}
+
+TEST_CASE("lmdb store: a batch that fails writes nothing", "[lmdb][store]") {
+  TempDir dir;
+  TestHostServices host;
+  auto s = open_ok(host, config_for(dir.sub("state")));
+  REQUIRE(s->commit(sample_batch()).is_ok());
+
+  sdk::WriteBatch bad;
+  bad.setups.push_back({"new-setup", sdk::Direction::kLong, "X", true, "{}", at("2026-01-07T00:00:00Z")});
+  bad.audit.push_back({0, at("2026-01-07T00:00:00Z"), "order", "x", "y"});
+  sdk::HostState h;
+  h.order_id_high_water = 99999;
+  bad.host_state = h;
+  sdk::TradeRecord t;
+  t.id = std::string(600, 't');  // longer than LMDB's key limit: fails after the others were put
+  bad.trades.push_back(t);
+  const auto status = s->commit(bad);
+  CHECK(status.code() == sdk::StatusCode::kInvalidArgument);
+  CHECK_THAT(status.message(), Catch::Contains(dir.sub("state")));
+  CHECK_THAT(status.message(), Catch::Contains("trades["));
+
+  CHECK_FALSE(s->find_setup("new-setup")->has_value());
+  CHECK(s->host_state()->order_id_high_water == 1003);
+  check_sample(*s);
+
+  sdk::WriteBatch empty_key;
+  empty_key.fills.push_back(sdk::FillRecord{});
+  CHECK(s->commit(empty_key).code() == sdk::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("lmdb store: audit sequences continue across commits and reopen", "[lmdb][store]") {
+  TempDir dir;
+  for (int round = 0; round < 3; ++round) {
+    TestHostServices host;
+    auto s = open_ok(host, config_for(dir.sub("state")));
+    sdk::WriteBatch b;
+    b.audit.push_back({777, at("2026-01-06T15:00:00Z"), "command", "r" + std::to_string(round), ""});
+    b.audit.push_back({777, at("2026-01-06T15:00:00Z"), "command", "r" + std::to_string(round), ""});
+    REQUIRE(s->commit(b).is_ok());
+  }
+  TestHostServices host;
+  auto s = open_ok(host, config_for(dir.sub("state")));
+  auto events = collect<sdk::AuditEvent>([&](auto v) { return s->scan_events(v); });
+  REQUIRE(events.size() == 6);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    CHECK(events[i]["sequence"] == i + 1);  // assigned by the store, whatever the caller passed
+    CHECK(events[i]["subject"] == "r" + std::to_string(i / 2));
+  }
+  int seen = 0;
+  REQUIRE(s->scan_events([&](const sdk::AuditEvent&) { return ++seen < 2; }).is_ok());
+  CHECK(seen == 2);  // a visitor returning false stops the scan
+}
+
+TEST_CASE("lmdb store: candles scan from a time and are pruned beyond retention", "[lmdb][store]") {
+  TempDir dir;
+  TestHostServices host;
+  lmdb::StoreConfig c = config_for(dir.sub("state"));
+  c.candle_retention = std::chrono::minutes(10);
+  auto s = open_ok(host, c);
+  const sdk::Time t0 = at("2026-01-06T15:00:00Z");
+  sdk::WriteBatch b;
+  for (int m = 0; m < 8; ++m) b.candles.push_back({t0 + std::chrono::minutes(m), 1, 2, 0, 1, 1.0 * m});
+  REQUIRE(s->commit(b).is_ok());
+  auto from3 = collect<sdk::Candle>([&](auto v) { return s->scan_candles(t0 + std::chrono::minutes(3), v); });
+  REQUIRE(from3.size() == 5);
+  CHECK(from3.front()["start"] == "2026-01-06T15:03:00Z");
+  CHECK(from3.back()["start"] == "2026-01-06T15:07:00Z");
+  auto between = collect<sdk::Candle>(
+      [&](auto v) { return s->scan_candles(t0 + std::chrono::seconds(150), v); });
+  CHECK(between.front()["start"] == "2026-01-06T15:03:00Z");
+
+  sdk::WriteBatch later;
+  later.candles.push_back({t0 + std::chrono::minutes(14), 1, 2, 0, 1, 14});
+  REQUIRE(s->commit(later).is_ok());
+  auto all = collect<sdk::Candle>([&](auto v) { return s->scan_candles(sdk::Time::min(), v); });
+  REQUIRE(all.size() == 5);  // 15:04 .. 15:07 and 15:14: older than 15:04 are dropped
+  CHECK(all.front()["start"] == "2026-01-06T15:04:00Z");
+}
+
+TEST_CASE("lmdb store: the map grows when full, up to max_map_size", "[lmdb][store]") {
+  TempDir dir;
+  TestHostServices host;
+  lmdb::StoreConfig c = config_for(dir.sub("state"));
+  c.map_size = lmdb::kMiB;
+  c.max_map_size = 8 * lmdb::kMiB;
+  auto s = open_ok(host, c);
+  const std::string big(100 * 1024, 'r');
+  int committed = 0;
+  sdk::Status status;
+  for (; committed < 200; ++committed) {
+    sdk::WriteBatch b;
+    b.setups.push_back({"big-" + std::to_string(committed), sdk::Direction::kLong, "X", false,
+                        big, at("2026-01-06T15:00:00Z")});
+    status = s->commit(b);
+    if (!status) break;
+  }
+  CHECK(host.recording_logger().contains_id("SLOB_LMDB_MAP_GROWN"));
+  CHECK(s->map_size() == 8 * lmdb::kMiB);
+  CHECK(committed > 40);  // well past what 1 MiB holds
+  REQUIRE(committed < 200);
+  CHECK(status.code() == sdk::StatusCode::kResourceExhausted);
+  CHECK_THAT(status.message(), Catch::Contains(dir.sub("state")) && Catch::Contains("max_map_size"));
+  CHECK(host.recording_logger().contains_id("SLOB_LMDB_MAP_FULL"));
+
+  // Everything committed before is intact, and small commits still fit.
+  for (int i = 0; i < committed; ++i) {
+    auto r = s->find_setup("big-" + std::to_string(i));
+    REQUIRE((r.is_ok() && r->has_value()));
+  }
+  sdk::WriteBatch small;
+  small.audit.push_back({0, at("2026-01-06T15:00:00Z"), "risk", "map full", "test"});
+  CHECK(s->commit(small).is_ok());
+  s.reset();
+
+  // The grown size is kept on reopen even though the config asks for less.
+  TestHostServices host2;
+  auto again = open_ok(host2, c);
+  CHECK(again->map_size() == 8 * lmdb::kMiB);
+}
+
+TEST_CASE("lmdb store: one environment per directory per process", "[lmdb][store]") {
+  TempDir dir;
+  TestHostServices host;
+  auto first = open_ok(host, config_for(dir.sub("state")));
+  std::filesystem::create_directory_symlink(dir.sub("state"), dir.sub("alias"));
+  for (const std::string& path : {dir.sub("state"), dir.sub("alias"), dir.sub("state") + "/."}) {
+    TestHostServices other;
+    auto second = lmdb::create_store(other, store_table(path));
+    REQUIRE_FALSE(second.is_ok());
+    CHECK(second.status().code() == sdk::StatusCode::kFailedPrecondition);
+    CHECK_THAT(second.status().message(), Catch::Contains("already open in this process"));
+    CHECK(other.recording_logger().contains_id("SLOB_LMDB_REFUSED"));
+  }
+  first.reset();
+  TestHostServices again;
+  CHECK(lmdb::create_store(again, store_table(dir.sub("alias"))).is_ok());
+}
+
+TEST_CASE("lmdb store: read_only reads, refuses writes, never creates", "[lmdb][store]") {
+  TempDir dir;
+  lmdb::StoreConfig c = config_for(dir.sub("state"));
+  c.read_only = true;
+  {
+    TestHostServices host;
+    auto missing = lmdb::LmdbStore::open(host, c);
+    CHECK(missing.status().code() == sdk::StatusCode::kNotFound);
+    CHECK_FALSE(std::filesystem::exists(dir.sub("state")));
+  }
+  {
+    TestHostServices host;
+    REQUIRE(open_ok(host, config_for(dir.sub("state")))->commit(sample_batch()).is_ok());
+  }
+  TestHostServices host;
+  auto s = open_ok(host, c);
+  check_sample(*s);
+  CHECK(s->commit(sample_batch()).code() == sdk::StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE("lmdb store: sync none works and warns", "[lmdb][store]") {
+  TempDir dir;
+  TestHostServices host;
+  auto s = lmdb::create_store(host, store_table(dir.sub("state"), "none"));
+  REQUIRE(s.is_ok());
+  CHECK(host.recording_logger().contains_id("SLOB_LMDB_SYNC_NONE"));
+  REQUIRE((*s)->commit(sample_batch()).is_ok());
+  check_sample(**s);
+}
+
+TEST_CASE("lmdb store: stale reader slots are cleared at open", "[lmdb][store]") {
+  TempDir dir;
+  const std::string path = dir.sub("state");
+  {
+    TestHostServices host;
+    REQUIRE(open_ok(host, config_for(path))->commit(sample_batch()).is_ok());
+  }
+  // LMDB resets its reader table when the first process opens the environment, so a stale slot
+  // matters while another process keeps it open (an exporter next to a restarted daemon). A
+  // holder process keeps the environment open; a second process dies inside a read
+  // transaction and leaves its slot behind.
+  int ready[2], release[2];
+  REQUIRE(::pipe(ready) == 0);
+  REQUIRE(::pipe(release) == 0);
+  auto open_raw = [&](MDB_env*& env) {
+    return mdb_env_create(&env) == 0 && mdb_env_set_maxdbs(env, 32) == 0 &&
+           mdb_env_open(env, path.c_str(), MDB_NOTLS | MDB_RDONLY, 0640) == 0;
+  };
+  const pid_t holder = ::fork();
+  REQUIRE(holder >= 0);
+  if (holder == 0) {
+    ::close(release[1]);  // else the holder would never see end-of-file
+    ::close(ready[0]);
+    MDB_env* env = nullptr;
+    const char ok = open_raw(env) ? 'y' : 'n';
+    if (::write(ready[1], &ok, 1) != 1) ::_exit(1);
+    char c;
+    while (::read(release[0], &c, 1) > 0) {
+    }
+    ::_exit(0);
+  }
+  ::close(ready[1]);
+  ::close(release[0]);
+  char ok = 'n';
+  REQUIRE(::read(ready[0], &ok, 1) == 1);
+  REQUIRE(ok == 'y');
+  const pid_t dying = ::fork();
+  REQUIRE(dying >= 0);
+  if (dying == 0) {
+    MDB_env* env = nullptr;
+    MDB_txn* txn = nullptr;
+    if (!open_raw(env) || mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn)) ::_exit(1);
+    ::_exit(0);  // no abort, no close: the slot stays taken
+  }
+  int wstatus = 0;
+  REQUIRE(::waitpid(dying, &wstatus, 0) == dying);
+  REQUIRE((WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0));
+  TestHostServices host;
+  auto s = open_ok(host, config_for(path));
+  CHECK(host.recording_logger().contains_id("SLOB_LMDB_STALE_READERS"));
+  check_sample(*s);
+  ::close(release[1]);
+  REQUIRE(::waitpid(holder, &wstatus, 0) == holder);
+  ::close(ready[0]);
+}
+
+TEST_CASE("lmdb store: a damaged value is reported with its database and key", "[lmdb][store]") {
+  TempDir dir;
+  const std::string path = dir.sub("state");
+  {
+    TestHostServices host;
+    REQUIRE(open_ok(host, config_for(path))->commit(sample_batch()).is_ok());
+  }
+  {
+    MDB_env* raw = nullptr;
+    REQUIRE(mdb_env_create(&raw) == 0);
+    lmdb::EnvHandle env(raw);
+    mdb_env_set_maxdbs(raw, 32);
+    REQUIRE(mdb_env_open(raw, path.c_str(), 0, 0640) == 0);
+    MDB_txn* txn = nullptr;
+    REQUIRE(mdb_txn_begin(raw, nullptr, 0, &txn) == 0);
+    MDB_dbi dbi;
+    REQUIRE(mdb_dbi_open(txn, "setups", 0, &dbi) == 0);
+    MDB_val k = lmdb::to_val("s-0");
+    MDB_val v = lmdb::to_val("S\x01garbage");
+    REQUIRE(mdb_put(txn, dbi, &k, &v, 0) == 0);
+    REQUIRE(mdb_txn_commit(txn) == 0);
+  }
+  TestHostServices host;
+  auto s = open_ok(host, config_for(path));
+  const auto status = s->scan_setups([](const sdk::SetupRecord&) { return true; });
+  CHECK(status.code() == sdk::StatusCode::kCorruption);
+  CHECK_THAT(status.message(), Catch::Contains(path + ": setups[s-0]: setup value is truncated"));
+  CHECK(s->find_setup("s-0").status().code() == sdk::StatusCode::kCorruption);
+  CHECK(live_setups(*s).size() == 1);  // the live index does not touch the damaged record
+}
