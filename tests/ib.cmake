@@ -9,6 +9,15 @@ slob_add_unit_test(ib_codec_tests
   LIBRARIES slob_ib_codec
   PREFIX ib)
 
+slob_add_unit_test(ib_plugin_tests
+  SOURCES
+    unit/ib_bar_feed_test.cpp
+    unit/ib_parts_test.cpp
+    unit/ib_sim_messages_test.cpp
+  LIBRARIES slob_ib slob_core ib_gateway_sim_lib
+  PREFIX ib)
+target_include_directories(ib_plugin_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+
 # The simulator proven against a third-party client: @stoqey/ib 1.6.10 (tests/conformance,
 # installed by `npm ci --prefix tests/conformance`). Skipped (77) only when node_modules is absent.
 find_program(SLOB_NODE_EXECUTABLE node)

@@ -31,6 +31,9 @@ class TradingHours {
   };
   bool known_ = false;
   std::vector<Session> sessions_;
+  // The span the published days cover (CLOSED days included); outside it nothing is known.
+  sdk::Time window_start_;
+  sdk::Time window_end_;
 };
 
 }  // namespace slob::plugins::ib
