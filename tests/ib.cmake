@@ -39,3 +39,14 @@ slob_add_unit_test(ib_integration_tests
   PREFIX ib)
 target_include_directories(ib_integration_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_definitions(ib_integration_tests PRIVATE SLOB_IB_GATEWAY_SIM="$<TARGET_FILE:ib-gateway-sim>")
+
+# Decoder robustness: the seed corpus through the fuzz entry point (always, GCC), and libFuzzer
+# for a bounded time when clang with its runtime is installed (skipped, 77, otherwise).
+add_executable(ib_fuzz_corpus_runner fuzz/ib_corpus_runner.cpp fuzz/ib_decoder_fuzz.cpp)
+target_link_libraries(ib_fuzz_corpus_runner PRIVATE slob_ib_codec)
+add_test(NAME "ib:fuzz-corpus"
+  COMMAND ib_fuzz_corpus_runner ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/ib/fuzz-corpus)
+add_test(NAME "ib:fuzz-decoder"
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/run_ib_fuzz.sh ${PROJECT_SOURCE_DIR}
+          ${CMAKE_CURRENT_BINARY_DIR}/ib-fuzz 20)
+set_tests_properties("ib:fuzz-decoder" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
