@@ -13,6 +13,7 @@ packages=(
   libhowardhinnant-date-dev tzdata
   libsystemd-dev
   catch2
+  clang  # ib decoder fuzzing (libFuzzer runtime comes with it)
 )
 
 missing=()

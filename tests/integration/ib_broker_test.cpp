@@ -368,3 +368,59 @@ TEST_CASE("connect timeout when the gateway never answers the handshake", "[ib][
   CHECK_THAT(rig.listener.last(Channel::kOrders)->reason, Catch::Contains("connect timeout"));
   CHECK_FALSE(rig.listener.last(Channel::kOrders)->fatal);
 }
+
+TEST_CASE("a refusing gateway fails the attempt without fatal; it works once it listens again", "[ib][integration]") {
+  Rig rig;
+  CHECK(rig.sim.control("refuse 1") == "ok");
+  REQUIRE(rig.broker->connect().is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDown); }));
+  CHECK_FALSE(rig.listener.last(Channel::kOrders)->fatal);
+  CHECK_THAT(rig.listener.last(Channel::kOrders)->reason, Catch::Contains("connect failed"));
+  // The core's backoff would retry; here: retry until the listener is back (bounded).
+  REQUIRE(rig.host.run_until(
+      [&] {
+        if (rig.listener.is(Channel::kOrders, Health::kDown)) CHECK(rig.broker->connect().is_ok());
+        return rig.listener.is(Channel::kOrders, Health::kUp);
+      },
+      std::chrono::seconds(5)));
+}
+
+TEST_CASE("positions opened and closed outside the API show in snapshots", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  CHECK(rig.sim.control("add-position NQ -2 21010") == "ok");
+  REQUIRE(rig.broker->request_snapshot(rig.host.clock().now() - std::chrono::hours(1)).is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.snapshots.size() == 1; }));
+  REQUIRE(rig.listener.snapshots[0].is_ok());
+  REQUIRE(rig.listener.snapshots[0]->positions.size() == 1);
+  CHECK(rig.listener.snapshots[0]->positions[0].quantity == -2);
+  CHECK(rig.listener.snapshots[0]->positions[0].average_cost == Approx(21010));
+  CHECK(rig.sim.control("close-position NQ") == "ok");
+  REQUIRE(rig.broker->request_snapshot(rig.host.clock().now() - std::chrono::hours(1)).is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.snapshots.size() == 2; }));
+  REQUIRE(rig.listener.snapshots[1].is_ok());
+  CHECK(rig.listener.snapshots[1]->positions.empty());
+  REQUIRE(rig.listener.snapshots[1]->executions.size() == 1);
+  CHECK(rig.listener.snapshots[1]->executions[0].client_ref.empty());
+  CHECK(rig.listener.snapshots[1]->executions[0].side == sdk::Side::kBuy);
+}
+
+TEST_CASE("delayed market data mode sends reqMarketDataType 3", "[ib][integration]") {
+  Rig rig({}, {{"market_data_type", sdk::ConfigValue{std::string("delayed"), {"test.toml", 3, 1}}}});
+  rig.connect_ready();
+  REQUIRE(rig.host.run_until([&] { return !rig.sim.inbound("59").empty(); }));
+  CHECK(rig.sim.inbound("59")[0] == std::vector<std::string>{"59", "1", "3"});
+}
+
+TEST_CASE("a front-month roll is picked up and bars re-requested on the new contract", "[ib][integration]") {
+  Rig rig({}, {{"contract_refresh", sdk::ConfigValue{std::string("300ms"), {"test.toml", 3, 1}}}});
+  rig.connect_ready();
+  REQUIRE(rig.broker->subscribe({"NQ", std::nullopt}).is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.sim.inbound("50").size() == 1; }));
+  const std::string old_con_id = rig.sim.inbound("50")[0][3];
+  CHECK(rig.sim.control("roll").rfind("ok NQ", 0) == 0);
+  REQUIRE(rig.host.run_until([&] { return rig.sim.inbound("50").size() == 2; }));
+  CHECK(rig.sim.inbound("50")[1][3] != old_con_id);
+  CHECK(rig.sim.inbound("51").size() == 1);
+  CHECK(rig.host.log().contains_id("SLOB_IB_CONTRACT_ROLLED"));
+}

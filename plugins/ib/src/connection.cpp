@@ -9,8 +9,7 @@ using asio::ip::tcp;
 
 Connection::Connection(asio::io_context& io, sdk::Clock& clock, ConnectionHandler& handler,
                        std::size_t max_messages_per_second)
-    : io_(io),
-      clock_(clock),
+    : clock_(clock),
       handler_(&handler),
       resolver_(io),
       socket_(io),

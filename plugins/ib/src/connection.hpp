@@ -60,7 +60,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void pump();
   void fail(const sdk::Status& reason);
 
-  boost::asio::io_context& io_;
   sdk::Clock& clock_;
   ConnectionHandler* handler_;
   boost::asio::ip::tcp::resolver resolver_;
