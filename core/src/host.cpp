@@ -52,7 +52,26 @@ sdk::Status Host::load_plugins() {
 
   auto broker_lib = loader_.load(config_.broker.plugin, sdk::PluginKind::kBroker);
   if (!broker_lib) return broker_lib.status();
-  if ((*broker_lib)->descriptor().flags & sdk::kPluginDrivesClock) {
+  const bool replay = ((*broker_lib)->descriptor().flags & sdk::kPluginDrivesClock) != 0;
+  std::error_code ec;
+  if (options_.fresh) {
+    // A fresh start wipes the state directory: far too dangerous for a live account.
+    if (!replay) {
+      return sdk::Status::failed_precondition(
+          "--fresh is only for replays: the broker plugin \"" + config_.broker.plugin +
+          "\" trades live, and its stored state must never be thrown away");
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(config_.host.state_dir, ec))
+      std::filesystem::remove_all(entry.path(), ec);
+    log_.warn("SLOB_FRESH_START", "--fresh: emptied " + config_.host.state_dir.string());
+  }
+  // The host owns its state directory; plugins keep their files inside it by default.
+  std::filesystem::create_directories(config_.host.state_dir, ec);
+  if (ec) {
+    return sdk::Status::io_error(config_.host.state_dir.string() +
+                                 ": cannot create state_dir: " + ec.message());
+  }
+  if (replay) {
     simulated_clock_ = std::make_unique<SimulatedClock>();
     clock_ = simulated_clock_.get();
   }

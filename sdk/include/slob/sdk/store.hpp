@@ -71,10 +71,6 @@ class Store : public Plugin {
   virtual Status scan_events(const Visitor<AuditEvent>& visit) = 0;
   // Candles with start >= from, in time order.
   virtual Status scan_candles(Time from, const Visitor<Candle>& visit) = 0;
-
-  // Deletes every record, in one commit (`slob-host --fresh`, replays only: the host refuses it
-  // for a live broker). A store that cannot do this says so.
-  virtual Status reset() { return Status::failed_precondition("this store cannot be reset"); }
 };
 
 }  // namespace slob::sdk
