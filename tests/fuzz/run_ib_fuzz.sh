@@ -21,7 +21,7 @@ if ! "$cxx" -fsanitize=fuzzer "$probe" -o "$work/probe" 2>/dev/null; then
 fi
 bin="$work/ib_decoder_fuzz"
 ib="$src/plugins/ib/src"
-sources="$src/tests/fuzz/ib_decoder_fuzz.cpp $ib/wire.cpp $ib/ib_time.cpp $ib/incoming.cpp"
+sources="$src/tests/fuzz/ib_decoder_fuzz.cpp $ib/wire.cpp $ib/ib_time.cpp $ib/incoming.cpp $ib/incoming_orders.cpp"
 rebuild=1
 if [ -x "$bin" ]; then
   rebuild=0
