@@ -33,9 +33,9 @@ set_tests_properties("ib:conformance-stoqey" PROPERTIES SKIP_RETURN_CODE 77 TIME
 
 # The plugin in-process against the simulator as a real child process.
 slob_add_unit_test(ib_integration_tests
-  SOURCES integration/ib_broker_test.cpp
+  SOURCES integration/ib_broker_test.cpp integration/ib_plugin_load_test.cpp
   LIBRARIES slob_ib slob_core
-  DEPENDS ib-gateway-sim
+  DEPENDS ib-gateway-sim slob-plugin-ib
   PREFIX ib)
 target_include_directories(ib_integration_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_definitions(ib_integration_tests PRIVATE SLOB_IB_GATEWAY_SIM="$<TARGET_FILE:ib-gateway-sim>")

@@ -74,6 +74,8 @@ sdk::Status IbBroker::connect() {
   if (phase_ != Phase::kIdle) return sdk::Status::failed_precondition("ib: already connecting or connected");
   if (!listener_) return sdk::Status::failed_precondition("ib: set_listener() must be called before connect()");
   phase_ = Phase::kConnecting;
+  retired_.erase(std::remove_if(retired_.begin(), retired_.end(), [](const auto& w) { return w.expired(); }),
+                 retired_.end());
   connection_ = std::make_shared<Connection>(host_.io_context(), host_.clock(), static_cast<ConnectionHandler&>(*this),
                                              static_cast<std::size_t>(config_.max_messages_per_second));
   retired_.push_back(connection_);
