@@ -18,9 +18,11 @@ slob_add_unit_test(lmdb_integration_tests
   SOURCES
     ${_lmdb_tests}/integration/lmdb_check_test.cpp
     ${_lmdb_tests}/integration/lmdb_crash_test.cpp
+    ${_lmdb_tests}/integration/lmdb_plugin_module_test.cpp
   LIBRARIES slob_lmdb slob_core lmdb_crash_batches
-  DEPENDS lmdb-crash-writer
+  DEPENDS lmdb-crash-writer slob-plugin-lmdb
   PREFIX lmdb)
 target_include_directories(lmdb_integration_tests PRIVATE ${_lmdb_tests}/integration ${_lmdb_tests}/support)
 target_compile_definitions(lmdb_integration_tests PRIVATE
-  LMDB_CRASH_WRITER="$<TARGET_FILE:lmdb-crash-writer>")
+  LMDB_CRASH_WRITER="$<TARGET_FILE:lmdb-crash-writer>"
+  LMDB_PLUGIN_MODULE="$<TARGET_FILE:slob-plugin-lmdb>")

@@ -94,7 +94,7 @@ sdk::Result<std::unique_ptr<LmdbStore>> LmdbStore::open(sdk::HostServices& host,
                                    mib(config.max_map_size) + "), sync " +
                                    (config.sync == SyncMode::kFull ? "full" : "none") +
                                    (config.read_only ? ", read-only" : ""));
-  return std::unique_ptr<LmdbStore>(new LmdbStore(host, std::move(config), std::move(*opened)));
+  return std::make_unique<LmdbStore>(host, std::move(config), std::move(*opened));
 }
 
 sdk::Status LmdbStore::commit(const sdk::WriteBatch& batch) {

@@ -23,7 +23,12 @@ namespace slob::plugins::lmdb {
 
 class LmdbStore final : public sdk::Store {
  public:
+  // Opens (or creates) the store `config` describes; see store_open.hpp for what is refused.
   static sdk::Result<std::unique_ptr<LmdbStore>> open(sdk::HostServices& host, StoreConfig config);
+
+  // Use open(); public only so open() can use std::make_unique.
+  LmdbStore(sdk::HostServices& host, StoreConfig config, OpenedEnv opened)
+      : host_(host), config_(std::move(config)), opened_(std::move(opened)) {}
 
   sdk::Status commit(const sdk::WriteBatch& batch) override;
   sdk::Result<sdk::HostState> host_state() override;
@@ -50,9 +55,6 @@ class LmdbStore final : public sdk::Store {
   const StoreConfig& config() const { return config_; }
 
  private:
-  LmdbStore(sdk::HostServices& host, StoreConfig config, OpenedEnv opened)
-      : host_(host), config_(std::move(config)), opened_(std::move(opened)) {}
-
   // Writes the batch into `txn`; on failure `where` names the database and key.
   int apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& where);
   int prune_candles(MDB_txn* txn, sdk::Time newest, std::string& where);
