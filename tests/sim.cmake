@@ -42,3 +42,10 @@ add_test(NAME "sim:check accepts good data"
           ${CMAKE_CURRENT_BINARY_DIR}/sim-check-good)
 set_tests_properties("sim:check accepts good data" PROPERTIES
   PASS_REGULAR_EXPRESSION "SLOB_SIM_DATA_LOADED: [^\n]*bars_12.csv: 12 bars[^\n]*\n.*: ok [^\n]*\nexit 0\n$")
+
+# gen-nq-data refuses bad arguments with one line naming the argument, exit 2.
+add_test(NAME "sim:gen-nq-data names a bad argument"
+  COMMAND sh -c "\"$1\" --seed 1 --week 2026-01-06 2>&1; echo \"exit $?\"" sh
+          $<TARGET_FILE:gen-nq-data>)
+set_tests_properties("sim:gen-nq-data names a bad argument" PROPERTIES
+  PASS_REGULAR_EXPRESSION "^gen-nq-data: week 2026-01-06 is not a Monday\nusage: [^$]*exit 2\n$")
