@@ -52,3 +52,12 @@ target_compile_definitions(core_process_tests PRIVATE
   SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
   SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
   SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")
+
+# The main job with the real plugins, end to end.
+slob_add_unit_test(main_job_tests
+  SOURCES integration/main_job_test.cpp
+  LIBRARIES slob_core
+  DEPENDS slob-host slob-plugin-sim slob-plugin-lmdb slob-plugin-slob
+  PREFIX integration)
+target_include_directories(main_job_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_compile_definitions(main_job_tests PRIVATE SLOB_HOST_BIN="$<TARGET_FILE:slob-host>")
