@@ -9,14 +9,22 @@ slob_add_unit_test(ib_codec_tests
   LIBRARIES slob_ib_codec
   PREFIX ib)
 
+# The ib tests need only the core's two clocks (simulated for unit tests, Asio for integration),
+# not the whole host library: compiling just those keeps ib test builds (and the sanitizer build)
+# independent of the rest of the core.
+add_library(ib_test_clocks STATIC
+  ${PROJECT_SOURCE_DIR}/core/src/asio_clock.cpp
+  ${PROJECT_SOURCE_DIR}/core/src/simulated_clock.cpp)
+target_include_directories(ib_test_clocks PUBLIC ${PROJECT_SOURCE_DIR}/core/src ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_link_libraries(ib_test_clocks PUBLIC slob_sdk Boost::headers Threads::Threads)
+
 slob_add_unit_test(ib_plugin_tests
   SOURCES
     unit/ib_bar_feed_test.cpp
     unit/ib_parts_test.cpp
     unit/ib_sim_messages_test.cpp
-  LIBRARIES slob_ib slob_core ib_gateway_sim_lib
+  LIBRARIES slob_ib ib_test_clocks ib_gateway_sim_lib
   PREFIX ib)
-target_include_directories(ib_plugin_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 
 # The simulator proven against a third-party client: @stoqey/ib 1.6.10 (tests/conformance,
 # installed by `npm ci --prefix tests/conformance`). Skipped (77) only when node_modules is absent.
@@ -34,10 +42,9 @@ set_tests_properties("ib:conformance-stoqey" PROPERTIES SKIP_RETURN_CODE 77 TIME
 # The plugin in-process against the simulator as a real child process.
 slob_add_unit_test(ib_integration_tests
   SOURCES integration/ib_broker_test.cpp integration/ib_plugin_load_test.cpp
-  LIBRARIES slob_ib slob_core
+  LIBRARIES slob_ib ib_test_clocks
   DEPENDS ib-gateway-sim slob-plugin-ib
   PREFIX ib)
-target_include_directories(ib_integration_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_definitions(ib_integration_tests PRIVATE SLOB_IB_GATEWAY_SIM="$<TARGET_FILE:ib-gateway-sim>")
 
 # Decoder robustness: the seed corpus through the fuzz entry point (always, GCC), and libFuzzer
