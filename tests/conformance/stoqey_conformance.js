@@ -33,7 +33,8 @@ const logFile = path.join(workDir, "inbound.log");
 for (const f of [portFile, logFile]) fs.rmSync(f, { force: true });
 
 const sim = spawn(simPath, ["--port-file", portFile, "--log", logFile, "--bar-interval-ms", "50",
-                            "--next-valid-id", "500", "--price", "21000"], { stdio: ["ignore", "inherit", "inherit"] });
+                            "--next-valid-id", "500", "--price", "21000", "--exit-on-stdin-eof"],
+                  { stdio: ["pipe", "inherit", "inherit"] });
 const killSim = () => { if (sim.exitCode === null) { try { process.kill(sim.pid, "SIGTERM"); } catch (_) {} } };
 process.on("exit", killSim);
 

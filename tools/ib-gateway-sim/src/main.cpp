@@ -1,10 +1,14 @@
 // ib-gateway-sim: a scriptable fake IB Gateway for tests (README.md).
+#include <unistd.h>
+
 #include <csignal>
+#include <functional>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "gateway.hpp"
@@ -16,7 +20,7 @@ constexpr const char kUsage[] =
     "usage: ib-gateway-sim [--port N] [--control-port N] [--log FILE] [--port-file FILE]\n"
     "                      [--server-version N] [--accounts A,B] [--next-valid-id N] [--price P]\n"
     "                      [--bar-interval-ms N] [--start RFC3339] [--seed N] [--net-liquidation X]\n"
-    "                      [--commission X] [--script CSV] [--cme-hours]\n";
+    "                      [--commission X] [--script CSV] [--cme-hours] [--exit-on-stdin-eof]\n";
 
 bool parse_number(const std::string& text, long long& out) {
   try {
@@ -44,10 +48,15 @@ int main(int argc, char** argv) {
   using slob::tools::ib_gateway_sim::Gateway;
   using slob::tools::ib_gateway_sim::GatewayOptions;
   GatewayOptions o;
+  bool exit_on_eof = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--cme-hours") {
       o.cme_hours = true;
+      continue;
+    }
+    if (arg == "--exit-on-stdin-eof") {
+      exit_on_eof = true;
       continue;
     }
     if (arg == "--help" || arg == "-h") {
@@ -97,6 +106,17 @@ int main(int argc, char** argv) {
   }
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
+  // A test harness keeps our stdin open; when it dies the pipe closes and we go too, so a crashed
+  // test never leaves a simulator behind.
+  boost::asio::posix::stream_descriptor in(io, ::dup(0));
+  char byte;
+  std::function<void()> watch = [&] {
+    in.async_read_some(boost::asio::buffer(&byte, 1), [&](const boost::system::error_code& ec, std::size_t) {
+      if (ec) io.stop();
+      else watch();
+    });
+  };
+  if (exit_on_eof) watch();
   io.run();
   return 0;
 }
