@@ -156,30 +156,43 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
     return;
   }
   sdk::WriteBatch batch;
-  batch.candles.push_back(candle);
   apply_output(*out, batch);
   for (const auto& intent : out->intents) {
     handle_intent(intent, batch);
   }
+  const bool host_changed = before.halted != host_state_.halted ||
+                            before.order_id_high_water != host_state_.order_id_high_water ||
+                            before.risk_day != host_state_.risk_day ||
+                            before.trades_today != host_state_.trades_today;
+  if (host_changed) batch.host_state = host_state_;
+  // Persistence only where state changes: a candle that changed nothing durable is committed
+  // with the next one that does (or at the checkpoint interval). After a crash the broker
+  // re-delivers the candles since the last checkpoint (replay resume, IB backfill) and the
+  // deterministic strategy reaches the same state again.
+  const bool material = !batch.setups.empty() || !batch.journal.empty() || !batch.audit.empty() ||
+                        host_changed;
+  pending_candles_.push_back(candle);
+  if (!material && pending_candles_.size() < kCheckpointEveryCandles) {
+    last_candle_ = candle.start;
+    return;
+  }
+  batch.candles = pending_candles_;
   auto state = strategy_->export_state();
   if (!state) {
     if (hooks_.on_store_failure) hooks_.on_store_failure("strategy export failed: " + state.status().message());
     return;
   }
   batch.checkpoint = sdk::StrategyCheckpoint{strategy_name_, candle.start, std::move(*state)};
-  const bool host_changed = before.halted != host_state_.halted ||
-                            before.order_id_high_water != host_state_.order_id_high_water ||
-                            before.risk_day != host_state_.risk_day ||
-                            before.trades_today != host_state_.trades_today;
-  if (host_changed) batch.host_state = host_state_;
   if (!commit(batch, "candle")) {
     // Nothing of this candle happened: no order may leave for an intent that is not durable.
     host_state_ = before;
+    pending_candles_.pop_back();
     for (const auto& e : batch.journal) live_orders_.erase(e.client_ref);
     pending_brackets_.clear();
     return;
   }
   last_candle_ = candle.start;
+  pending_candles_.clear();
   auto brackets = std::move(pending_brackets_);
   pending_brackets_.clear();
   for (const auto& b : brackets) send_bracket(b);

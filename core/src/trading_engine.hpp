@@ -4,8 +4,11 @@
 // broker, and broker reports → journal, fill ledger and trades. Every state change goes through
 // the store before anything acts on it (ARCHITECTURE §6):
 //
-// - One commit per handled candle: the candle, every changed setup and the strategy checkpoint,
-//   so a restart continues exactly after the last handled candle and never handles one twice.
+// - A commit for every handled candle that changed a setup, sent an order or moved host state —
+//   with the candle, the changed setups and the strategy checkpoint — and at least every
+//   kCheckpointEveryCandles candles. A restart continues from the checkpoint: the broker
+//   re-delivers the later candles and the deterministic strategy handles them again, never one
+//   it has already handled since the checkpoint.
 // - A bracket intent is committed (all three legs, state "intent", and the raised order-id
 //   high-water mark) before the first byte goes to the broker.
 // - A fill is committed to the ledger (keyed by execution id, so replays are idempotent) together
@@ -51,6 +54,10 @@ struct EngineStats {
 
 class TradingEngine {
  public:
+  // A candle that changed nothing durable still checkpoints the strategy at this interval, so
+  // a restart re-handles at most this many candles.
+  static constexpr std::size_t kCheckpointEveryCandles = 60;
+
   struct Hooks {
     // Why an order must not leave now (lifecycle, order channel, safe mode), or nullopt.
     std::function<std::optional<std::string>()> order_gate;
@@ -133,6 +140,7 @@ class TradingEngine {
   std::map<std::string, sdk::TradeRecord> open_trades_;  // by trade id
   std::map<std::string, sdk::JournalEntry> live_orders_;  // unresolved journal, by client_ref
   std::vector<sdk::BracketOrder> pending_brackets_;       // journalled, sent after the commit
+  std::vector<sdk::Candle> pending_candles_;  // handled since the last commit
 };
 
 }  // namespace slob::core

@@ -326,7 +326,10 @@ sdk::Status TradingEngine::persist_final_state() {
   sdk::WriteBatch batch;
   batch.checkpoint = sdk::StrategyCheckpoint{strategy_name_, last_candle_, std::move(*state)};
   batch.host_state = host_state_;
-  return store_.commit(batch);
+  batch.candles = pending_candles_;
+  sdk::Status s = store_.commit(batch);
+  if (s) pending_candles_.clear();
+  return s;
 }
 
 }  // namespace slob::core

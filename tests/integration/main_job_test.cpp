@@ -28,11 +28,13 @@ struct Replay {
   std::filesystem::path config = dir / "slob.toml";
   int runs = 0;
 
-  explicit Replay(const std::string& sync) {
+  // `speed` 0 replays as fast as possible; the crash test paces the replay (N x real time) so
+  // that random kills land all over it.
+  explicit Replay(const std::string& sync, int speed = 0) {
     std::ofstream(config) << "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" << SLOB_TEST_PLUGIN_DIR
                           << "\"]\ncontrol_socket = \"state/slob.sock\"\n"
                           << "[broker]\nplugin = \"sim\"\n[broker.config]\ndata = \"" << kFixtures
-                          << "/main/nq-3days.csv\"\n[store]\nplugin = \"lmdb\"\n[store.config]\n"
+                          << "/main/nq-3days.csv\"\nspeed = " << speed << "\n[store]\nplugin = \"lmdb\"\n[store.config]\n"
                           << "path = \"state/lmdb\"\nsync = \"" << sync << "\"\n"
                           << "[strategy]\nplugin = \"slob\"\n";
   }
@@ -101,13 +103,14 @@ TEST_CASE("kill -9 at random points, then restart: same orders and trades, no re
   const std::string want_orders = stable_orders(reference.export_kind("orders"));
   REQUIRE(lines(want_trades).size() == 2);
 
-  Replay crashed("full");
+  // 4,140 one-minute bars at 50,000 x real time: about 5 s of replay to kill into.
+  Replay crashed("full", 50000);
   std::mt19937 rng(12345);
   int kills = 0;
   for (int round = 0; round < 60 && kills < 20; ++round) {
     auto p = crashed.start();
     // Let it run for a random while, then kill it without warning.
-    const auto delay = std::chrono::milliseconds(50 + rng() % 400);
+    const auto delay = std::chrono::milliseconds(20 + rng() % 300);
     if (p->wait_for_exit(delay)) break;  // finished the replay
     p->signal(SIGKILL);
     REQUIRE(p->wait_for_exit(10s));
