@@ -177,3 +177,21 @@ TEST_CASE("a candle before the London open is not part of the LSE levels") {
   CHECK(run.finished[0]["id"] == "20260106-S-1530");
   CHECK(run.finished[0]["lse_high"] == 25440.0);
 }
+
+TEST_CASE("worked example: an update exactly when the report changes") {
+  const Run run = run_day(worked_example());
+  std::vector<slob::sdk::SetupUpdate> mine;
+  for (const auto& u : run.updates)
+    if (u.record.id == "20260106-S-1530") mine.push_back(u);
+  REQUIRE(mine.size() > 5);
+  CHECK(mine.front().record.updated == jan6("15:30"));
+  CHECK(mine.back().finished);
+  for (std::size_t i = 1; i < mine.size(); ++i) CHECK(mine[i].record.report != mine[i - 1].record.report);
+  std::vector<Time> when;
+  for (const auto& u : mine) when.push_back(u.record.updated);
+  // 16:05 changes nothing reported (no new high, no new low, no confirmation); 16:06 confirms.
+  CHECK(std::find(when.begin(), when.end(), jan6("16:05")) == when.end());
+  CHECK(std::find(when.begin(), when.end(), jan6("16:06")) != when.end());
+  CHECK(std::find(when.begin(), when.end(), jan6("16:14")) != when.end());
+  CHECK(std::find(when.begin(), when.end(), jan6("16:26")) != when.end());
+}
