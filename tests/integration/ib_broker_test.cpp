@@ -123,7 +123,7 @@ TEST_CASE("backfill then 5-second bars, no bar twice", "[ib][integration]") {
   CHECK(rt[0][5] == "FUT");
 }
 
-TEST_CASE("bracket: three legs with orderRefs, OCA children, last leg transmits; fills arrive", "[ib][integration]") {
+TEST_CASE("bracket: three legs with orderRefs, OCA children, last leg transmits, fills arrive", "[ib][integration]") {
   Rig rig;
   rig.connect_ready();
   REQUIRE(rig.broker->subscribe({"NQ", std::nullopt}).is_ok());
@@ -202,7 +202,7 @@ TEST_CASE("snapshot: positions, open orders, completed orders, executions, equit
   CHECK(ex[0].size() == 10);
 }
 
-TEST_CASE("a dropped connection reports down; connect() again resubscribes with a gap backfill", "[ib][integration]") {
+TEST_CASE("a dropped connection reports down, connect() again resubscribes with a gap backfill", "[ib][integration]") {
   Rig rig;
   rig.connect_ready();
   REQUIRE(rig.broker->subscribe({"NQ", std::nullopt}).is_ok());
@@ -236,7 +236,7 @@ TEST_CASE("a silent gateway is detected within the heartbeat timeout", "[ib][int
   CHECK(rig.sim.inbound("49").size() >= 1);
 }
 
-TEST_CASE("1101 re-issues every subscription; 1100 blocks orders with the socket kept; 1102 restores",
+TEST_CASE("1101 re-issues every subscription, 1100 blocks orders with the socket kept, 1102 restores",
           "[ib][integration]") {
   Rig rig;
   rig.connect_ready();
@@ -369,7 +369,7 @@ TEST_CASE("connect timeout when the gateway never answers the handshake", "[ib][
   CHECK_FALSE(rig.listener.last(Channel::kOrders)->fatal);
 }
 
-TEST_CASE("a refusing gateway fails the attempt without fatal; it works once it listens again", "[ib][integration]") {
+TEST_CASE("a refusing gateway fails the attempt without fatal, and works once it listens again", "[ib][integration]") {
   Rig rig;
   CHECK(rig.sim.control("refuse 1") == "ok");
   REQUIRE(rig.broker->connect().is_ok());

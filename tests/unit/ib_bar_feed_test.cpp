@@ -86,7 +86,7 @@ TEST_CASE("only the configured symbol can be subscribed", "[ib][bar_feed]") {
   CHECK(f.feed.subscribe({"ES", std::nullopt}).code() == sdk::StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("backfill first; live bars during it are held, the partial minute is skipped", "[ib][bar_feed]") {
+TEST_CASE("backfill first, live bars during it are held, the partial minute is skipped", "[ib][bar_feed]") {
   Fixture f;
   REQUIRE(f.feed.subscribe({"NQ", f.at("2026-01-06T09:57:00Z")}).is_ok());
   CHECK(f.out.sent.empty());  // not running yet

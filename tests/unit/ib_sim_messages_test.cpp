@@ -79,7 +79,7 @@ TEST_CASE("completedOrder decodes with status, filled and completed time", "[ib]
   CHECK(o.completed_status == "Filled");
 }
 
-TEST_CASE("contractDetails has 40 fields; execDetails 31; position 16", "[ib][sim]") {
+TEST_CASE("contractDetails has 40 fields, execDetails 31, position 16", "[ib][sim]") {
   FrontMonth fm;
   fm.contract = order().contract;
   fm.time_zone_id = "UTC";
