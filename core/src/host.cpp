@@ -121,6 +121,7 @@ sdk::Status Host::load_plugins() {
           },
           [this](const std::string& reason) { enter_safe_mode(reason); },
           nullptr});
+  pinned_libraries_ = {store_->library_ref(), strategy_->library_ref(), broker_->library_ref()};
   broker_->get().set_listener(*this);
   engine_->set_broker(&broker_->get());
   return sdk::Status::ok();

@@ -79,6 +79,9 @@ class Host final : public sdk::BrokerListener {
 
   HostConfig config_;
   HostOptions options_;
+  // Declared before io_ so they outlive it: the loop's pending handlers (a plugin's aborted
+  // socket reads, say) are destroyed with io_, and their code must still be mapped then.
+  std::vector<std::shared_ptr<PluginLibrary>> pinned_libraries_;
   boost::asio::io_context io_;
   AsioClock wall_clock_;
   std::unique_ptr<SimulatedClock> simulated_clock_;  // set when the broker drives time

@@ -42,6 +42,7 @@ class PluginInstance {
   T& get() const { return *object_; }
   T* operator->() const { return object_.get(); }
   const PluginLibrary& library() const { return *library_; }
+  std::shared_ptr<PluginLibrary> library_ref() const { return library_; }
   std::string name() const { return library_->descriptor().name; }
   std::string version() const { return library_->descriptor().version; }
 
