@@ -61,3 +61,4 @@ slob_add_unit_test(main_job_tests
   PREFIX integration)
 target_include_directories(main_job_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_definitions(main_job_tests PRIVATE SLOB_HOST_BIN="$<TARGET_FILE:slob-host>")
+

@@ -160,7 +160,7 @@ TEST_CASE("a second signal exits at once with code 1", "[process]") {
                      "disconnect from the broker, stop strategy and store") != std::string::npos);
 }
 
-TEST_CASE("--check: 0 for a good config, 78 with every error for a bad one", "[process]") {
+TEST_CASE("slob-host --check: 0 for a good config, 78 with every error for a bad one", "[process]") {
   Daemon good;
   auto ok = slob::test::run({SLOB_HOST_BIN, "--config", good.config.string(), "--check"}, good.dir.path());
   CHECK(ok.code == 0);
