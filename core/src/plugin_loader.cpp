@@ -125,7 +125,7 @@ sdk::Result<std::unique_ptr<PluginInstance<T>>> instantiate(
     if (!created) {
       return sdk::Status(created.status().code(), created.status().message());
     }
-    if (!*created) {
+    if (!*created && !loop.check_only) {
       return sdk::Status::internal(file + ": plugin refused: its factory returned no object");
     }
     return std::make_unique<PluginInstance<T>>(std::move(library), std::move(services),

@@ -93,7 +93,10 @@ nlohmann::json to_json(const sdk::HostState& r) {
           {"halted", r.halted},
           {"halt_reason", r.halt_reason},
           {"halted_until", time_or_null(r.halted_until)},
-          {"order_id_high_water", r.order_id_high_water}};
+          {"order_id_high_water", r.order_id_high_water},
+          {"risk_day", r.risk_day},
+          {"trades_today", r.trades_today},
+          {"realised_pnl_today", r.realised_pnl_today}};
 }
 
 nlohmann::json to_json(const sdk::StrategyCheckpoint& r) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <exception>
+#include <filesystem>
 
 #include "record_codec.hpp"
 #include "schema.hpp"
@@ -342,6 +343,16 @@ sdk::Result<std::unique_ptr<sdk::Store>> create_store(sdk::HostServices& host,
   try {
     auto config = parse_store_config(table, host.config_dir());
     if (!config) return config.status();
+    if (host.check_only()) {
+      // slob-host --check: validate an existing store without writing; create nothing (a check
+      // run as root must not leave root-owned files for the service user).
+      if (!std::filesystem::exists(std::filesystem::path(config->path) / "data.mdb"))
+        return std::unique_ptr<sdk::Store>();
+      config->read_only = true;
+      auto probe = LmdbStore::open(host, std::move(*config));
+      if (!probe) return probe.status();
+      return std::unique_ptr<sdk::Store>();
+    }
     auto store = LmdbStore::open(host, std::move(*config));
     if (!store) return store.status();
     return std::unique_ptr<sdk::Store>(std::move(*store));

@@ -17,15 +17,18 @@ constexpr std::uint8_t kTagHostState = 'H';
 constexpr std::uint8_t kTagCheckpoint = 'K';
 
 constexpr std::uint8_t kVersion1 = 1;
+constexpr std::uint8_t kVersion2 = 2;  // host state: + daily risk counters
 
-ByteWriter start(std::uint8_t tag) {
+ByteWriter start(std::uint8_t tag, std::uint8_t version = kVersion1) {
   ByteWriter w;
   w.u8(tag);
-  w.u8(kVersion1);
+  w.u8(version);
   return w;
 }
 
-sdk::Status check_header(ByteReader& r, std::uint8_t tag, const char* what) {
+// Accepts encoding versions 1..newest of `tag`; the version read goes to *version_out.
+sdk::Status check_header(ByteReader& r, std::uint8_t tag, const char* what,
+                         std::uint8_t newest = kVersion1, std::uint8_t* version_out = nullptr) {
   std::uint8_t got_tag = 0;
   std::uint8_t version = 0;
   if (!r.u8(got_tag) || !r.u8(version)) {
@@ -35,10 +38,11 @@ sdk::Status check_header(ByteReader& r, std::uint8_t tag, const char* what) {
     return sdk::Status::corruption(std::string(what) + " value has record tag " +
                                    std::to_string(got_tag) + ", expected " + std::to_string(tag));
   }
-  if (version != kVersion1) {
+  if (version < kVersion1 || version > newest) {
     return sdk::Status::corruption(std::string(what) + " value has unknown encoding version " +
                                    std::to_string(version));
   }
+  if (version_out) *version_out = version;
   return sdk::Status::ok();
 }
 
@@ -192,7 +196,7 @@ sdk::Status decode(std::string_view in, sdk::Candle& out) {
 }
 
 std::string encode(const sdk::HostState& r) {
-  ByteWriter w = start(kTagHostState);
+  ByteWriter w = start(kTagHostState, kVersion2);
   w.boolean(r.safe_mode);
   w.str(r.safe_mode_reason);
   w.opt_time(r.safe_mode_since);
@@ -200,16 +204,23 @@ std::string encode(const sdk::HostState& r) {
   w.str(r.halt_reason);
   w.opt_time(r.halted_until);
   w.i64(r.order_id_high_water);
+  w.str(r.risk_day);
+  w.i64(r.trades_today);
+  w.f64(r.realised_pnl_today);
   return w.take();
 }
 
 sdk::Status decode(std::string_view in, sdk::HostState& out) {
   ByteReader r(in);
-  if (auto s = check_header(r, kTagHostState, "host state"); !s) return s;
-  const bool ok = r.boolean(out.safe_mode) && r.str(out.safe_mode_reason) &&
-                  r.opt_time(out.safe_mode_since) && r.boolean(out.halted) &&
-                  r.str(out.halt_reason) && r.opt_time(out.halted_until) &&
-                  r.i64(out.order_id_high_water);
+  std::uint8_t version = 0;
+  if (auto s = check_header(r, kTagHostState, "host state", kVersion2, &version); !s) return s;
+  bool ok = r.boolean(out.safe_mode) && r.str(out.safe_mode_reason) &&
+            r.opt_time(out.safe_mode_since) && r.boolean(out.halted) &&
+            r.str(out.halt_reason) && r.opt_time(out.halted_until) &&
+            r.i64(out.order_id_high_water);
+  // Version 1 (before the daily risk counters) decodes with them at their defaults.
+  if (ok && version >= kVersion2)
+    ok = r.str(out.risk_day) && r.i64(out.trades_today) && r.f64(out.realised_pnl_today);
   return finish(r, ok, "host state");
 }
 

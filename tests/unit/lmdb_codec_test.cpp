@@ -39,6 +39,11 @@ TEST_CASE("lmdb codec: every record kind round-trips", "[lmdb][codec]") {
   check_round_trip(*b.checkpoint);
   check_round_trip(sdk::HostState{});
   check_round_trip(sdk::StrategyCheckpoint{});
+  sdk::HostState daily;  // host state v2: the daily risk counters
+  daily.risk_day = "2026-01-06";
+  daily.trades_today = 2;
+  daily.realised_pnl_today = -412.5;
+  check_round_trip(daily);
 }
 
 TEST_CASE("lmdb codec: the setup v1 layout is fixed", "[lmdb][codec]") {

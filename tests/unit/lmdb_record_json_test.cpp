@@ -73,7 +73,8 @@ TEST_CASE("record_json: field names and values of every record", "[lmdb][json]")
   CHECK(keys(to_json(b.candles[0])) == Keys{"close", "high", "low", "open", "start", "volume"});
   const json host = to_json(*b.host_state);
   CHECK(keys(host) == Keys{"halt_reason", "halted", "halted_until", "order_id_high_water",
-                           "safe_mode", "safe_mode_reason", "safe_mode_since"});
+                           "realised_pnl_today", "risk_day", "safe_mode", "safe_mode_reason",
+                           "safe_mode_since", "trades_today"});
   CHECK(to_json(sdk::HostState{})["safe_mode_since"].is_null());
   CHECK(keys(to_json(*b.checkpoint)) == Keys{"last_candle", "plugin", "state"});
 }

@@ -48,7 +48,8 @@ class HostServices {
   virtual const std::string& state_dir() const = 0;
 
   // True when the host only validates (`slob-host --check`): a factory then checks its config
-  // and returns an object without touching files, sockets or stored state.
+  // (and may inspect existing files read-only) without creating or changing anything, and may
+  // return no object (a null pointer) instead of a working instance.
   virtual bool check_only() const { return false; }
 };
 
