@@ -254,7 +254,11 @@ void Host::on_health(const sdk::HealthEvent& event) {
     if (previous == sdk::Health::kUp &&
         (state == LifecycleState::kRunning || state == LifecycleState::kReconciling)) {
       move_to(LifecycleState::kReconnecting, "order channel lost: " + event.reason);
-      supervisor_.start_after_loss();
+      // Not from inside the broker's own callback: it is still tearing the connection down, and
+      // a re-entrant connect() would be refused and waste an attempt of the budget.
+      boost::asio::post(io_, [this] {
+        if (lifecycle_.state() == LifecycleState::kReconnecting) supervisor_.start_after_loss();
+      });
     }
   }
 }
