@@ -6,10 +6,6 @@
 
 namespace slob::core {
 
-namespace {
-ReconcilePolicy reconcile_policy() { return ReconcilePolicy{}; }
-}  // namespace
-
 Host::Host(HostConfig config, HostOptions options)
     : config_(std::move(config)),
       options_(options),
@@ -281,7 +277,7 @@ void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
       enter_safe_mode("broker snapshot failed: " + snapshot.status().message());
     return;
   }
-  const ReconcileResult result = engine_->reconcile(*snapshot, reconcile_policy());
+  const ReconcileResult result = engine_->reconcile(*snapshot, ReconcilePolicy{});
   if (result.requires_safe_mode()) {
     enter_safe_mode("reconciliation: " + result.safe_mode_reason());
   } else if (lifecycle_.state() == LifecycleState::kReconciling) {

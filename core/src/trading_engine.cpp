@@ -38,10 +38,8 @@ sdk::AuditEvent TradingEngine::event(const std::string& kind, const std::string&
 
 bool TradingEngine::commit(const sdk::WriteBatch& batch, const char* what) {
   const sdk::Status s = store_.commit(batch);
-  if (s) return true;
-  log_.critical("SLOB_STORE_COMMIT_FAILED", std::string(what) + ": " + s.message());
-  if (hooks_.on_store_failure) hooks_.on_store_failure(std::string("store commit failed (") + what + "): " + s.message());
-  return false;
+  if (!s) store_failed(what, s);
+  return s.is_ok();
 }
 
 sdk::Status TradingEngine::recover(sdk::Strategy& strategy, const std::string& strategy_name) {

@@ -116,7 +116,8 @@ class TradingEngine {
   bool commit(const sdk::WriteBatch& batch, const char* what);
   void record_fill(const sdk::Execution& e, sdk::WriteBatch& batch);
   void close_trade(const sdk::TradeRecord& t, sdk::WriteBatch& batch);
-  void commit_failure(const char* what, const sdk::Status& s);
+  // A commit or lookup failed: logged, and the host enters safe mode.
+  void store_failed(const char* what, const sdk::Status& s);
   sdk::AuditEvent event(const std::string& kind, const std::string& subject,
                         const std::string& reason) const;
 

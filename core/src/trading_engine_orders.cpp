@@ -85,7 +85,7 @@ void TradingEngine::on_order(const sdk::OrderReport& report) {
 void TradingEngine::on_execution(const sdk::Execution& execution) {
   auto known = store_.has_fill(execution.exec_id);
   if (!known) {
-    commit_failure("fill lookup", known.status());
+    store_failed("fill lookup", known.status());
     return;
   }
   if (*known) return;  // the ledger is keyed by execution id: replays are harmless
@@ -94,9 +94,9 @@ void TradingEngine::on_execution(const sdk::Execution& execution) {
   commit(batch, "fill");
 }
 
-void TradingEngine::commit_failure(const char* what, const sdk::Status& s) {
+void TradingEngine::store_failed(const char* what, const sdk::Status& s) {
   log_.critical("SLOB_STORE_FAILED", std::string(what) + ": " + s.message());
-  if (hooks_.on_store_failure) hooks_.on_store_failure(std::string(what) + ": " + s.message());
+  if (hooks_.on_store_failure) hooks_.on_store_failure("store failed (" + std::string(what) + "): " + s.message());
 }
 
 void TradingEngine::record_fill(const sdk::Execution& e, sdk::WriteBatch& batch) {
@@ -234,9 +234,6 @@ ReconcileResult TradingEngine::reconcile(const sdk::BrokerSnapshot& snapshot,
       if (e.setup_id != setup) continue;
       order.symbol = e.symbol;
       order.quantity = e.quantity;
-      order.direction = e.leg == sdk::Leg::kEntry && e.side == sdk::Side::kSell
-                            ? sdk::Direction::kShort
-                            : order.direction;
       sdk::OrderLeg leg{e.client_ref, e.leg, e.side, e.type, e.price, e.broker_order_id};
       if (e.leg == sdk::Leg::kEntry) {
         order.entry = leg;
