@@ -31,6 +31,7 @@ slob_add_unit_test(core_unit_tests
     unit/config_test.cpp
     unit/lifecycle_test.cpp
     unit/connection_supervisor_test.cpp
+    unit/maintenance_schedule_test.cpp
     unit/reconciler_test.cpp
     unit/risk_test.cpp
     unit/shutdown_sequence_test.cpp
@@ -55,7 +56,7 @@ target_compile_definitions(core_process_tests PRIVATE
 
 # The main job with the real plugins, end to end.
 slob_add_unit_test(main_job_tests
-  SOURCES integration/main_job_test.cpp
+  SOURCES integration/main_job_test.cpp integration/shutdown_policy_test.cpp
   LIBRARIES slob_core
   DEPENDS slob-host slob-plugin-sim slob-plugin-lmdb slob-plugin-slob
   PREFIX integration)

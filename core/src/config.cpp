@@ -1,10 +1,14 @@
 #include "config.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <sstream>
 
+#include <date/tz.h>
 #include <toml++/toml.h>
+
+#include "maintenance_schedule.hpp"
 
 namespace slob::core {
 namespace {
@@ -131,6 +135,49 @@ class SectionReader {
       return;
     }
     out = std::move(result);
+  }
+
+  // An array of strings, each checked by `check` (its error message is reported at the element).
+  void strings(const std::string& key, std::vector<std::string>& out,
+               const std::function<sdk::Status(const std::string&)>& check) {
+    const toml::node* n = get(key);
+    if (!n) return;
+    const toml::array* arr = n->as_array();
+    if (!arr) {
+      type_error(*n, key, "an array of strings");
+      return;
+    }
+    std::vector<std::string> result;
+    bool ok = true;
+    for (const toml::node& e : *arr) {
+      if (!e.is_string()) {
+        type_error(e, key, "an array of strings");
+        return;
+      }
+      const std::string v = *e.value<std::string>();
+      if (auto s = check(v); !s) {
+        problems_.at(e, "[" + section_ + "] " + key + ": " + s.message());
+        ok = false;
+      }
+      result.push_back(v);
+    }
+    if (ok) out = std::move(result);
+  }
+
+  // A time zone name the tz database knows.
+  void timezone(const std::string& key, std::string& out) {
+    const toml::node* n = table_.get(key);
+    std::string s = out;
+    string(key, s);
+    if (!n || !n->is_string()) return;
+    try {
+      date::locate_zone(s);
+    } catch (const std::exception&) {
+      problems_.at(*n, "[" + section_ + "] " + key + ": unknown time zone \"" + s +
+                           "\" (use a tz database name such as \"America/New_York\")");
+      return;
+    }
+    out = s;
   }
 
   void duration(const std::string& key, sdk::Duration& out) {
@@ -318,7 +365,7 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
   const fs::path& base = config.directory;
   {
     SectionReader top(root, "top level", problems);
-    for (const char* s : {"host", "connection", "risk", "broker", "store", "strategy"}) top.get(s);
+    for (const char* s : {"host", "connection", "maintenance", "risk", "broker", "store", "strategy"}) top.get(s);
   }
   if (const toml::table* t = section(root, "host", problems)) {
     SectionReader r(*t, "host", problems);
@@ -355,6 +402,14 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
         problems.at(*n, "[connection] backoff_initial must not exceed backoff_max");
     }
   }
+  if (const toml::table* t = section(root, "maintenance", problems)) {
+    SectionReader r(*t, "maintenance", problems);
+    r.timezone("timezone", config.maintenance.timezone);
+    r.strings("windows", config.maintenance.windows, [](const std::string& spec) {
+      auto w = parse_maintenance_window(spec);
+      return w ? sdk::Status::ok() : w.status();
+    });
+  }
   if (const toml::table* t = section(root, "risk", problems)) {
     SectionReader r(*t, "risk", problems);
     r.number("risk_per_trade", config.risk.risk_per_trade, 0.0, 1.0);
@@ -363,7 +418,7 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
     r.number("max_daily_loss", config.risk.max_daily_loss, 0.0, 1e12);
     r.number("contract_multiplier", config.risk.contract_multiplier, 0.0001, 1e6);
     r.string("symbol", config.risk.symbol);
-    r.string("timezone", config.risk.timezone);
+    r.timezone("timezone", config.risk.timezone);
   }
   read_slot(root, "broker", config.broker, problems);
   read_slot(root, "store", config.store, problems);

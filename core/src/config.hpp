@@ -42,6 +42,12 @@ struct ConnectionSection {
   std::int64_t runtime_attempts = 5;
 };
 
+// IB's nightly reset and weekend restart (ib-api.md §9), New York time.
+struct MaintenanceSection {
+  std::string timezone = "America/New_York";
+  std::vector<std::string> windows = {"daily 00:15-01:45", "fri 23:00-03:00"};
+};
+
 struct RiskSection {
   double risk_per_trade = 0.01;
   std::int64_t max_contracts = 5;
@@ -63,6 +69,7 @@ struct HostConfig {
   std::filesystem::path directory;   // absolute directory of the file
   HostSection host;
   ConnectionSection connection;
+  MaintenanceSection maintenance;
   RiskSection risk;
   PluginSlot broker;
   PluginSlot store;

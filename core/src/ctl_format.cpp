@@ -24,6 +24,14 @@ void format_status(std::ostringstream& out, const nlohmann::json& s) {
       << (h.value("active", false) ? "HALTED until " + text(h["until"]) + ": " + text(h["reason"])
                                    : std::string("off"))
       << "\n";
+  const auto& m = s["maintenance"];
+  if (m.is_object()) {
+    out << "maintenance:  "
+        << (m.value("active", false)
+                ? "inside \"" + text(m["window"]) + "\" until " + text(m["until"]) + " (no new entries)"
+                : std::string("outside every window"))
+        << "\n";
+  }
   out << "broker:       orders " << text(s["broker"]["orders"]) << ", market data "
       << text(s["broker"]["market_data"]) << "\n";
   const auto& p = s["progress"];

@@ -22,7 +22,7 @@ Host::Host(HostConfig config, HostOptions options)
                         enter_safe_mode("broker unreachable after " + std::to_string(n) +
                                         " connection attempts");
                       },
-                      nullptr},
+                      [this] { return maintenance_at(wall_clock_.now()).has_value(); }},
                   static_cast<std::uint32_t>(::getpid())),
       control_(io_, [this](const nlohmann::json& r, ControlServer::Reply reply) {
         handle_command(r, std::move(reply));
@@ -45,6 +45,9 @@ Host::~Host() {
 sdk::Status Host::load_plugins() {
   std::string errors;
   auto add_error = [&](const sdk::Status& s) { errors += (errors.empty() ? "" : "\n") + s.message(); };
+  auto schedule = MaintenanceSchedule::make(config_.maintenance.timezone, config_.maintenance.windows);
+  if (!schedule) return schedule.status();
+  maintenance_ = std::move(*schedule);
 
   auto broker_lib = loader_.load(config_.broker.plugin, sdk::PluginKind::kBroker);
   if (!broker_lib) return broker_lib.status();
@@ -113,6 +116,10 @@ sdk::Status Host::load_plugins() {
               return std::string("lifecycle is ") + lifecycle_state_name(lifecycle_.state());
             if (orders_health_ != sdk::Health::kUp) return std::string("order channel is not up");
             if (engine_->host_state().safe_mode) return std::string("safe mode");
+            if (auto m = maintenance_at(clock_->now())) {
+              return "inside maintenance window \"" + m->spec + "\" until " +
+                     sdk::format_rfc3339(m->ends);
+            }
             return std::nullopt;
           },
           [this](const std::string& reason) { enter_safe_mode(reason); },
@@ -195,8 +202,21 @@ void Host::attempt_connect(std::int64_t attempt) {
   log_.info("SLOB_CONNECT_ATTEMPT", "connecting to the broker, attempt " + std::to_string(attempt));
   if (auto s = broker_->get().connect(); !s) {
     log_.warn("SLOB_CONNECT_FAILED", s.message());
-    supervisor_.attempt_failed(s.message());
+    connection_failed(s.message());
   }
+}
+
+void Host::connection_failed(const std::string& why) {
+  if (auto m = maintenance_at(wall_clock_.now())) {
+    log_.info("SLOB_MAINTENANCE_RETRY",
+              "connection attempt failed inside maintenance window \"" + m->spec + "\" (until " +
+                  sdk::format_rfc3339(m->ends) + "): expected, not counted toward safe mode");
+  }
+  supervisor_.attempt_failed(why);
+}
+
+std::optional<ActiveMaintenance> Host::maintenance_at(sdk::Time t) const {
+  return maintenance_ ? maintenance_->active_at(t) : std::nullopt;
 }
 
 void Host::enter_safe_mode(const std::string& reason) {
@@ -244,11 +264,16 @@ void Host::on_health(const sdk::HealthEvent& event) {
     subscribed_ = false;
     if (state == LifecycleState::kConnecting || state == LifecycleState::kReconnecting ||
         state == LifecycleState::kSafeMode) {
-      supervisor_.attempt_failed(event.reason);
+      connection_failed(event.reason);
       return;
     }
     if (previous == sdk::Health::kUp &&
         (state == LifecycleState::kRunning || state == LifecycleState::kReconciling)) {
+      if (auto m = maintenance_at(wall_clock_.now())) {
+        log_.info("SLOB_MAINTENANCE_DISCONNECT",
+                  "order channel lost inside maintenance window \"" + m->spec + "\" (until " +
+                      sdk::format_rfc3339(m->ends) + "): expected; reconnecting");
+      }
       move_to(LifecycleState::kReconnecting, "order channel lost: " + event.reason);
       // Not from inside the broker's own callback: it is still tearing the connection down, and
       // a re-entrant connect() would be refused and waste an attempt of the budget.

@@ -21,6 +21,7 @@
 #include "control_server.hpp"
 #include "lifecycle.hpp"
 #include "logging.hpp"
+#include "maintenance_schedule.hpp"
 #include "plugin_loader.hpp"
 #include "shutdown_sequence.hpp"
 #include "simulated_clock.hpp"
@@ -61,7 +62,10 @@ class Host final : public sdk::BrokerListener {
   void enter_safe_mode(const std::string& reason);
   void on_transition(const Transition& t);
   void attempt_connect(std::int64_t attempt);
+  void connection_failed(const std::string& why);
   void begin_reconcile();
+  // The maintenance window `t` falls in (wall time for connections, market time for entries).
+  std::optional<ActiveMaintenance> maintenance_at(sdk::Time t) const;
 
   // Control channel and status (host_control.cpp)
   void handle_command(const nlohmann::json& request, ControlServer::Reply reply);
@@ -71,6 +75,9 @@ class Host final : public sdk::BrokerListener {
   // Shutdown (host_shutdown.cpp)
   void begin_shutdown(const std::string& why);
   std::vector<ShutdownStep> shutdown_steps();
+  void apply_position_policy(std::function<void()> done);
+  // Runs `then` once `settled()` holds, checking after each short wall-clock interval.
+  void when_settled(std::function<bool()> settled, std::function<void()> then);
   void stop_plugin(sdk::Plugin& plugin, std::function<void()> done);
   void finish(int exit_code);
   void wait_for_signals();
@@ -89,6 +96,7 @@ class Host final : public sdk::BrokerListener {
   NamedLogger log_{"host"};
   PluginLoader loader_;
   Lifecycle lifecycle_;
+  std::optional<MaintenanceSchedule> maintenance_;  // set by load_plugins()
 
   std::unique_ptr<PluginInstance<sdk::Store>> store_;
   std::unique_ptr<PluginInstance<sdk::Strategy>> strategy_;

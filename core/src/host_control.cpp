@@ -12,6 +12,12 @@ nlohmann::json optional_time(const std::optional<sdk::Time>& t) {
   return t ? nlohmann::json(sdk::format_rfc3339(*t)) : nlohmann::json(nullptr);
 }
 
+// Judged on market time, like the entry gate (in live trading market time is wall time).
+nlohmann::json maintenance_json(const std::optional<ActiveMaintenance>& m) {
+  if (!m) return {{"active", false}, {"window", nullptr}, {"until", nullptr}};
+  return {{"active", true}, {"window", m->spec}, {"until", sdk::format_rfc3339(m->ends)}};
+}
+
 std::string reason_of(const nlohmann::json& request) {
   auto it = request.find("reason");
   return it != request.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -54,6 +60,7 @@ nlohmann::json Host::status_json() const {
       {"safe_mode", {{"active", hs.safe_mode},
                      {"reason", hs.safe_mode_reason},
                      {"since", optional_time(hs.safe_mode_since)}}},
+      {"maintenance", maintenance_json(maintenance_at(clock_->now()))},
       {"halt", {{"active", hs.halted},
                 {"reason", hs.halt_reason},
                 {"until", optional_time(hs.halted_until)}}},

@@ -40,27 +40,7 @@ std::vector<ShutdownStep> Host::shutdown_steps() {
                    }});
   steps.push_back({std::string("apply position policy ") +
                        shutdown_policy_name(config_.host.on_shutdown),
-                   [this](auto done) {
-                     switch (config_.host.on_shutdown) {
-                       case ShutdownPolicy::kLeave:
-                         log_.info("SLOB_SHUTDOWN_POLICY",
-                                   "leave: brackets at the broker keep managing positions");
-                         break;
-                       case ShutdownPolicy::kCancelEntries:
-                         log_.info("SLOB_SHUTDOWN_POLICY",
-                                   "cancel_entries: cancelled " +
-                                       std::to_string(engine_->cancel_unfilled_entries()) +
-                                       " unfilled entry orders");
-                         break;
-                       case ShutdownPolicy::kFlatten:
-                         log_.info("SLOB_SHUTDOWN_POLICY",
-                                   "flatten: closing " +
-                                       std::to_string(engine_->flatten_open_positions()) +
-                                       " open positions");
-                         break;
-                     }
-                     done();
-                   }});
+                   [this](auto done) { apply_position_policy(std::move(done)); }});
   steps.push_back({"persist final state", [this](auto done) {
                      if (auto s = engine_->persist_final_state(); !s)
                        log_.error("SLOB_SHUTDOWN_PERSIST_FAILED", s.message());
@@ -77,6 +57,57 @@ std::vector<ShutdownStep> Host::shutdown_steps() {
                                  [this, done] { stop_plugin(store_->get(), done); });
                    }});
   return steps;
+}
+
+void Host::apply_position_policy(std::function<void()> done) {
+  switch (config_.host.on_shutdown) {
+    case ShutdownPolicy::kLeave:
+      log_.info("SLOB_SHUTDOWN_POLICY", "leave: brackets at the broker keep managing positions");
+      done();
+      return;
+    case ShutdownPolicy::kCancelEntries: {
+      const std::size_t n = engine_->cancel_working_orders(/*entries_only=*/true);
+      log_.info("SLOB_SHUTDOWN_POLICY",
+                "cancel_entries: cancelling " + std::to_string(n) + " unfilled entry orders");
+      when_settled([this] { return engine_->working_orders(true).empty(); }, [this, done] {
+        log_.info("SLOB_SHUTDOWN_POLICY", "cancel_entries: no unfilled entry is working");
+        done();
+      });
+      return;
+    }
+    case ShutdownPolicy::kFlatten: {
+      const std::size_t n = engine_->cancel_working_orders(/*entries_only=*/false);
+      log_.info("SLOB_SHUTDOWN_POLICY", "flatten: cancelling " + std::to_string(n) +
+                                            " working orders before closing " +
+                                            std::to_string(engine_->open_trade_count()) +
+                                            " open positions");
+      // Close only once nothing else works: a stop filling after the close would reverse.
+      when_settled([this] { return engine_->working_orders(false).empty(); }, [this, done] {
+        const std::size_t m = engine_->flatten_open_positions();
+        log_.info("SLOB_SHUTDOWN_POLICY",
+                  "flatten: closing " + std::to_string(m) + " open positions at market");
+        when_settled([this] { return engine_->open_trade_count() == 0; }, [this, done] {
+          log_.info("SLOB_SHUTDOWN_POLICY", "flatten: no open position is left");
+          done();
+        });
+      });
+      return;
+    }
+  }
+}
+
+void Host::when_settled(std::function<bool()> settled, std::function<void()> then) {
+  if (settled()) {
+    then();
+    return;
+  }
+  // Broker reports arrive on this loop; a short wall-clock poll keeps the check in one place.
+  // The shutdown step's timeout bounds the wait (a late `then` is ignored by the sequence).
+  if (lifecycle_.state() == LifecycleState::kStopped) return;
+  wall_clock_.call_after(std::chrono::milliseconds(20), [this, settled = std::move(settled),
+                                                          then = std::move(then)]() mutable {
+    when_settled(std::move(settled), std::move(then));
+  });
 }
 
 void Host::stop_plugin(sdk::Plugin& plugin, std::function<void()> done) {

@@ -26,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "candle_builder.hpp"
 #include "config.hpp"
@@ -92,9 +93,17 @@ class TradingEngine {
   sdk::Status set_halt(bool on, const std::string& reason, std::optional<sdk::Time> until);
   sdk::Status audit(const std::string& kind, const std::string& subject, const std::string& reason);
 
-  // Shutdown policies: cancel unfilled entries / close open positions.
-  std::size_t cancel_unfilled_entries();
+  // Shutdown policies (ARCHITECTURE §8). The client references still working at the broker:
+  // every unresolved journal entry, or only entries nothing of which has filled.
+  std::vector<std::string> working_orders(bool entries_only) const;
+  // Asks the broker to cancel them (held children go with their entry, as at IB); returns how
+  // many requests it accepted. Confirmations arrive as order reports, which resolve the journal.
+  std::size_t cancel_working_orders(bool entries_only);
+  // A market order closing each open trade, at most once per trade. Send it only after the
+  // trade's exit legs are confirmed cancelled: a take-profit or stop filling after the close
+  // would open the opposite position.
   std::size_t flatten_open_positions();
+  std::size_t open_trade_count() const { return open_trades_.size(); }
   // Final state: the checkpoint of the strategy as it is now.
   sdk::Status persist_final_state();
 
@@ -142,6 +151,7 @@ class TradingEngine {
   std::map<std::string, sdk::JournalEntry> live_orders_;  // unresolved journal, by client_ref
   std::vector<sdk::BracketOrder> pending_brackets_;       // journalled, sent after the commit
   std::vector<sdk::Candle> pending_candles_;  // handled since the last commit
+  std::set<std::string> flatten_sent_;        // client refs of closes sent by this process
 };
 
 }  // namespace slob::core

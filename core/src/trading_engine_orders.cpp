@@ -292,11 +292,31 @@ sdk::Status TradingEngine::set_halt(bool on, const std::string& reason,
   return s;
 }
 
-std::size_t TradingEngine::cancel_unfilled_entries() {
-  std::size_t n = 0;
+std::vector<std::string> TradingEngine::working_orders(bool entries_only) const {
+  std::vector<std::string> refs;
   for (const auto& [ref, e] : live_orders_) {
-    if (e.leg != sdk::Leg::kEntry || e.filled > 0 || !broker_) continue;
-    if (broker_->cancel_order(ref)) ++n;
+    if (entries_only && (e.leg != sdk::Leg::kEntry || e.filled > 0)) continue;
+    refs.push_back(ref);
+  }
+  return refs;
+}
+
+std::size_t TradingEngine::cancel_working_orders(bool entries_only) {
+  if (!broker_) return 0;
+  // Collected first: a broker may report a cancellation synchronously, which erases the entry.
+  std::vector<std::string> refs;
+  for (const auto& [ref, e] : live_orders_) {
+    if (e.leg == sdk::Leg::kEntry) {
+      if (!entries_only || e.filled == 0) refs.push_back(ref);
+    } else if (!entries_only && open_trades_.count(e.setup_id)) {
+      // Exit legs of an open trade. Those of an unfilled entry go with their parent's cancel.
+      refs.push_back(ref);
+    }
+  }
+  std::size_t n = 0;
+  for (const auto& ref : refs) {
+    if (auto s = broker_->cancel_order(ref); s) ++n;
+    else log_.warn("SLOB_CANCEL_FAILED", ref + ": " + s.message());
   }
   return n;
 }
@@ -304,14 +324,19 @@ std::size_t TradingEngine::cancel_unfilled_entries() {
 std::size_t TradingEngine::flatten_open_positions() {
   std::size_t n = 0;
   if (!broker_) return n;
-  for (const auto& [id, t] : open_trades_) {
+  std::vector<sdk::TradeRecord> trades;
+  for (const auto& [id, t] : open_trades_) trades.push_back(t);
+  for (const auto& t : trades) {
+    const std::string ref = "slob:" + t.id + ":flatten";
+    if (!flatten_sent_.insert(ref).second) continue;  // one close per trade, ever
     const std::int64_t order_id = std::max(next_valid_order_id_, host_state_.order_id_high_water + 1);
     host_state_.order_id_high_water = order_id;
     sdk::WriteBatch batch;
     batch.host_state = host_state_;
-    batch.audit.push_back(event("order", "flatten " + id, "shutdown policy flatten"));
+    batch.audit.push_back(event("order", "flatten " + t.id, "shutdown policy flatten"));
     if (!commit(batch, "flatten")) break;
-    if (broker_->flatten(t.symbol, "slob:" + id + ":flatten", order_id)) ++n;
+    if (auto s = broker_->flatten(t.symbol, ref, order_id); s) ++n;
+    else log_.warn("SLOB_FLATTEN_FAILED", t.id + ": " + s.message());
   }
   return n;
 }

@@ -214,6 +214,15 @@ void OrderBook::fill(SimOrder& order, double price, sdk::Time when, BookEvents& 
   out.emplace_back(order.report);
 }
 
+bool OrderBook::fill_market_orders_at(double price, sdk::Time when, BookEvents& out) {
+  const std::size_t before = out.size();
+  for (std::size_t i = 0; i < state_.orders.size(); ++i) {
+    SimOrder& o = state_.orders[i];
+    if (!is_final(o) && !o.held && o.report.type == sdk::OrderType::kMarket) fill(o, price, when, out);
+  }
+  return out.size() != before;
+}
+
 bool OrderBook::evaluate(const sdk::Candle& bar, BookEvents& out) {
   const std::size_t before = out.size();
   auto eligible = [&](const SimOrder& o) {

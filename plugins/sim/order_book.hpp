@@ -82,6 +82,10 @@ class OrderBook {
   sdk::Status flatten(const std::string& symbol, const std::string& client_ref,
                       std::int64_t broker_order_id, sdk::Time now, BookEvents& out);
 
+  // After the data ends the market is frozen at `price`: every working market order fills at it
+  // at `when`. Returns true if anything filled.
+  bool fill_market_orders_at(double price, sdk::Time when, BookEvents& out);
+
   // Evaluates every eligible order against one completed bar. Returns true if anything changed.
   bool evaluate(const sdk::Candle& bar, BookEvents& out);
 

@@ -308,8 +308,16 @@ sdk::Status SimBroker::cancel_order(const std::string& client_ref) {
 sdk::Status SimBroker::flatten(const std::string& symbol, const std::string& client_ref,
                                std::int64_t broker_order_id) {
   return change_book([&](BookEvents& out) {
-    return book_.flatten(symbol, client_ref, broker_order_id, host_.clock().now(), out);
+    const sdk::Time now = host_.clock().now();
+    auto st = book_.flatten(symbol, client_ref, broker_order_id, now, out);
+    // No bar will ever come to fill it: the market stays at the last close.
+    if (st.is_ok() && data_exhausted()) book_.fill_market_orders_at(bars_.back().close, now, out);
+    return st;
   });
+}
+
+bool SimBroker::data_exhausted() const {
+  return evaluated_through_ && *evaluated_through_ >= bars_.back().start;
 }
 
 sdk::Status SimBroker::request_snapshot(sdk::Time executions_since) {

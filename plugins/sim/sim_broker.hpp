@@ -81,6 +81,8 @@ class SimBroker final : public sdk::Broker {
   void step(std::uint64_t generation);
   void schedule_next();
   void halt_replay();
+  // Every bar of the data has been evaluated: nothing will move the market again.
+  bool data_exhausted() const;
   void post_guarded(std::function<void()> fn);
 
   sdk::HostServices& host_;

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -188,4 +189,63 @@ TEST_CASE("usage errors exit 2, --version exits 0", "[process]") {
   auto c = slob::test::run({SLOB_CTL_BIN, "--socket", (dir / "none.sock").string(), "status"}, dir.path());
   CHECK(c.code == 1);
   CHECK(c.err.find("slob-ctl: cannot reach slob-host at ") == 0);
+}
+
+namespace {
+
+// A daily window around the current wall-clock time, in UTC ("daily 21:40-23:40").
+std::string window_around_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  const int minute = utc.tm_hour * 60 + utc.tm_min;
+  auto hhmm = [](int m) {
+    m = ((m % 1440) + 1440) % 1440;
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", m / 60, m % 60);
+    return std::string(buf);
+  };
+  return "daily " + hhmm(minute - 60) + "-" + hhmm(minute + 60);
+}
+
+int count_of(const std::string& hay, const std::string& needle) {
+  int n = 0;
+  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("failed connections inside a maintenance window are retried without entering safe mode", "[process][maintenance]") {
+  const std::string fast = "\n[connection]\nstartup_attempts = 2\nbackoff_initial = \"20ms\"\n"
+                           "backoff_max = \"40ms\"\n";
+  SECTION("inside the window: still connecting after many more attempts than the budget") {
+    const std::string window = window_around_now();
+    Daemon d(fast + "[maintenance]\ntimezone = \"UTC\"\nwindows = [\"" + window + "\"]\n",
+             "fail_connect = true");
+    d.start();
+    REQUIRE(slob::test::wait_until([&] { return d.log().find("attempt 8") != std::string::npos; }));
+    CHECK(d.state() == "Connecting");
+    const std::string log = d.log();
+    CHECK(log.find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
+    CHECK(count_of(log, "connection attempt failed inside maintenance window \"" + window) >= 7);
+    CHECK(log.find("expected, not counted toward safe mode") != std::string::npos);
+    auto status = nlohmann::json::parse(d.ctl({"status", "--json"}).out);
+    CHECK(status["maintenance"]["active"] == true);
+    CHECK(status["maintenance"]["window"] == window);
+    CHECK(d.ctl({"status"}).out.find("maintenance:  inside \"" + window + "\" until ") !=
+          std::string::npos);
+    d.process->signal(SIGTERM);
+    CHECK(d.process->wait_for_exit(20s) == 0);
+  }
+  SECTION("no window: safe mode after the two attempts of the budget") {
+    Daemon d(fast + "[maintenance]\nwindows = []\n", "fail_connect = true");
+    d.start();
+    REQUIRE(d.wait_for_state("SafeMode"));
+    const std::string log = d.log();
+    CHECK(log.find("broker unreachable after 2 connection attempts") != std::string::npos);
+    CHECK(log.find("SLOB_MAINTENANCE_RETRY") == std::string::npos);
+    d.process->signal(SIGTERM);
+    CHECK(d.process->wait_for_exit(20s) == 0);
+  }
 }

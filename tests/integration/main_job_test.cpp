@@ -30,13 +30,13 @@ struct Replay {
 
   // `speed` 0 replays as fast as possible; the crash test paces the replay (N x real time) so
   // that random kills land all over it.
-  explicit Replay(const std::string& sync, int speed = 0) {
+  explicit Replay(const std::string& sync, int speed = 0, const std::string& extra = "") {
     std::ofstream(config) << "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" << SLOB_TEST_PLUGIN_DIR
                           << "\"]\ncontrol_socket = \"state/slob.sock\"\n"
                           << "[broker]\nplugin = \"sim\"\n[broker.config]\ndata = \"" << kFixtures
                           << "/main/nq-3days.csv\"\nspeed = " << speed << "\n[store]\nplugin = \"lmdb\"\n[store.config]\n"
                           << "path = \"state/lmdb\"\nsync = \"" << sync << "\"\n"
-                          << "[strategy]\nplugin = \"slob\"\n";
+                          << "[strategy]\nplugin = \"slob\"\n" << extra;
   }
   std::unique_ptr<Process> start() {
     ++runs;
@@ -134,4 +134,21 @@ TEST_CASE("kill -9 at random points, then restart: same orders and trades, no re
   CHECK(logs.find("SLOB_SIM_ORDER_REJECTED") == std::string::npos);
   CHECK(logs.find("SLOB_ORDER_REFUSED") == std::string::npos);
   CHECK(logs.find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
+}
+
+TEST_CASE("no new entry inside a maintenance window (market time)", "[main][maintenance]") {
+  // Tuesday 2026-01-06 14:00-16:00 UTC covers the first setup's order (sent 15:09Z).
+  Replay replay("none", 0, "[maintenance]\ntimezone = \"UTC\"\nwindows = [\"tue 14:00-16:00\"]\n");
+  auto p = replay.start();
+  auto code = p->wait_for_exit(120s);
+  REQUIRE(code);
+  REQUIRE(*code == 0);
+  const std::string log = replay.logs();
+  CHECK(log.find("setup 20260106-S-1536: no order: inside maintenance window \"tue 14:00-16:00\" "
+                 "until 2026-01-06T16:00:00Z") != std::string::npos);
+  const auto trades = lines(replay.export_kind("trades"));
+  REQUIRE(trades.size() == 1);
+  CHECK(trades[0].find("\"id\":\"20260107-L-1532\"") != std::string::npos);
+  // Without the first trade's profit the equity is 100,000: 1000 / (stop distance x 20) -> 2.
+  CHECK(trades[0].find("\"quantity\":2") != std::string::npos);
 }

@@ -60,6 +60,9 @@ TEST_CASE("a valid config loads with defaults and resolves relative paths", "[co
   CHECK(r->connection.runtime_attempts == 5);
   CHECK(r->risk.max_contracts == 5);
   CHECK(r->risk.risk_per_trade == Approx(0.01));
+  CHECK(r->maintenance.timezone == "America/New_York");
+  CHECK(r->maintenance.windows ==
+        std::vector<std::string>{"daily 00:15-01:45", "fri 23:00-03:00"});
   CHECK(r->broker.plugin == "testbroker");
   CHECK(r->broker.position.line == 7);
   CHECK(r->broker.position.column == 10);
@@ -115,6 +118,12 @@ TEST_CASE("broken configs: each error with its exact line and column", "[config]
       {"plugin_dirs is not an array", std::string(kValid).replace(std::string(kValid).find("[\"plugins\"]"), 11, "\"plugins\""),
        "F:3:15: [host] plugin_dirs must be an array of strings"},
       {"syntax error", with("[risk\n"), "F:14:6: "},
+      {"unknown risk time zone", with("[risk]\ntimezone = \"Europe/Stockholmm\"\n"),
+       "F:15:12: [risk] timezone: unknown time zone \"Europe/Stockholmm\" (use a tz database "
+       "name such as \"America/New_York\")"},
+      {"malformed maintenance window", with("[maintenance]\nwindows = [\"daily 00:15-01:45\", \"fri 23:00\"]\n"),
+       "F:15:33: [maintenance] windows: maintenance window \"fri 23:00\": the time range needs a "
+       "'-' (write \"<days> HH:MM-HH:MM\", e.g. \"daily 00:15-01:45\" or \"fri 23:00-03:00\")"},
       {"backoff_initial above backoff_max", with("[connection]\nbackoff_initial = \"2m\"\nbackoff_max = \"1m\"\n"),
        "F:15:19: [connection] backoff_initial must not exceed backoff_max"},
   };
