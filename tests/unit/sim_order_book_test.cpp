@@ -271,6 +271,25 @@ TEST_CASE("flatten: market order for the whole position at the next bar's open")
   CHECK(state_of(book, "slob:s1:sl") == sdk::OrderState::kWorking);
 }
 
+TEST_CASE("after the data ends a market order fills at the frozen last close") {
+  OrderBook book(BookParams{});
+  BookEvents ev;
+  REQUIRE(book.place_bracket(short_bracket("s1", 1, 25572, 25593, 25400), kT0, ev).is_ok());
+  REQUIRE(book.evaluate(bar(0, 25570, 25575, 25565, 25570), ev));
+  CHECK_FALSE(book.fill_market_orders_at(25566.0, kT0 + minutes(1), ev));  // nothing at market
+  REQUIRE(book.flatten("NQ", "slob:s1:flatten", 4, kT0 + minutes(1), ev).is_ok());
+  ev.clear();
+  REQUIRE(book.fill_market_orders_at(25566.0, kT0 + minutes(1), ev));
+  const auto ex = executions(ev);
+  REQUIRE(ex.size() == 1);
+  CHECK(ex[0].client_ref == "slob:s1:flatten");
+  CHECK(ex[0].price == 25566.0);
+  CHECK(ex[0].time == kT0 + minutes(1));
+  CHECK(book.position().quantity == 0);
+  // Limit and stop orders are not market orders: they keep waiting for a bar.
+  CHECK(state_of(book, "slob:s1:tp") == sdk::OrderState::kWorking);
+}
+
 TEST_CASE("snapshot: position, open and completed orders, executions since, equity, next id") {
   OrderBook book(BookParams{});
   BookEvents ev;
