@@ -1,25 +1,12 @@
 #pragma once
 
 // Support for the ib plugin's integration tests: a real HostServices on one io_context with the
-// core's AsioClock, a listener that records everything, the gateway simulator as a child
-// process on an ephemeral loopback port (killed by PID), and its control port.
-
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <unistd.h>
+// core's AsioClock, a listener that records everything, and the gateway simulator as a child
+// process (tests/support/gateway_sim.hpp).
 
 #include <chrono>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -27,6 +14,7 @@
 #include <boost/asio/post.hpp>
 
 #include "asio_clock.hpp"
+#include "gateway_sim.hpp"
 #include "slob/sdk/broker.hpp"
 #include "slob/sdk/config.hpp"
 #include "slob/sdk/host_services.hpp"
@@ -100,115 +88,11 @@ class RecordingListener final : public sdk::BrokerListener {
   std::vector<sdk::Result<sdk::BrokerSnapshot>> snapshots;
 };
 
-// The simulator as a child process. The destructor kills it by PID and reaps it.
-class SimProcess {
+// The simulator as a child process (tests/support/gateway_sim.hpp), this build's binary.
+class SimProcess : public GatewaySim {
  public:
-  explicit SimProcess(std::vector<std::string> extra_args = {}) {
-    static int counter = 0;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("slob-ib-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    const std::string port_file = (dir_ / "ports").string();
-    log_path_ = (dir_ / "inbound.log").string();
-    std::vector<std::string> args = {SLOB_IB_GATEWAY_SIM, "--port-file", port_file, "--log", log_path_,
-                                     "--bar-interval-ms", "100", "--next-valid-id", "100"};
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      // If the test process dies, so does the simulator.
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      const int devnull = ::open("/dev/null", 1);
-      if (devnull >= 0) ::dup2(devnull, 1);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline) {
-      std::ifstream in(port_file);
-      std::string a, c;
-      if (in >> a >> c && a.rfind("api=", 0) == 0 && c.rfind("control=", 0) == 0) {
-        api_port_ = std::stoi(a.substr(4));
-        control_port_ = std::stoi(c.substr(8));
-        return;
-      }
-      ::usleep(10000);  // waiting for a child process to start, not for the code under test
-    }
-  }
-  ~SimProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      for (int i = 0; i < 200 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i) ::usleep(10000);
-      if (::waitpid(pid_, &status, WNOHANG) == 0) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-      }
-    }
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  SimProcess(const SimProcess&) = delete;
-  SimProcess& operator=(const SimProcess&) = delete;
-
-  bool started() const { return api_port_ > 0; }
-  int api_port() const { return api_port_; }
-
-  // One control command, blocking (the simulator answers at once).
-  std::string control(const std::string& command) const {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(control_port_));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      ::close(fd);
-      return "error cannot connect";
-    }
-    const std::string line = command + "\n";
-    if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
-      ::close(fd);
-      return "error write";
-    }
-    std::string reply;
-    char c;
-    while (::read(fd, &c, 1) == 1 && c != '\n') reply.push_back(c);
-    ::close(fd);
-    return reply;
-  }
-
-  // Inbound messages whose id is `id`, each split into fields (comment lines skipped).
-  std::vector<std::vector<std::string>> inbound(const std::string& id) const {
-    std::vector<std::vector<std::string>> out;
-    std::ifstream in(log_path_);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty() || line[0] == '#') continue;
-      std::vector<std::string> fields;
-      std::string cur;
-      for (char ch : line) {
-        if (ch == '|') {
-          fields.push_back(cur);
-          cur.clear();
-        } else {
-          cur.push_back(ch);
-        }
-      }
-      fields.push_back(cur);
-      if (fields[0] == id) out.push_back(fields);
-    }
-    return out;
-  }
-
- private:
-  std::filesystem::path dir_;
-  std::string log_path_;
-  pid_t pid_ = -1;
-  int api_port_ = 0;
-  int control_port_ = 0;
+  explicit SimProcess(std::vector<std::string> extra_args = {})
+      : GatewaySim(SLOB_IB_GATEWAY_SIM, std::move(extra_args)) {}
 };
 
 inline sdk::ConfigTable ib_config(int port, std::map<std::string, sdk::ConfigValue> overrides = {}) {

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,17 +64,30 @@ class TempDir {
 
 class Process {
  public:
-  // Starts `argv` with stdout → `out`, stderr → `err`.
+  // Starts `argv` with stdout → `out`, stderr → `err`. With `die_with_parent` the child gets
+  // SIGKILL when the test process dies (a crashed or timed-out test leaves no daemon behind).
   Process(std::vector<std::string> argv, const std::filesystem::path& out,
-          const std::filesystem::path& err)
+          const std::filesystem::path& err, bool die_with_parent = false)
       : out_(out), err_(err) {
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    if (die_with_parent) {
+      pid_ = ::fork();
+      if (pid_ == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0 || ::dup2(o, STDOUT_FILENO) < 0 || ::dup2(e, STDERR_FILENO) < 0) ::_exit(127);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+      }
+      return;
+    }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
     if (posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) != 0) pid_ = -1;
     posix_spawn_file_actions_destroy(&fa);
   }
