@@ -23,6 +23,7 @@ slob_add_unit_test(ib_plugin_tests
     unit/ib_bar_feed_test.cpp
     unit/ib_parts_test.cpp
     unit/ib_sim_messages_test.cpp
+    unit/ib_sim_market_test.cpp
   LIBRARIES slob_ib ib_test_clocks ib_gateway_sim_lib
   PREFIX ib)
 

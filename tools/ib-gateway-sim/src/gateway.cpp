@@ -189,6 +189,11 @@ void Gateway::schedule_tick() {
 
 void Gateway::tick() {
   if (!bars_on_ || silent_) return;
+  if (feed_.take_pause()) {
+    bars_on_ = false;
+    log_note("script pause at market time " + std::to_string(feed_.now()) + " (bars off until `bars on`)");
+    return;
+  }
   const SimBar bar = feed_.next_bar();
   book_.on_bar(bar, bar.time + 5);
   for (auto& [id, s] : sessions_) {

@@ -30,7 +30,12 @@ sdk::Status MarketFeed::load_script(const std::string& path) {
   int n = 0;
   while (std::getline(in, line)) {
     ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || (n == 1 && line.rfind("time", 0) == 0)) continue;
+    if (line == "pause") {
+      pauses_.push_back(script_.size());
+      continue;
+    }
     std::stringstream ss(line);
     std::string cells[6];
     for (auto& c : cells) std::getline(ss, c, ',');
@@ -57,11 +62,18 @@ sdk::Status MarketFeed::load_script(const std::string& path) {
   return sdk::Status::ok();
 }
 
+bool MarketFeed::take_pause() {
+  if (pauses_.empty() || pauses_.front() != script_played_) return false;
+  pauses_.pop_front();
+  return true;
+}
+
 SimBar MarketFeed::next_bar() {
   SimBar b;
   if (!script_.empty()) {
     b = script_.front();
     script_.pop_front();
+    ++script_played_;
   } else {
     b.time = now_;
     b.open = last_;
@@ -83,10 +95,16 @@ SimBar MarketFeed::next_bar() {
   now_ = b.time + 5;
   last_ = b.close;
   const std::int64_t minute = b.time - b.time % 60;
-  live_.erase(std::remove_if(live_.begin(), live_.end(),
-                             [&](const SimBar& x) { return x.time < minute; }),
-              live_.end());
-  live_.push_back(b);
+  auto [it, first] = streamed_.try_emplace(minute, b);
+  SimBar& m = it->second;
+  if (first) {
+    m.time = minute;
+  } else {
+    m.high = std::max(m.high, b.high);
+    m.low = std::min(m.low, b.low);
+    m.close = b.close;
+    m.volume += b.volume;
+  }
   return b;
 }
 
@@ -105,24 +123,15 @@ std::vector<SimBar> MarketFeed::minute_bars(std::int64_t from, std::int64_t to) 
     if (t > current) break;
     SimBar b;
     b.time = t;
-    if (t == current) {
-      // The minute the live stream is in: aggregate what was streamed so far.
-      std::vector<SimBar> in;
-      for (const auto& x : live_)
-        if (x.time >= t && x.time < t + 60) in.push_back(x);
-      if (in.empty()) {
-        b.open = b.high = b.low = b.close = last_;
-      } else {
-        b.open = in.front().open;
-        b.close = in.back().close;
-        b.high = in.front().high;
-        b.low = in.front().low;
-        for (const auto& x : in) {
-          b.high = std::max(b.high, x.high);
-          b.low = std::min(b.low, x.low);
-          b.volume += x.volume;
-        }
-      }
+    if (auto it = streamed_.find(t); it != streamed_.end()) {
+      // Streamed: what the bars said (the minute in progress is partial, as TWS sends it).
+      b.open = it->second.open;
+      b.high = it->second.high;
+      b.low = it->second.low;
+      b.close = it->second.close;
+      b.volume = it->second.volume;
+    } else if (t == current) {
+      b.open = b.high = b.low = b.close = last_;
     } else {
       const std::int64_t m = t / 60;
       b.open = history_close(m - 1);
