@@ -49,7 +49,7 @@ TEST_CASE("history of a streamed minute is the aggregate of its bars", "[ib][sim
   std::string csv = "time,open,high,low,close,volume\n";
   // One full minute (08:00) and two bars of the next.
   for (int i = 0; i < 14; ++i) {
-    const std::int64_t t = 4102473600LL + 8 * 3600 + i * 5;  // 2100-01-01T08:00:00Z + 5 s steps
+    const std::int64_t t = 4102473600LL + 8 * 3600 + i * 5;  // a minute-aligned time, + 5 s steps
     csv += std::to_string(t) + "," + std::to_string(200 + i) + "," + std::to_string(201 + i) + "," +
            std::to_string(199 + i) + "," + std::to_string(200 + i) + ",1\n";
   }
