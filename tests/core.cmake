@@ -34,6 +34,7 @@ slob_add_unit_test(core_unit_tests
     unit/maintenance_schedule_test.cpp
     unit/reconciler_test.cpp
     unit/risk_test.cpp
+    unit/trading_day_test.cpp
     unit/shutdown_sequence_test.cpp
     unit/plugin_loader_test.cpp
   LIBRARIES slob_core

@@ -240,10 +240,8 @@ void Host::on_health(const sdk::HealthEvent& event) {
   if (event.channel == sdk::Channel::kMarketData) {
     market_data_health_ = event.health;
     if (event.health == sdk::Health::kUp && event.resubscribe) subscribed_ = false;
-    if (event.health == sdk::Health::kUp && !subscribed_ && lifecycle_.state() == LifecycleState::kRunning) {
-      subscribed_ = true;
-      broker_->get().subscribe({config_.risk.symbol, engine_->resume_from()});
-    }
+    if (event.health == sdk::Health::kUp && !subscribed_ && lifecycle_.state() == LifecycleState::kRunning)
+      subscribe_market_data();
     return;
   }
   const sdk::Health previous = orders_health_;
@@ -309,12 +307,19 @@ void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
     move_to(LifecycleState::kRunning, "reconciled: " + std::to_string(result.findings.size()) +
                                           " findings, none blocking");
   }
-  if (!subscribed_ && lifecycle_.state() != LifecycleState::kDraining) {
-    subscribed_ = true;
-    if (auto s = broker_->get().subscribe({config_.risk.symbol, engine_->resume_from()}); !s) {
-      subscribed_ = false;
-      log_.warn("SLOB_SUBSCRIBE_FAILED", s.message());
-    }
+  if (!subscribed_ && lifecycle_.state() != LifecycleState::kDraining) subscribe_market_data();
+}
+
+void Host::subscribe_market_data() {
+  // Resume after the last handled candle. A live daemon with no stored candle still needs the
+  // whole trading day so far (the strategy's London levels), so it backfills from the day's
+  // start; a replay starts where its data starts.
+  std::optional<sdk::Time> from = engine_->resume_from();
+  if (!from && !simulated_clock_) from = engine_->trading_day_start(clock_->now());
+  subscribed_ = true;
+  if (auto s = broker_->get().subscribe({config_.risk.symbol, from}); !s) {
+    subscribed_ = false;
+    log_.warn("SLOB_SUBSCRIBE_FAILED", s.message());
   }
 }
 

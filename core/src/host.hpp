@@ -66,6 +66,7 @@ class Host final : public sdk::BrokerListener {
   void begin_reconcile();
   // The maintenance window `t` falls in (wall time for connections, market time for entries).
   std::optional<ActiveMaintenance> maintenance_at(sdk::Time t) const;
+  void subscribe_market_data();
 
   // Control channel and status (host_control.cpp)
   void handle_command(const nlohmann::json& request, ControlServer::Reply reply);

@@ -22,6 +22,11 @@ std::string TradingDayCalendar::day_of(sdk::Time t) const {
   return buf;
 }
 
+sdk::Time TradingDayCalendar::day_start(sdk::Time t) const {
+  const auto midnight = std::chrono::floor<date::days>(zone_->to_local(t));
+  return std::chrono::time_point_cast<sdk::Duration>(zone_->to_sys(midnight, date::choose::earliest));
+}
+
 sdk::Time TradingDayCalendar::next_day_start(sdk::Time t) const {
   const auto local = zone_->to_local(t);
   const auto next_midnight = std::chrono::floor<date::days>(local) + date::days(1);

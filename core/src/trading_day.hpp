@@ -22,6 +22,8 @@ class TradingDayCalendar {
 
   // "2026-01-06"
   std::string day_of(sdk::Time t) const;
+  // The UTC instant the trading day of `t` started (its local midnight).
+  sdk::Time day_start(sdk::Time t) const;
   // The UTC instant the next trading day starts after `t`.
   sdk::Time next_day_start(sdk::Time t) const;
   const std::string& zone_name() const { return zone_name_; }

@@ -81,6 +81,8 @@ class TradingEngine {
 
   // Where market data should resume: one minute after the last handled candle.
   std::optional<sdk::Time> resume_from() const;
+  // The start of the trading day of `t` (midnight in the [risk] timezone).
+  sdk::Time trading_day_start(sdk::Time t) const { return calendar_.day_start(t); }
 
   void on_bar(const sdk::Bar& bar);
   void on_order(const sdk::OrderReport& report);
