@@ -53,14 +53,15 @@ void ConnectionSupervisor::fire() {
   callbacks_.attempt(made_);
 }
 
-void ConnectionSupervisor::attempt_failed(const std::string&) {
+void ConnectionSupervisor::attempt_failed(const std::string& why, bool fatal) {
   if (!in_flight_) return;
   in_flight_ = false;
+  last_failure_ = why;
   if (!slow_ && attempts_ >= budget_) {
     callbacks_.on_exhausted(attempts_);
     return;
   }
-  schedule_next();
+  schedule_next(fatal);
 }
 
 void ConnectionSupervisor::connected() {
@@ -69,8 +70,8 @@ void ConnectionSupervisor::connected() {
   attempts_ = made_ = 0;
 }
 
-void ConnectionSupervisor::schedule_next() {
-  const sdk::Duration base = slow_ ? policy_.max : base_delay(made_ + 1);
+void ConnectionSupervisor::schedule_next(bool longest) {
+  const sdk::Duration base = slow_ || longest ? policy_.max : base_delay(made_ + 1);
   std::uniform_int_distribution<std::int64_t> jitter(base.count() / 2, base.count());
   timer_ = clock_.call_after(sdk::Duration(jitter(rng_)), [this] { fire(); });
 }

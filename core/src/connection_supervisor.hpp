@@ -6,7 +6,10 @@
 // a random point in [delay/2, delay] so a fleet of daemons does not reconnect in lockstep after a
 // gateway restart. `startup_attempts` bound the first connection, `runtime_attempts` each
 // recovery after a loss; when they run out, `on_exhausted` fires (the host enters safe mode).
-// Attempts that fail during a maintenance window are retried but not counted.
+// Attempts that fail during a maintenance window are retried but not counted. A failure the
+// broker calls fatal (retrying soon cannot help, e.g. clientId in use) is followed by the longest
+// delay, backoff_max, instead of the doubling step: no tight loop against a gateway that keeps
+// refusing us.
 //
 // Threading: loop thread only. Time: the market Clock (simulated in tests).
 
@@ -42,19 +45,21 @@ class ConnectionSupervisor {
   void start_initial();
   void start_after_loss();
   // The outcome of the attempt in flight.
-  void attempt_failed(const std::string& why);
+  void attempt_failed(const std::string& why, bool fatal = false);
   void connected();
   // Keep retrying forever at backoff_max (safe mode still wants market data and status).
   void retry_slowly();
   void cancel();
 
   std::int64_t attempts() const { return attempts_; }
+  // Why the last failed attempt failed (for the safe-mode reason).
+  const std::string& last_failure() const { return last_failure_; }
   bool waiting() const { return timer_ != sdk::kNoTimer; }
   // The delay before attempt number `n` (n >= 2) before jitter; attempt 1 has none.
   sdk::Duration base_delay(std::int64_t n) const;
 
  private:
-  void schedule_next();
+  void schedule_next(bool longest = false);
   void fire();
 
   sdk::Clock& clock_;
@@ -66,6 +71,7 @@ class ConnectionSupervisor {
   std::int64_t made_ = 0;       // attempts made in this round, counted or not
   bool slow_ = false;
   bool in_flight_ = false;
+  std::string last_failure_;
   sdk::TimerId timer_ = sdk::kNoTimer;
 };
 

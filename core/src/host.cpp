@@ -20,7 +20,8 @@ Host::Host(HostConfig config, HostOptions options)
                       [this](std::int64_t n) { attempt_connect(n); },
                       [this](std::int64_t n) {
                         enter_safe_mode("broker unreachable after " + std::to_string(n) +
-                                        " connection attempts");
+                                        " connection attempts (last: " +
+                                        supervisor_.last_failure() + ")");
                       },
                       [this] { return maintenance_at(wall_clock_.now()).has_value(); }},
                   static_cast<std::uint32_t>(::getpid())),
@@ -206,13 +207,13 @@ void Host::attempt_connect(std::int64_t attempt) {
   }
 }
 
-void Host::connection_failed(const std::string& why) {
+void Host::connection_failed(const std::string& why, bool fatal) {
   if (auto m = maintenance_at(wall_clock_.now())) {
     log_.info("SLOB_MAINTENANCE_RETRY",
               "connection attempt failed inside maintenance window \"" + m->spec + "\" (until " +
                   sdk::format_rfc3339(m->ends) + "): expected, not counted toward safe mode");
   }
-  supervisor_.attempt_failed(why);
+  supervisor_.attempt_failed(why, fatal);
 }
 
 std::optional<ActiveMaintenance> Host::maintenance_at(sdk::Time t) const {
@@ -262,7 +263,7 @@ void Host::on_health(const sdk::HealthEvent& event) {
     subscribed_ = false;
     if (state == LifecycleState::kConnecting || state == LifecycleState::kReconnecting ||
         state == LifecycleState::kSafeMode) {
-      connection_failed(event.reason);
+      connection_failed(event.reason, event.fatal);
       return;
     }
     if (previous == sdk::Health::kUp &&

@@ -62,7 +62,7 @@ class Host final : public sdk::BrokerListener {
   void enter_safe_mode(const std::string& reason);
   void on_transition(const Transition& t);
   void attempt_connect(std::int64_t attempt);
-  void connection_failed(const std::string& why);
+  void connection_failed(const std::string& why, bool fatal = false);
   void begin_reconcile();
   // The maintenance window `t` falls in (wall time for connections, market time for entries).
   std::optional<ActiveMaintenance> maintenance_at(sdk::Time t) const;

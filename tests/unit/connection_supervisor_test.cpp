@@ -105,3 +105,21 @@ TEST_CASE("slow retry keeps trying at the maximum step forever", "[supervisor]")
   h.clock.advance(1h);
   CHECK(h.attempts.size() == 6);
 }
+
+TEST_CASE("a fatal failure (clientId in use) backs off to the maximum step, not the doubling one", "[supervisor]") {
+  Harness h({1s, 30s, 4, 4});
+  h.sup.start_initial();
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(h.attempts.size() == static_cast<std::size_t>(i + 1));
+    h.sup.attempt_failed("clientId 7 already in use (326)", /*fatal=*/true);
+    while (h.attempts.size() == static_cast<std::size_t>(i + 1)) h.clock.advance(100ms);
+    const auto gap = h.attempts[i + 1] - h.attempts[i];
+    INFO("attempt " << i + 2);
+    CHECK(gap >= 15s);  // [max/2, max], where the doubling step would be 1 s, 2 s, 4 s
+    CHECK(gap <= 30s + 100ms);
+  }
+  h.sup.attempt_failed("clientId 7 already in use (326)", true);
+  REQUIRE(h.exhausted);
+  CHECK(*h.exhausted == 4);
+  CHECK(h.sup.last_failure() == "clientId 7 already in use (326)");
+}
