@@ -19,6 +19,8 @@ struct BrokerOrders {
   std::map<std::string, sdk::OrderReport> completed;
   std::map<std::string, std::int64_t> executed;  // client_ref → quantity executed
   std::map<std::string, const sdk::Execution*> last_execution;
+  // Executions without a slob reference (trades made outside the bot), per symbol.
+  std::map<std::string, std::vector<const sdk::Execution*>> foreign;
 
   explicit BrokerOrders(const sdk::BrokerSnapshot& s) {
     for (const auto& o : s.open_orders)
@@ -30,7 +32,11 @@ struct BrokerOrders {
     }
     std::set<std::string> seen;
     for (const auto& e : s.executions) {
-      if (!seen.insert(e.exec_id).second || e.client_ref.empty()) continue;
+      if (!seen.insert(e.exec_id).second) continue;
+      if (e.client_ref.rfind("slob:", 0) != 0) {
+        foreign[e.symbol].push_back(&e);
+        continue;
+      }
       executed[e.client_ref] += e.quantity;
       const sdk::Execution*& last = last_execution[e.client_ref];
       if (!last || e.time > last->time || (e.time == last->time && e.exec_id > last->exec_id))
@@ -90,6 +96,20 @@ void resolve_orders(const ReconcileInput& in, const BrokerOrders& broker, Reconc
   }
 }
 
+// The latest execution without a slob reference that closes `t` (opposite side, at or after its
+// entry), or null.
+const sdk::Execution* closing_execution(const BrokerOrders& broker, const sdk::TradeRecord& t) {
+  const auto it = broker.foreign.find(t.symbol);
+  if (it == broker.foreign.end()) return nullptr;
+  const sdk::Side closing = t.direction == sdk::Direction::kLong ? sdk::Side::kSell : sdk::Side::kBuy;
+  const sdk::Execution* best = nullptr;
+  for (const sdk::Execution* e : it->second) {
+    if (e->side != closing || e->time < t.entry_time) continue;
+    if (!best || e->time > best->time || (e->time == best->time && e->exec_id > best->exec_id)) best = e;
+  }
+  return best;
+}
+
 void compare_positions(const ReconcileInput& in, const BrokerOrders& broker,
                        const ReconcilePolicy& policy, ReconcileResult& out) {
   std::map<std::string, std::int64_t> expected;
@@ -146,9 +166,20 @@ void compare_positions(const ReconcileInput& in, const BrokerOrders& broker,
             c.reason = leg == sdk::Leg::kTakeProfit ? "take_profit" : "stop_loss";
           }
         }
-        out.findings.push_back({FindingKind::kClosedExternally, false, symbol,
-                                "trade " + t->id + " is open in the store but " + symbol +
-                                    " is flat at the broker; closing it as " + c.reason});
+        if (!c.exit_price) {
+          // Closed outside the bot (TWS, another client): the exit is the latest execution on
+          // the closing side since the entry, found by symbol because it has no reference.
+          if (const sdk::Execution* e = closing_execution(broker, *t)) {
+            c.exit_price = e->price;
+            c.exit_time = e->time;
+          }
+        }
+        std::ostringstream text;
+        text.precision(12);  // prices in full (25550.25), not 6 significant digits
+        text << "trade " << t->id << " is open in the store but " << symbol
+             << " is flat at the broker; closing it as " << c.reason;
+        if (c.exit_price) text << " at " << *c.exit_price;
+        out.findings.push_back({FindingKind::kClosedExternally, false, symbol, text.str()});
         out.closures.push_back(c);
       }
       continue;

@@ -110,6 +110,39 @@ TEST_CASE("a trade open in the store, flat at the broker: closed from the execut
   CHECK(r.closures[0].reason == "closed_externally");
 }
 
+TEST_CASE("a trade closed outside the bot: the exit price from the broker's execution", "[reconcile]") {
+  ReconcileInput in = healthy();
+  in.snapshot.positions.clear();
+  auto execution = [](const std::string& id, const std::string& ref, sdk::Side side, double price,
+                      sdk::Time t) {
+    sdk::Execution e;
+    e.exec_id = id;
+    e.client_ref = ref;
+    e.symbol = "NQ";
+    e.side = side;
+    e.quantity = 2;
+    e.price = price;
+    e.time = t;
+    return e;
+  };
+  in.snapshot.executions = {
+      execution("x0", "", sdk::Side::kBuy, 25000, kT0 - 1h),    // before the entry: not this one
+      execution("x1", "", sdk::Side::kSell, 25900, kT0 + 1min),  // the wrong side: not a close
+      execution("x2", "", sdk::Side::kBuy, 25550.25, kT0 + 3min),
+      execution("x9", "slob:S1:entry", sdk::Side::kSell, 25572, kT0)};
+  auto r = reconcile(in, {});
+  CHECK_FALSE(r.requires_safe_mode());
+  REQUIRE(r.closures.size() == 1);
+  CHECK(r.closures[0].reason == "closed_externally");
+  REQUIRE(r.closures[0].exit_price);
+  CHECK(*r.closures[0].exit_price == 25550.25);
+  CHECK(r.closures[0].exit_time == kT0 + 3min);
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].message ==
+        "trade S1 is open in the store but NQ is flat at the broker; closing it as "
+        "closed_externally at 25550.25");
+}
+
 TEST_CASE("quantity or side mismatch: safe mode", "[reconcile]") {
   ReconcileInput in = healthy();
   in.snapshot.positions = {{"NQ", -1, 25572}};
