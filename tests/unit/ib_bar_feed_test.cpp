@@ -196,3 +196,41 @@ TEST_CASE("a failed backfill goes live without the history", "[ib][bar_feed]") {
   CHECK(f.bars.bars.size() == 1);
   CHECK(f.host.recording_logger().contains_id("SLOB_IB_BACKFILL_FAILED"));
 }
+
+TEST_CASE("subscribing again while the subscription is active sends nothing", "[ib][bar_feed]") {
+  // The host subscribes again after every reconnect and 1101, when the feed has already re-issued
+  // its requests; repeating them would be an identical historical request (an IB pacing
+  // violation) and a gap in the live bars.
+  Fixture f;
+  REQUIRE(f.feed.subscribe({"NQ", f.at("2026-01-06T09:57:00Z")}).is_ok());
+  f.feed.start(f.front, TradingHours::always_open());
+  REQUIRE(f.out.sent.size() == 2);  // reqRealTimeBars + reqHistoricalData
+  REQUIRE(f.feed.subscribe({"NQ", f.at("2026-01-06T09:58:00Z")}).is_ok());  // covered by the backfill
+  CHECK(f.out.sent.size() == 2);
+
+  HistoricalDataMsg h;
+  h.req_id = std::stoll(f.out.of("20")[0][1]);
+  h.end = "20260106-10:00:30";
+  h.bars = {hb(f.at("2026-01-06T09:57:00Z"), 1), hb(f.at("2026-01-06T09:58:00Z"), 2), hb(f.at("2026-01-06T09:59:00Z"), 3)};
+  REQUIRE(f.feed.on_historical(h));
+  REQUIRE(f.bars.bars.size() == 2);  // from 09:58, as the second subscribe asked
+  const std::int64_t rt_id = std::stoll(f.out.of("50")[0][2]);
+  f.feed.on_realtime_bar(rt(rt_id, f.at("2026-01-06T10:00:25Z"), 5));
+  // Live, and a subscription from the last handled minute: nothing new to ask for.
+  REQUIRE(f.feed.subscribe({"NQ", f.at("2026-01-06T10:00:00Z")}).is_ok());
+  CHECK(f.out.sent.size() == 2);
+  f.feed.on_realtime_bar(rt(rt_id, f.at("2026-01-06T10:00:30Z"), 6));
+  CHECK(f.bars.bars.size() == 4);
+
+  // Earlier history than what is covered: cancelled and asked again.
+  REQUIRE(f.feed.subscribe({"NQ", std::nullopt}).is_ok());
+  CHECK(f.out.sent.size() == 2);
+  Fixture g;
+  REQUIRE(g.feed.subscribe({"NQ", std::nullopt}).is_ok());
+  g.feed.start(g.front, TradingHours::always_open());
+  REQUIRE(g.out.sent.size() == 1);  // live only
+  REQUIRE(g.feed.subscribe({"NQ", g.at("2026-01-06T09:00:00Z")}).is_ok());
+  CHECK(g.out.of("51").size() == 1);
+  CHECK(g.out.of("50").size() == 2);
+  CHECK(g.out.of("20").size() == 1);
+}

@@ -35,16 +35,29 @@ sdk::Status BarFeed::subscribe(const sdk::MarketDataRequest& request) {
                                          "\" can be subscribed, not \"" + request.symbol + "\"");
   }
   Sub& sub = subs_[request.symbol];
+  // What an active subscription already covers: its backfill's start, or everything after what
+  // was delivered (nothing before now when it has delivered nothing).
+  const bool active = running_ && sub.phase != Phase::kIdle;
+  const std::optional<sdk::Time> covered_from =
+      sub.phase == Phase::kBackfilling ? sub.backfill_from : sub.delivered_until;
   sub.request = request;
   if (request.backfill_from) {
     // Never ask again for what was already delivered.
     sub.backfill_from = sub.delivered_until ? std::max(*request.backfill_from, *sub.delivered_until)
                                             : *request.backfill_from;
   }
-  if (running_) {
-    cancel_requests(sub);
-    issue(sub);
+  if (!running_) return sdk::Status::ok();
+  // The feed re-issues its subscriptions by itself after a reconnect or 1101, so a host that
+  // subscribes again then must not cancel and repeat them: the repeat would be an identical
+  // historical request within 15 s (an IB pacing violation, so a lost backfill) and a gap in the
+  // live bars. Only history the active requests do not cover needs new ones.
+  const bool needs_more = request.backfill_from && (!covered_from || *sub.backfill_from < *covered_from);
+  if (active && !needs_more) {
+    if (sub.phase == Phase::kLive) sub.backfill_from.reset();
+    return sdk::Status::ok();
   }
+  cancel_requests(sub);
+  issue(sub);
   return sdk::Status::ok();
 }
 

@@ -52,7 +52,9 @@ class BarFeed {
 
   void set_listener(sdk::BrokerListener* listener) { listener_ = listener; }
 
-  // Records the subscription; issues it at once when the feed is running.
+  // Records the subscription; issues it at once when the feed is running, unless the same
+  // subscription is already active and covers the requested history (then nothing is sent:
+  // the feed re-issues by itself after a reconnect or 1101).
   sdk::Status subscribe(const sdk::MarketDataRequest& request);
   // The connection and the front month are ready: issue every subscription.
   void start(const Contract& front, TradingHours hours);
