@@ -58,3 +58,18 @@ add_test(NAME "ib:fuzz-decoder"
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/run_ib_fuzz.sh ${PROJECT_SOURCE_DIR}
           ${CMAKE_CURRENT_BINARY_DIR}/ib-fuzz 20)
 set_tests_properties("ib:fuzz-decoder" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+# The plugin inside a real slob-host process (ib + lmdb + slob) against the simulator, asserted
+# as an operator sees it (tests/support/daemon_harness.hpp). Each case takes a few seconds.
+slob_add_unit_test(ib_host_tests
+  SOURCES integration/ib_host_test.cpp
+  LIBRARIES nlohmann_json::nlohmann_json
+  DEPENDS slob-host slob-ctl ib-gateway-sim slob-plugin-ib slob-plugin-lmdb slob-plugin-slob
+  PREFIX ib
+  TIMEOUT 180
+  LABEL daemon)
+target_include_directories(ib_host_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_compile_definitions(ib_host_tests PRIVATE
+  SLOB_IB_GATEWAY_SIM="$<TARGET_FILE:ib-gateway-sim>"
+  SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
+  SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")

@@ -1,0 +1,493 @@
+// The ib broker plugin inside a real slob-host process (with the lmdb store and the slob
+// strategy) against tools/ib-gateway-sim as a real child process on ephemeral loopback ports.
+// Everything is asserted the way an operator sees it: slob-ctl, the daemon's log, `slob-host
+// export`, and what the gateway received (the simulator's inbound log).
+//
+// The market is the scripted morning of ib_host_scenario.hpp, paused where a test acts, so the
+// outcome does not depend on timing; every wait is on a log line with a generous deadline.
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "daemon_harness.hpp"
+#include "gateway_sim.hpp"
+#include "ib_host_scenario.hpp"
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using slob::test::Daemon;
+using slob::test::GatewaySim;
+using slob::test::TempDir;
+namespace scenario = slob::test::ib_host;
+
+namespace {
+
+// A fixed-offset zone where it is about noon now. The host backfills a fresh store from the
+// start of the trading day ([risk] timezone); with the day at least six hours old the backfill
+// always covers the scripted London minutes, whatever time of day the test runs.
+std::string midday_zone() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  const int offset = 12 - utc.tm_hour;  // local = UTC + offset, in [-11, 12]
+  if (offset == 0) return "Etc/GMT";
+  // POSIX sign convention: Etc/GMT-3 is three hours ahead of UTC.
+  return offset > 0 ? "Etc/GMT-" + std::to_string(offset) : "Etc/GMT+" + std::to_string(-offset);
+}
+
+struct Options {
+  int startup_attempts = 10;
+  int runtime_attempts = 10;
+  std::string heartbeat_interval = "1s";
+  std::string heartbeat_timeout = "5s";
+  std::string on_shutdown = "leave";
+  std::vector<std::string> sim_args;
+};
+
+// The gateway simulator playing the scripted morning, and a daemon configured for it.
+struct Rig {
+  explicit Rig(Options o = {}) : options(std::move(o)) {
+    const auto script = dir / "morning.csv";
+    std::ofstream(script) << scenario::script_csv(scenario::morning());
+    std::vector<std::string> args = {"--script", script.string(), "--bar-interval-ms", "10", "--price", "20000",
+                                     "--next-valid-id", "100"};
+    args.insert(args.end(), options.sim_args.begin(), options.sim_args.end());
+    sim = std::make_unique<GatewaySim>(SLOB_IB_GATEWAY_SIM, args);
+    REQUIRE(sim->started());
+    daemon = std::make_unique<Daemon>(SLOB_HOST_BIN, SLOB_CTL_BIN, dir.path(), config());
+  }
+
+  std::string config() const {
+    return "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" SLOB_TEST_PLUGIN_DIR "\"]\n"
+           "control_socket = \"slob.sock\"\nshutdown_timeout = \"20s\"\non_shutdown = \"" +
+           options.on_shutdown +
+           "\"\n"
+           "[connection]\nbackoff_initial = \"100ms\"\nbackoff_max = \"1s\"\n"
+           "startup_attempts = " +
+           std::to_string(options.startup_attempts) + "\nruntime_attempts = " + std::to_string(options.runtime_attempts) +
+           "\n[risk]\ntimezone = \"" + midday_zone() +
+           "\"\n"
+           "[broker]\nplugin = \"ib\"\n[broker.config]\nport = " +
+           std::to_string(sim->api_port()) + "\nclient_id = 7\nheartbeat_interval = \"" + options.heartbeat_interval +
+           "\"\nheartbeat_timeout = \"" + options.heartbeat_timeout +
+           "\"\nconnect_timeout = \"3s\"\nrequest_timeout = \"20s\"\nbar_watchdog = \"1h\"\n"
+           "commission_wait = \"200ms\"\n"
+           "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"state/lmdb\"\n"
+           "[strategy]\nplugin = \"slob\"\n[strategy.config]\n" +
+           scenario::kStrategyConfig;
+  }
+
+  // The simulator reached its n-th scripted pause (1-based).
+  bool wait_pause(int n, std::chrono::milliseconds timeout = 60s) {
+    return slob::test::wait_until([&] { return count_notes("script pause") >= n; }, timeout);
+  }
+  int count_notes(const std::string& text) const {
+    int n = 0;
+    for (const auto& line : sim->log_lines()) n += line.rfind("# ", 0) == 0 && line.find(text) != std::string::npos;
+    return n;
+  }
+  // Inbound messages with id `id` logged after the first note containing `note` (all when empty).
+  std::size_t count_inbound_after(const std::string& id, const std::string& note = "") const {
+    bool after = note.empty();
+    std::size_t n = 0;
+    for (const auto& line : sim->log_lines()) {
+      if (!after) {
+        after = line.rfind("# ", 0) == 0 && line.find(note) != std::string::npos;
+        continue;
+      }
+      if (!line.empty() && line[0] != '#' && GatewaySim::split(line)[0] == id) ++n;
+    }
+    return n;
+  }
+
+  // London is streamed before the daemon starts; the daemon then connects, backfills it and
+  // reaches Running at the first pause. Returns the number of backfilled bars.
+  int start_at_london_close() {
+    REQUIRE(wait_pause(1));
+    daemon->start();
+    REQUIRE(daemon->wait_log("-> Running"));
+    const auto done = daemon->wait_log("SLOB_IB_BACKFILL_DONE");
+    REQUIRE(done);
+    const auto lines = daemon->log_lines("SLOB_IB_BACKFILL_DONE");
+    REQUIRE(lines.size() == 1);
+    int bars = -1;
+    const auto at = lines[0].find("backfill NQ: ");
+    REQUIRE(at != std::string::npos);
+    bars = std::stoi(lines[0].substr(at + 13));
+    return bars;
+  }
+  // Streams to the next pause.
+  void resume(int next_pause) {
+    REQUIRE(sim->control("bars on") == "ok");
+    REQUIRE(wait_pause(next_pause));
+  }
+
+  TempDir dir;
+  Options options;
+  std::unique_ptr<GatewaySim> sim;
+  std::unique_ptr<Daemon> daemon;
+};
+
+json status_of(Rig& rig) {
+  json s = rig.daemon->status();
+  REQUIRE(s.is_object());
+  return s;
+}
+
+// The placeOrder messages (ib-api.md §5.1: 1 orderId, 16 action, 17 quantity, 18 orderType,
+// 19 lmtPrice, 20 auxPrice, 22 ocaGroup, 26 orderRef, 27 transmit, 28 parentId, 47 ocaType).
+std::vector<std::vector<std::string>> placed(const Rig& rig) { return rig.sim->inbound("3"); }
+
+}  // namespace
+
+TEST_CASE("host: a daemon started mid-session backfills the day and then builds candles from 5-second bars",
+          "[ib][host]") {
+  Rig rig;
+  const int backfilled = rig.start_at_london_close();
+  // The whole morning so far came from reqHistoricalData before any live bar was asked for…
+  CHECK(backfilled >= 10);
+  CHECK(rig.count_inbound_after("20") == 1);
+  const std::string log = rig.daemon->log();
+  CHECK(log.find("SLOB_IB_BACKFILL_REQUESTED") < log.find("SLOB_IB_BACKFILL_DONE"));
+  json s = status_of(rig);
+  CHECK(s["state"] == "Running");
+  CHECK(s["progress"]["candles"] == backfilled);
+
+  // …then the live 5-second bars of 09:05–09:13 became exactly nine more 1-minute candles.
+  rig.resume(2);
+  REQUIRE(rig.daemon->wait_log("SLOB_SETUP_FINISHED"));
+  s = status_of(rig);
+  CHECK(s["progress"]["candles"] == backfilled + scenario::kSetupMinutes);
+  CHECK(s["progress"]["holes"] == 0);
+  CHECK(s["candle_builder"]["dropped"] == 0);
+
+  // The strategy saw London from the backfill and the New York minutes from the live bars.
+  const auto setups = rig.daemon->exported("setups");
+  REQUIRE(setups.size() == 1);
+  const json& report = setups[0]["report"];
+  CHECK(report["id"] == scenario::kSetupId);
+  CHECK(report["state"] == "SETUP_COMPLETE");
+  CHECK(report["lse_high"] == 20010);
+  CHECK(report["lse_low"] == 19990);
+  CHECK(report["high"] == 20030);  // the highest of 09:06's twelve 5-second bars
+  CHECK(report["liq1_time"] == "2099-01-05T08:05:00Z");
+  CHECK(report["entry"] == 20014);
+  CHECK(rig.daemon->stop() == 0);
+}
+
+TEST_CASE("host: a complete setup sends one bracket as ib-api.md 5.2 and its fills reach the ledger and the trade",
+          "[ib][host]") {
+  Rig rig;
+  rig.start_at_london_close();
+  rig.resume(2);
+  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SENT"));
+  REQUIRE(slob::test::wait_until([&] { return placed(rig).size() == 3; }));
+  const auto p = placed(rig);
+  const std::string ref = std::string("slob:") + scenario::kSetupId;
+  // Parent: SELL 2 LMT 20014, untransmitted, no parent.
+  CHECK(p[0][1] == "100");
+  CHECK(p[0][16] == "SELL");
+  CHECK(p[0][17] == "2");
+  CHECK(p[0][18] == "LMT");
+  CHECK(p[0][19] == "20014");
+  CHECK(p[0][26] == ref + ":entry");
+  CHECK(p[0][27] == "0");
+  CHECK(p[0][28] == "0");
+  // Take-profit: BUY 2 LMT 19989 (LSE low - 1), child of 100, untransmitted.
+  CHECK(p[1][1] == "101");
+  CHECK(p[1][16] == "BUY");
+  CHECK(p[1][18] == "LMT");
+  CHECK(p[1][19] == "19989");
+  CHECK(p[1][26] == ref + ":tp");
+  CHECK(p[1][27] == "0");
+  CHECK(p[1][28] == "100");
+  // Stop-loss: BUY 2 STP 20035 (spike + 1), child of 100, and the last leg transmits.
+  CHECK(p[2][1] == "102");
+  CHECK(p[2][16] == "BUY");
+  CHECK(p[2][18] == "STP");
+  CHECK(p[2][20] == "20035");
+  CHECK(p[2][26] == ref + ":sl");
+  CHECK(p[2][27] == "1");
+  CHECK(p[2][28] == "100");
+  // The children are one OCA group (type 1); the parent is in none.
+  CHECK_FALSE(p[1][22].empty());
+  CHECK(p[1][22] == p[2][22]);
+  CHECK(p[1][47] == "1");
+  CHECK(p[0][22].empty());
+
+  // The entry fills, then the take-profit; the stop-loss is cancelled by the OCA group.
+  rig.resume(3);
+  REQUIRE(rig.daemon->wait_log("SLOB_FILL", 0));
+  rig.resume(4);
+  REQUIRE(rig.daemon->wait_log("SLOB_TRADE_CLOSED"));
+  const auto fills = rig.daemon->exported("fills");
+  REQUIRE(fills.size() == 2);
+  std::set<std::string> refs;
+  for (const auto& f : fills) refs.insert(f["client_ref"].get<std::string>());
+  CHECK(refs == std::set<std::string>{ref + ":entry", ref + ":tp"});
+  const auto trades = rig.daemon->exported("trades");
+  REQUIRE(trades.size() == 1);
+  CHECK(trades[0]["id"] == scenario::kSetupId);
+  CHECK(trades[0]["direction"] == "SHORT");
+  CHECK(trades[0]["quantity"] == 2);
+  CHECK(trades[0]["entry_price"] == 20014);
+  CHECK(trades[0]["exit_price"] == 19989);
+  CHECK(trades[0]["exit_reason"] == "take_profit");
+  // 25 points x 2 contracts x 20 USD, less 2.25 per contract on both fills.
+  CHECK(trades[0]["pnl"].get<double>() == Approx(1000 - 9));
+  CHECK(rig.daemon->log().find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
+  CHECK(rig.daemon->stop() == 0);
+}
+
+TEST_CASE("host: a dropped gateway is reconnected and resubscribed and reconciled and trading resumes",
+          "[ib][host]") {
+  Rig rig;
+  const int backfilled = rig.start_at_london_close();
+  const std::size_t before = rig.daemon->log_size();
+  REQUIRE(rig.sim->control("drop") == "ok");
+  const auto lost = rig.daemon->wait_log("Running -> Reconnecting: order channel lost", before);
+  REQUIRE(lost);
+  REQUIRE(rig.daemon->wait_log("Reconnecting -> Reconciling: broker connected", *lost));
+  REQUIRE(rig.daemon->wait_log("Reconciling -> Running", *lost));
+  // On the new socket: real-time bars asked for again and a fresh snapshot for reconciliation.
+  REQUIRE(slob::test::wait_until([&] { return rig.count_inbound_after("50", "control drop") >= 1; }));
+  CHECK(rig.count_inbound_after("61", "control drop") >= 1);  // reqPositions
+  CHECK(rig.count_inbound_after("7", "control drop") >= 1);   // reqExecutions
+
+  // Trading resumes: the setup completes on the new subscription and its bracket goes out.
+  rig.resume(2);
+  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SENT"));
+  REQUIRE(slob::test::wait_until([&] { return placed(rig).size() == 3; }));
+  json s = status_of(rig);
+  CHECK(s["state"] == "Running");
+  CHECK(s["progress"]["candles"] == backfilled + scenario::kSetupMinutes);  // none lost, none twice
+  CHECK(s["candle_builder"]["dropped"] == 0);
+  // Asked once on the new socket: the host's own subscribe after reconciling repeated nothing.
+  CHECK(rig.count_inbound_after("50", "control drop") == 1);
+  CHECK(rig.count_inbound_after("51", "control drop") == 0);
+  CHECK(rig.daemon->stop() == 0);
+}
+
+TEST_CASE("host: a gateway that never returns means safe mode after the attempts that survives a restart "
+          "and only clear-safe-mode ends",
+          "[ib][host]") {
+  Options o;
+  o.runtime_attempts = 3;
+  Rig rig(o);
+  rig.start_at_london_close();
+  const std::size_t before = rig.daemon->log_size();
+  // Refused long enough for three attempts (100 ms, then up to 200 ms apart), then back.
+  REQUIRE(rig.sim->control("refuse 4") == "ok");
+  REQUIRE(rig.daemon->wait_log("Reconnecting -> SafeMode: broker unreachable after 3 connection attempts", before));
+  json s = status_of(rig);
+  CHECK(s["state"] == "SafeMode");
+  CHECK(s["safe_mode"]["active"] == true);
+  CHECK(s["safe_mode"]["reason"].get<std::string>().find("broker unreachable after 3 connection attempts") == 0);
+  CHECK(rig.daemon->log().find("SLOB_SAFE_MODE_ENTERED") != std::string::npos);
+  CHECK(rig.daemon->stop() == 0);
+
+  // A restart does not forget it, even once the gateway is back and reconciliation is clean.
+  rig.daemon->start();
+  REQUIRE(rig.daemon->wait_log("SLOB_SAFE_MODE_PERSISTED"));
+  REQUIRE(rig.daemon->wait_log("SLOB_IB_READY"));
+  REQUIRE(rig.daemon->wait_log("SLOB_IB_SNAPSHOT_DONE"));
+  s = status_of(rig);
+  CHECK(s["state"] == "SafeMode");
+  CHECK(s["safe_mode"]["reason"].get<std::string>().find("broker unreachable after 3 connection attempts") == 0);
+  const auto no_reason = rig.daemon->ctl({"clear-safe-mode"});
+  CHECK(no_reason.code == 1);
+  CHECK(no_reason.err.find("needs --reason") != std::string::npos);
+  CHECK(status_of(rig)["state"] == "SafeMode");
+
+  const std::size_t mark = rig.daemon->log_size();
+  const auto cleared = rig.daemon->ctl({"clear-safe-mode", "--reason", "gateway checked"});
+  CHECK(cleared.code == 0);
+  REQUIRE(rig.daemon->wait_log("SLOB_SAFE_MODE_CLEARED: safe mode cleared by operator: gateway checked", mark));
+  REQUIRE(rig.daemon->wait_log("Reconciling -> Running", mark));
+  // Trading again: the setup's bracket goes out.
+  rig.resume(2);
+  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SENT", mark));
+  REQUIRE(slob::test::wait_until([&] { return placed(rig).size() == 3; }));
+  bool audited = false;
+  for (const auto& e : rig.daemon->exported("events"))
+    audited |= e.dump().find("gateway checked") != std::string::npos;
+  CHECK(audited);
+  CHECK(rig.daemon->stop() == 0);
+}
+
+TEST_CASE("host: a silent gateway is detected within the heartbeat timeout and handled like a drop",
+          "[ib][host]") {
+  Options o;
+  o.heartbeat_interval = "500ms";
+  o.heartbeat_timeout = "1500ms";
+  Rig rig(o);
+  rig.start_at_london_close();
+  const std::size_t before = rig.daemon->log_size();
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(rig.sim->control("silent on") == "ok");
+  const auto detected = rig.daemon->wait_log("SLOB_IB_HEARTBEAT_TIMEOUT", before);
+  REQUIRE(detected);
+  const auto elapsed = std::chrono::steady_clock::now() - t0;
+  // A heartbeat leaves at most an interval after the gateway went silent and times out after
+  // heartbeat_timeout: within 2 s, plus slack for a loaded machine and the log poll.
+  CHECK(elapsed >= 1400ms);
+  CHECK(elapsed <= 2000ms + 3000ms);
+  REQUIRE(rig.daemon->wait_log("Running -> Reconnecting: order channel lost: heartbeat", before));
+  REQUIRE(rig.sim->control("silent off") == "ok");
+  REQUIRE(rig.daemon->wait_log("Reconciling -> Running", *detected));
+  rig.resume(2);
+  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SENT"));
+  CHECK(rig.daemon->stop() == 0);
+}
+
+TEST_CASE("host: 1101 resubscribes and bars flow on the new subscription", "[ib][host]") {
+  Rig rig;
+  rig.start_at_london_close();
+  const std::size_t before = rig.daemon->log_size();
+  REQUIRE(rig.sim->control("error 1101") == "ok");
+  REQUIRE(rig.daemon->wait_log("SLOB_IB_RESTORED_DATA_LOST", before));
+  REQUIRE(slob::test::wait_until([&] { return rig.count_inbound_after("50", "control error 1101") >= 1; }));
+  CHECK(rig.count_inbound_after("51", "control error 1101") >= 1);  // the old one cancelled
+  json s = status_of(rig);
+  CHECK(s["state"] == "Running");
+  CHECK(s["broker"]["orders"] == "up");
+  rig.resume(2);
+  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SENT"));
+  CHECK(status_of(rig)["candle_builder"]["dropped"] == 0);
+  // One cancel and one new request: the host's subscribe after 1101 repeated nothing.
+  CHECK(rig.count_inbound_after("50", "control error 1101") == 1);
+  CHECK(rig.count_inbound_after("51", "control error 1101") == 1);
+  CHECK(rig.daemon->stop() == 0);
+}
+
+TEST_CASE("host: 1100 and 2110 take the order channel offline so a complete setup gets no order", "[ib][host]") {
+  Rig rig;
+  rig.start_at_london_close();
+  std::size_t mark = rig.daemon->log_size();
+  REQUIRE(rig.sim->control("error 1100") == "ok");
+  REQUIRE(rig.daemon->wait_log("SLOB_IB_ORDERS_OFFLINE", mark));
+  json s = status_of(rig);
+  CHECK(s["state"] == "Running");  // the socket is kept; nothing reconnects
+  CHECK(s["broker"]["orders"] == "degraded");
+  rig.resume(2);
+  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SKIPPED: setup " + std::string(scenario::kSetupId) +
+                               ": no order: order channel is not up"));
+  CHECK(placed(rig).empty());
+
+  mark = rig.daemon->log_size();
+  REQUIRE(rig.sim->control("error 1102") == "ok");
+  REQUIRE(rig.daemon->wait_log("SLOB_IB_RESTORED", mark));
+  CHECK(status_of(rig)["broker"]["orders"] == "up");
+  mark = rig.daemon->log_size();
+  REQUIRE(rig.sim->control("error 2110") == "ok");
+  REQUIRE(rig.daemon->wait_log("SLOB_IB_ORDERS_OFFLINE", mark));
+  CHECK(status_of(rig)["broker"]["orders"] == "degraded");
+  CHECK(rig.daemon->stop() == 0);
+}
+
+TEST_CASE("host: clientId in use (326) backs off to backoff_max between attempts and then safe mode names it",
+          "[ib][host]") {
+  Options o;
+  o.startup_attempts = 3;
+  Rig rig(o);
+  REQUIRE(rig.sim->control("clientid-in-use 7") == "ok");
+  rig.daemon->start();
+  REQUIRE(rig.daemon->wait_log("SafeMode: broker unreachable after 3 connection attempts (last: clientId 7 "
+                               "already in use (326))"));
+  const auto attempts = rig.daemon->log_lines("SLOB_CONNECT_ATTEMPT");
+  REQUIRE(attempts.size() >= 3);
+  for (std::size_t i = 1; i < 3; ++i) {
+    const auto a = slob::test::log_line_millis(attempts[i - 1]);
+    const auto b = slob::test::log_line_millis(attempts[i]);
+    REQUIRE(a);
+    REQUIRE(b);
+    INFO(attempts[i - 1] << "\n" << attempts[i]);
+    // backoff_max is 1 s, jittered to [0.5 s, 1 s]; the doubling step would be 100 ms.
+    CHECK(*b - *a >= 450);
+  }
+  CHECK(rig.count_inbound_after("71") >= 3);  // each attempt did reach startApi
+  CHECK(rig.daemon->stop() == 0);
+}
+
+TEST_CASE("host: a position opened outside the bot means safe mode with a critical log naming symbol and quantity",
+          "[ib][host]") {
+  Rig rig;
+  rig.start_at_london_close();
+  REQUIRE(rig.sim->control("add-position NQ 3 20001") == "ok");
+  const std::size_t before = rig.daemon->log_size();
+  REQUIRE(rig.sim->control("drop") == "ok");  // reconciliation runs after the reconnect
+  const auto line = rig.daemon->wait_log(
+      "critical host SLOB_RECONCILE_MISMATCH: position NQ 3 at the broker has no trade in the store", before);
+  REQUIRE(line);
+  REQUIRE(rig.daemon->wait_log("SLOB_SAFE_MODE_ENTERED: reconciliation: position NQ 3", before));
+  json s = status_of(rig);
+  CHECK(s["state"] == "SafeMode");
+  CHECK(s["safe_mode"]["reason"] == "reconciliation: position NQ 3 at the broker has no trade in the store "
+                                    "(opened outside the bot?)");
+  // No order while in safe mode.
+  rig.resume(2);
+  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SKIPPED"));
+  CHECK(placed(rig).empty());
+  CHECK(rig.daemon->stop() == 0);
+}
+
+TEST_CASE("host: a position closed outside the bot closes the trade at the broker's execution price",
+          "[ib][host]") {
+  Rig rig;
+  rig.start_at_london_close();
+  rig.resume(2);
+  rig.resume(3);  // the entry fills: short 2 at 20014
+  REQUIRE(rig.daemon->wait_log("SLOB_FILL"));
+  REQUIRE(rig.daemon->exported("trades").size() == 1);
+  // Bought back in TWS at the last price (20015, the close of 09:14): no orderRef, no live report.
+  REQUIRE(rig.sim->control("close-position NQ") == "ok");
+  const std::size_t before = rig.daemon->log_size();
+  REQUIRE(rig.sim->control("drop") == "ok");
+  REQUIRE(rig.daemon->wait_log("SLOB_TRADE_CLOSED", before));
+  REQUIRE(rig.daemon->wait_log("Reconciling -> Running", before));
+  const auto trades = rig.daemon->exported("trades");
+  REQUIRE(trades.size() == 1);
+  CHECK(trades[0]["exit_reason"] == "closed_externally");
+  CHECK(trades[0]["exit_price"] == 20015);
+  // 1 point against 2 contracts x 20 USD, less the entry's 2 x 2.25.
+  CHECK(trades[0]["pnl"].get<double>() == Approx(-40 - 4.5));
+  CHECK(rig.daemon->log().find("trade " + std::string(scenario::kSetupId) +
+                               " is open in the store but NQ is flat at the broker; closing it as "
+                               "closed_externally at 20015") != std::string::npos);
+  CHECK(status_of(rig)["state"] == "Running");
+  CHECK(rig.daemon->stop() == 0);
+}
+
+TEST_CASE("host: after a gateway restart that rolls nextValidId back no order id is reused", "[ib][host]") {
+  Options o;
+  o.on_shutdown = "flatten";
+  Rig rig(o);
+  rig.start_at_london_close();
+  rig.resume(2);
+  REQUIRE(slob::test::wait_until([&] { return placed(rig).size() == 3; }));
+  rig.resume(3);
+  REQUIRE(rig.daemon->wait_log("SLOB_FILL"));
+  const std::size_t before = rig.daemon->log_size();
+  CHECK(rig.sim->control("restart 100") == "ok next_valid_id=100");
+  const auto lost = rig.daemon->wait_log("Running -> Reconnecting", before);
+  REQUIRE(lost);
+  REQUIRE(rig.daemon->wait_log("SLOB_IB_READY", *lost));
+  CHECK(rig.sim->control("status").find("next_valid_id=100") != std::string::npos);
+  REQUIRE(rig.daemon->wait_log("Reconciling -> Running", *lost));
+  // The next order after the rollback: the shutdown's flatten of the open short.
+  REQUIRE(rig.daemon->stop() == 0);
+  const auto p = placed(rig);
+  REQUIRE(p.size() == 4);
+  CHECK(p[3][18] == "MKT");
+  CHECK(p[3][16] == "BUY");
+  CHECK(p[3][26] == "slob:" + std::string(scenario::kSetupId) + ":flatten");
+  std::set<std::string> ids;
+  for (const auto& f : p) CHECK(ids.insert(f[1]).second);
+  CHECK(p[3][1] == "103");
+  CHECK(rig.daemon->log().find("SLOB_IB_ORDER_ERROR") == std::string::npos);  // no 103 duplicate id
+}
