@@ -82,6 +82,29 @@ struct Rig {
            scenario::kStrategyConfig;
   }
 
+  // Waits for a daemon log line containing `needle` (after byte `from`); a failure shows the
+  // daemon's log and what the gateway received. Returns the offset past the line.
+  std::size_t expect_log(const std::string& needle, std::size_t from = 0) {
+    const auto at = daemon->wait_log(needle, from);
+    if (!at) {
+      std::string sim_log;
+      for (const auto& line : sim->log_lines()) sim_log += line.substr(0, 200) + "\n";
+      FAIL("no log line \"" << needle << "\"\n--- daemon log ---\n"
+                              << daemon->log() << "--- daemon stdout ---\n" << daemon->process().out()
+                              << "--- gateway inbound ---\n" << sim_log);
+    }
+    return *at;
+  }
+
+  // SIGTERM: the daemon must run its bounded shutdown and exit 0.
+  void expect_clean_stop() {
+    const auto code = daemon->stop();
+    if (code != 0) {
+      FAIL("exit code " << (code ? std::to_string(*code) : std::string("none (killed)")) << "\n--- daemon log ---\n"
+                        << daemon->log());
+    }
+  }
+
   // The simulator reached its n-th scripted pause (1-based).
   bool wait_pause(int n, std::chrono::milliseconds timeout = 60s) {
     return slob::test::wait_until([&] { return count_notes("script pause") >= n; }, timeout);
@@ -110,9 +133,8 @@ struct Rig {
   int start_at_london_close() {
     REQUIRE(wait_pause(1));
     daemon->start();
-    REQUIRE(daemon->wait_log("-> Running"));
-    const auto done = daemon->wait_log("SLOB_IB_BACKFILL_DONE");
-    REQUIRE(done);
+    expect_log("-> Running");
+    expect_log("SLOB_IB_BACKFILL_DONE");
     const auto lines = daemon->log_lines("SLOB_IB_BACKFILL_DONE");
     REQUIRE(lines.size() == 1);
     int bars = -1;
@@ -160,16 +182,17 @@ TEST_CASE("host: a daemon started mid-session backfills the day and then builds 
 
   // …then the live 5-second bars of 09:05–09:13 became exactly nine more 1-minute candles.
   rig.resume(2);
-  REQUIRE(rig.daemon->wait_log("SLOB_SETUP_FINISHED"));
+  rig.expect_log("SLOB_SETUP_FINISHED");
   s = status_of(rig);
   CHECK(s["progress"]["candles"] == backfilled + scenario::kSetupMinutes);
   CHECK(s["progress"]["holes"] == 0);
   CHECK(s["candle_builder"]["dropped"] == 0);
 
   // The strategy saw London from the backfill and the New York minutes from the live bars.
-  const auto setups = rig.daemon->exported("setups");
-  REQUIRE(setups.size() == 1);
-  const json& report = setups[0]["report"];
+  json report;
+  for (const auto& setup : rig.daemon->exported("setups"))
+    if (setup["id"] == scenario::kSetupId) report = setup["report"];
+  REQUIRE(report.is_object());
   CHECK(report["id"] == scenario::kSetupId);
   CHECK(report["state"] == "SETUP_COMPLETE");
   CHECK(report["lse_high"] == 20010);
@@ -177,7 +200,7 @@ TEST_CASE("host: a daemon started mid-session backfills the day and then builds 
   CHECK(report["high"] == 20030);  // the highest of 09:06's twelve 5-second bars
   CHECK(report["liq1_time"] == "2099-01-05T08:05:00Z");
   CHECK(report["entry"] == 20014);
-  CHECK(rig.daemon->stop() == 0);
+  rig.expect_clean_stop();
 }
 
 TEST_CASE("host: a complete setup sends one bracket as ib-api.md 5.2 and its fills reach the ledger and the trade",
@@ -185,7 +208,7 @@ TEST_CASE("host: a complete setup sends one bracket as ib-api.md 5.2 and its fil
   Rig rig;
   rig.start_at_london_close();
   rig.resume(2);
-  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SENT"));
+  rig.expect_log("SLOB_ORDER_SENT");
   REQUIRE(slob::test::wait_until([&] { return placed(rig).size() == 3; }));
   const auto p = placed(rig);
   const std::string ref = std::string("slob:") + scenario::kSetupId;
@@ -222,9 +245,9 @@ TEST_CASE("host: a complete setup sends one bracket as ib-api.md 5.2 and its fil
 
   // The entry fills, then the take-profit; the stop-loss is cancelled by the OCA group.
   rig.resume(3);
-  REQUIRE(rig.daemon->wait_log("SLOB_FILL", 0));
+  rig.expect_log("SLOB_FILL", 0);
   rig.resume(4);
-  REQUIRE(rig.daemon->wait_log("SLOB_TRADE_CLOSED"));
+  rig.expect_log("SLOB_TRADE_CLOSED");
   const auto fills = rig.daemon->exported("fills");
   REQUIRE(fills.size() == 2);
   std::set<std::string> refs;
@@ -241,7 +264,7 @@ TEST_CASE("host: a complete setup sends one bracket as ib-api.md 5.2 and its fil
   // 25 points x 2 contracts x 20 USD, less 2.25 per contract on both fills.
   CHECK(trades[0]["pnl"].get<double>() == Approx(1000 - 9));
   CHECK(rig.daemon->log().find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
-  CHECK(rig.daemon->stop() == 0);
+  rig.expect_clean_stop();
 }
 
 TEST_CASE("host: a dropped gateway is reconnected and resubscribed and reconciled and trading resumes",
@@ -250,10 +273,9 @@ TEST_CASE("host: a dropped gateway is reconnected and resubscribed and reconcile
   const int backfilled = rig.start_at_london_close();
   const std::size_t before = rig.daemon->log_size();
   REQUIRE(rig.sim->control("drop") == "ok");
-  const auto lost = rig.daemon->wait_log("Running -> Reconnecting: order channel lost", before);
-  REQUIRE(lost);
-  REQUIRE(rig.daemon->wait_log("Reconnecting -> Reconciling: broker connected", *lost));
-  REQUIRE(rig.daemon->wait_log("Reconciling -> Running", *lost));
+  const auto lost = rig.expect_log("Running -> Reconnecting: order channel lost", before);
+  rig.expect_log("Reconnecting -> Reconciling: broker connected", lost);
+  rig.expect_log("Reconciling -> Running", lost);
   // On the new socket: real-time bars asked for again and a fresh snapshot for reconciliation.
   REQUIRE(slob::test::wait_until([&] { return rig.count_inbound_after("50", "control drop") >= 1; }));
   CHECK(rig.count_inbound_after("61", "control drop") >= 1);  // reqPositions
@@ -261,7 +283,7 @@ TEST_CASE("host: a dropped gateway is reconnected and resubscribed and reconcile
 
   // Trading resumes: the setup completes on the new subscription and its bracket goes out.
   rig.resume(2);
-  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SENT"));
+  rig.expect_log("SLOB_ORDER_SENT");
   REQUIRE(slob::test::wait_until([&] { return placed(rig).size() == 3; }));
   json s = status_of(rig);
   CHECK(s["state"] == "Running");
@@ -270,7 +292,7 @@ TEST_CASE("host: a dropped gateway is reconnected and resubscribed and reconcile
   // Asked once on the new socket: the host's own subscribe after reconciling repeated nothing.
   CHECK(rig.count_inbound_after("50", "control drop") == 1);
   CHECK(rig.count_inbound_after("51", "control drop") == 0);
-  CHECK(rig.daemon->stop() == 0);
+  rig.expect_clean_stop();
 }
 
 TEST_CASE("host: a gateway that never returns means safe mode after the attempts that survives a restart "
@@ -283,19 +305,19 @@ TEST_CASE("host: a gateway that never returns means safe mode after the attempts
   const std::size_t before = rig.daemon->log_size();
   // Refused long enough for three attempts (100 ms, then up to 200 ms apart), then back.
   REQUIRE(rig.sim->control("refuse 4") == "ok");
-  REQUIRE(rig.daemon->wait_log("Reconnecting -> SafeMode: broker unreachable after 3 connection attempts", before));
+  rig.expect_log("Reconnecting -> SafeMode: broker unreachable after 3 connection attempts", before);
   json s = status_of(rig);
   CHECK(s["state"] == "SafeMode");
   CHECK(s["safe_mode"]["active"] == true);
   CHECK(s["safe_mode"]["reason"].get<std::string>().find("broker unreachable after 3 connection attempts") == 0);
   CHECK(rig.daemon->log().find("SLOB_SAFE_MODE_ENTERED") != std::string::npos);
-  CHECK(rig.daemon->stop() == 0);
+  rig.expect_clean_stop();
 
   // A restart does not forget it, even once the gateway is back and reconciliation is clean.
   rig.daemon->start();
-  REQUIRE(rig.daemon->wait_log("SLOB_SAFE_MODE_PERSISTED"));
-  REQUIRE(rig.daemon->wait_log("SLOB_IB_READY"));
-  REQUIRE(rig.daemon->wait_log("SLOB_IB_SNAPSHOT_DONE"));
+  rig.expect_log("SLOB_SAFE_MODE_PERSISTED");
+  rig.expect_log("SLOB_IB_READY");
+  rig.expect_log("SLOB_IB_SNAPSHOT_DONE");
   s = status_of(rig);
   CHECK(s["state"] == "SafeMode");
   CHECK(s["safe_mode"]["reason"].get<std::string>().find("broker unreachable after 3 connection attempts") == 0);
@@ -307,17 +329,17 @@ TEST_CASE("host: a gateway that never returns means safe mode after the attempts
   const std::size_t mark = rig.daemon->log_size();
   const auto cleared = rig.daemon->ctl({"clear-safe-mode", "--reason", "gateway checked"});
   CHECK(cleared.code == 0);
-  REQUIRE(rig.daemon->wait_log("SLOB_SAFE_MODE_CLEARED: safe mode cleared by operator: gateway checked", mark));
-  REQUIRE(rig.daemon->wait_log("Reconciling -> Running", mark));
+  rig.expect_log("SLOB_SAFE_MODE_CLEARED: safe mode cleared by operator: gateway checked", mark);
+  rig.expect_log("Reconciling -> Running", mark);
   // Trading again: the setup's bracket goes out.
   rig.resume(2);
-  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SENT", mark));
+  rig.expect_log("SLOB_ORDER_SENT", mark);
   REQUIRE(slob::test::wait_until([&] { return placed(rig).size() == 3; }));
   bool audited = false;
   for (const auto& e : rig.daemon->exported("events"))
     audited |= e.dump().find("gateway checked") != std::string::npos;
   CHECK(audited);
-  CHECK(rig.daemon->stop() == 0);
+  rig.expect_clean_stop();
 }
 
 TEST_CASE("host: a silent gateway is detected within the heartbeat timeout and handled like a drop",
@@ -330,19 +352,18 @@ TEST_CASE("host: a silent gateway is detected within the heartbeat timeout and h
   const std::size_t before = rig.daemon->log_size();
   const auto t0 = std::chrono::steady_clock::now();
   REQUIRE(rig.sim->control("silent on") == "ok");
-  const auto detected = rig.daemon->wait_log("SLOB_IB_HEARTBEAT_TIMEOUT", before);
-  REQUIRE(detected);
+  const auto detected = rig.expect_log("SLOB_IB_HEARTBEAT_TIMEOUT", before);
   const auto elapsed = std::chrono::steady_clock::now() - t0;
   // A heartbeat leaves at most an interval after the gateway went silent and times out after
   // heartbeat_timeout: within 2 s, plus slack for a loaded machine and the log poll.
   CHECK(elapsed >= 1400ms);
   CHECK(elapsed <= 2000ms + 3000ms);
-  REQUIRE(rig.daemon->wait_log("Running -> Reconnecting: order channel lost: heartbeat", before));
+  rig.expect_log("Running -> Reconnecting: order channel lost: heartbeat", before);
   REQUIRE(rig.sim->control("silent off") == "ok");
-  REQUIRE(rig.daemon->wait_log("Reconciling -> Running", *detected));
+  rig.expect_log("Reconciling -> Running", detected);
   rig.resume(2);
-  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SENT"));
-  CHECK(rig.daemon->stop() == 0);
+  rig.expect_log("SLOB_ORDER_SENT");
+  rig.expect_clean_stop();
 }
 
 TEST_CASE("host: 1101 resubscribes and bars flow on the new subscription", "[ib][host]") {
@@ -350,19 +371,19 @@ TEST_CASE("host: 1101 resubscribes and bars flow on the new subscription", "[ib]
   rig.start_at_london_close();
   const std::size_t before = rig.daemon->log_size();
   REQUIRE(rig.sim->control("error 1101") == "ok");
-  REQUIRE(rig.daemon->wait_log("SLOB_IB_RESTORED_DATA_LOST", before));
+  rig.expect_log("SLOB_IB_RESTORED_DATA_LOST", before);
   REQUIRE(slob::test::wait_until([&] { return rig.count_inbound_after("50", "control error 1101") >= 1; }));
   CHECK(rig.count_inbound_after("51", "control error 1101") >= 1);  // the old one cancelled
   json s = status_of(rig);
   CHECK(s["state"] == "Running");
   CHECK(s["broker"]["orders"] == "up");
   rig.resume(2);
-  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SENT"));
+  rig.expect_log("SLOB_ORDER_SENT");
   CHECK(status_of(rig)["candle_builder"]["dropped"] == 0);
   // One cancel and one new request: the host's subscribe after 1101 repeated nothing.
   CHECK(rig.count_inbound_after("50", "control error 1101") == 1);
   CHECK(rig.count_inbound_after("51", "control error 1101") == 1);
-  CHECK(rig.daemon->stop() == 0);
+  rig.expect_clean_stop();
 }
 
 TEST_CASE("host: 1100 and 2110 take the order channel offline so a complete setup gets no order", "[ib][host]") {
@@ -370,24 +391,24 @@ TEST_CASE("host: 1100 and 2110 take the order channel offline so a complete setu
   rig.start_at_london_close();
   std::size_t mark = rig.daemon->log_size();
   REQUIRE(rig.sim->control("error 1100") == "ok");
-  REQUIRE(rig.daemon->wait_log("SLOB_IB_ORDERS_OFFLINE", mark));
+  rig.expect_log("SLOB_IB_ORDERS_OFFLINE", mark);
   json s = status_of(rig);
   CHECK(s["state"] == "Running");  // the socket is kept; nothing reconnects
   CHECK(s["broker"]["orders"] == "degraded");
   rig.resume(2);
-  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SKIPPED: setup " + std::string(scenario::kSetupId) +
-                               ": no order: order channel is not up"));
+  rig.expect_log("SLOB_ORDER_SKIPPED: setup " + std::string(scenario::kSetupId) +
+                               ": no order: order channel is not up");
   CHECK(placed(rig).empty());
 
   mark = rig.daemon->log_size();
   REQUIRE(rig.sim->control("error 1102") == "ok");
-  REQUIRE(rig.daemon->wait_log("SLOB_IB_RESTORED", mark));
+  rig.expect_log("SLOB_IB_RESTORED", mark);
   CHECK(status_of(rig)["broker"]["orders"] == "up");
   mark = rig.daemon->log_size();
   REQUIRE(rig.sim->control("error 2110") == "ok");
-  REQUIRE(rig.daemon->wait_log("SLOB_IB_ORDERS_OFFLINE", mark));
+  rig.expect_log("SLOB_IB_ORDERS_OFFLINE", mark);
   CHECK(status_of(rig)["broker"]["orders"] == "degraded");
-  CHECK(rig.daemon->stop() == 0);
+  rig.expect_clean_stop();
 }
 
 TEST_CASE("host: clientId in use (326) backs off to backoff_max between attempts and then safe mode names it",
@@ -397,8 +418,8 @@ TEST_CASE("host: clientId in use (326) backs off to backoff_max between attempts
   Rig rig(o);
   REQUIRE(rig.sim->control("clientid-in-use 7") == "ok");
   rig.daemon->start();
-  REQUIRE(rig.daemon->wait_log("SafeMode: broker unreachable after 3 connection attempts (last: clientId 7 "
-                               "already in use (326))"));
+  rig.expect_log("SafeMode: broker unreachable after 3 connection attempts (last: clientId 7 "
+                               "already in use (326))");
   const auto attempts = rig.daemon->log_lines("SLOB_CONNECT_ATTEMPT");
   REQUIRE(attempts.size() >= 3);
   for (std::size_t i = 1; i < 3; ++i) {
@@ -411,7 +432,7 @@ TEST_CASE("host: clientId in use (326) backs off to backoff_max between attempts
     CHECK(*b - *a >= 450);
   }
   CHECK(rig.count_inbound_after("71") >= 3);  // each attempt did reach startApi
-  CHECK(rig.daemon->stop() == 0);
+  rig.expect_clean_stop();
 }
 
 TEST_CASE("host: a position opened outside the bot means safe mode with a critical log naming symbol and quantity",
@@ -421,19 +442,18 @@ TEST_CASE("host: a position opened outside the bot means safe mode with a critic
   REQUIRE(rig.sim->control("add-position NQ 3 20001") == "ok");
   const std::size_t before = rig.daemon->log_size();
   REQUIRE(rig.sim->control("drop") == "ok");  // reconciliation runs after the reconnect
-  const auto line = rig.daemon->wait_log(
-      "critical host SLOB_RECONCILE_MISMATCH: position NQ 3 at the broker has no trade in the store", before);
-  REQUIRE(line);
-  REQUIRE(rig.daemon->wait_log("SLOB_SAFE_MODE_ENTERED: reconciliation: position NQ 3", before));
+  rig.expect_log("critical host SLOB_RECONCILE_MISMATCH: position NQ 3 at the broker has no trade in the store",
+                 before);
+  rig.expect_log("SLOB_SAFE_MODE_ENTERED: reconciliation: position NQ 3", before);
   json s = status_of(rig);
   CHECK(s["state"] == "SafeMode");
   CHECK(s["safe_mode"]["reason"] == "reconciliation: position NQ 3 at the broker has no trade in the store "
                                     "(opened outside the bot?)");
   // No order while in safe mode.
   rig.resume(2);
-  REQUIRE(rig.daemon->wait_log("SLOB_ORDER_SKIPPED"));
+  rig.expect_log("SLOB_ORDER_SKIPPED");
   CHECK(placed(rig).empty());
-  CHECK(rig.daemon->stop() == 0);
+  rig.expect_clean_stop();
 }
 
 TEST_CASE("host: a position closed outside the bot closes the trade at the broker's execution price",
@@ -442,14 +462,14 @@ TEST_CASE("host: a position closed outside the bot closes the trade at the broke
   rig.start_at_london_close();
   rig.resume(2);
   rig.resume(3);  // the entry fills: short 2 at 20014
-  REQUIRE(rig.daemon->wait_log("SLOB_FILL"));
+  rig.expect_log("SLOB_FILL");
   REQUIRE(rig.daemon->exported("trades").size() == 1);
   // Bought back in TWS at the last price (20015, the close of 09:14): no orderRef, no live report.
   REQUIRE(rig.sim->control("close-position NQ") == "ok");
   const std::size_t before = rig.daemon->log_size();
   REQUIRE(rig.sim->control("drop") == "ok");
-  REQUIRE(rig.daemon->wait_log("SLOB_TRADE_CLOSED", before));
-  REQUIRE(rig.daemon->wait_log("Reconciling -> Running", before));
+  rig.expect_log("SLOB_TRADE_CLOSED", before);
+  rig.expect_log("Reconciling -> Running", before);
   const auto trades = rig.daemon->exported("trades");
   REQUIRE(trades.size() == 1);
   CHECK(trades[0]["exit_reason"] == "closed_externally");
@@ -460,7 +480,7 @@ TEST_CASE("host: a position closed outside the bot closes the trade at the broke
                                " is open in the store but NQ is flat at the broker; closing it as "
                                "closed_externally at 20015") != std::string::npos);
   CHECK(status_of(rig)["state"] == "Running");
-  CHECK(rig.daemon->stop() == 0);
+  rig.expect_clean_stop();
 }
 
 TEST_CASE("host: after a gateway restart that rolls nextValidId back no order id is reused", "[ib][host]") {
@@ -471,17 +491,17 @@ TEST_CASE("host: after a gateway restart that rolls nextValidId back no order id
   rig.resume(2);
   REQUIRE(slob::test::wait_until([&] { return placed(rig).size() == 3; }));
   rig.resume(3);
-  REQUIRE(rig.daemon->wait_log("SLOB_FILL"));
+  rig.expect_log("SLOB_FILL");
   const std::size_t before = rig.daemon->log_size();
   CHECK(rig.sim->control("restart 100") == "ok next_valid_id=100");
-  const auto lost = rig.daemon->wait_log("Running -> Reconnecting", before);
-  REQUIRE(lost);
-  REQUIRE(rig.daemon->wait_log("SLOB_IB_READY", *lost));
+  const auto lost = rig.expect_log("Running -> Reconnecting", before);
+  rig.expect_log("SLOB_IB_READY", lost);
   CHECK(rig.sim->control("status").find("next_valid_id=100") != std::string::npos);
-  REQUIRE(rig.daemon->wait_log("Reconciling -> Running", *lost));
+  rig.expect_log("Reconciling -> Running", lost);
   // The next order after the rollback: the shutdown's flatten of the open short.
-  REQUIRE(rig.daemon->stop() == 0);
+  rig.expect_clean_stop();
   const auto p = placed(rig);
+  INFO(rig.daemon->log());
   REQUIRE(p.size() == 4);
   CHECK(p[3][18] == "MKT");
   CHECK(p[3][16] == "BUY");
