@@ -70,7 +70,8 @@ struct Rig {
            "[connection]\nbackoff_initial = \"100ms\"\nbackoff_max = \"1s\"\n"
            "startup_attempts = " +
            std::to_string(options.startup_attempts) + "\nruntime_attempts = " + std::to_string(options.runtime_attempts) +
-           "\n[risk]\ntimezone = \"" + midday_zone() +
+           // No maintenance windows: the test must not depend on the time of day it runs.
+           "\n[maintenance]\nwindows = []\n[risk]\ntimezone = \"" + midday_zone() +
            "\"\n"
            "[broker]\nplugin = \"ib\"\n[broker.config]\nport = " +
            std::to_string(sim->api_port()) + "\nclient_id = 7\nheartbeat_interval = \"" + options.heartbeat_interval +
