@@ -43,7 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-installed() { dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | grep -q '^[ir]'; }
+installed() { [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" == [ir]* ]]; }
 
 # Leaves the machine as if slob-host had never been installed.
 forget_everything() {
@@ -103,16 +103,17 @@ unit_exec_start() {  # the ExecStart= command line of an installed unit, instanc
   sed -n 's/^ExecStart=//p' "/usr/lib/systemd/system/$1" | sed "s/%i/${2:-}/g"
 }
 
-trade_count() { as_slob slob-host --config "$1" export trades | grep -c '"exit_time":"'; }
+export_kind() { as_slob slob-host --config "$1" export "$2" 2>>"$work/export.log"; }
+trade_count() { export_kind "$1" trades | grep -c '"exit_time":"'; }
 trade_pnl() {
-  as_slob slob-host --config "$1" export trades |
+  export_kind "$1" trades |
     grep -o '"pnl":[-0-9.e+]*' | cut -d: -f2 | awk '{s += $1} END {printf "%.2f", s}'
 }
 
 # --- build the packages --------------------------------------------------------------------
 version=$("$build/bin/slob-host" --version | awk '{print $2}')
 rm -rf "$build/packages"
-(cd "$build" && cpack -G DEB >/dev/null && cpack -G RPM >/dev/null) || fail "cpack failed"
+(cd "$build" && cpack -G DEB && cpack -G RPM) >"$work/cpack.log" 2>&1 || fail "cpack: $(cat "$work/cpack.log")"
 deb_host=$build/packages/slob-host_${version}_amd64.deb
 deb_sdk=$build/packages/slob-sdk_${version}_all.deb
 rpm_host=$build/packages/slob-host-${version}-1.x86_64.rpm
@@ -121,11 +122,12 @@ for f in "$deb_host" "$deb_sdk" "$rpm_host" "$rpm_sdk"; do [ -f "$f" ] || fail "
 say "built $(cd "$build/packages" && echo *.deb *.rpm)"
 
 # --- what the packages contain -------------------------------------------------------------
-deb_files() { dpkg-deb --fsys-tarfile "$1" | tar -t | sed -e 's|^\./|/|' -e 's|/$||' | grep -v '^/$' | sort; }
+deb_files() { dpkg-deb --fsys-tarfile "$1" | tar -t | sed -e 's|^\./|/|' -e 's|/$||' | grep -v '^$' | sort; }
 same_list "slob-host.deb files" "$expected/slob-host.deb.files" "$(deb_files "$deb_host")"
 same_list "slob-sdk.deb files" "$expected/slob-sdk.deb.files" "$(deb_files "$deb_sdk")"
-dpkg-deb --ctrl-tarfile "$deb_host" | tar -tf - | grep -qx './conffiles' || fail "no conffiles"
-[ "$(dpkg-deb --ctrl-tarfile "$deb_host" | tar -xOf - ./conffiles)" = /etc/slob/slob.toml ] ||
+dpkg-deb -e "$deb_host" "$work/control"
+for f in postinst prerm postrm; do [ -x "$work/control/$f" ] || fail "slob-host.deb has no $f"; done
+[ "$(cat "$work/control/conffiles")" = /etc/slob/slob.toml ] ||
   fail "conffiles must list exactly /etc/slob/slob.toml"
 depends=$(dpkg-deb -f "$deb_host" Depends)
 for d in adduser tzdata liblmdb0 libspdlog1.10 libsystemd0 libtomlplusplus3; do
@@ -139,11 +141,11 @@ same_list "slob-host.rpm scriptlets" "$expected/slob-host.rpm.scripts" \
   "$(rpm -qp --scripts "$rpm_host" 2>/dev/null)"
 [ -z "$(rpm -qp --scripts "$rpm_sdk" 2>/dev/null)" ] || fail "slob-sdk.rpm must have no scriptlets"
 # c = %config, n = noreplace: an edited config survives upgrades (new one as .rpmnew).
-config_flags=$(rpm -qp --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' "$rpm_host" 2>/dev/null |
-  awk '$1 ~ /c/')
+config_flags=$(rpm -qp --qf '[%{FILEFLAGS:fflags}|%{FILENAMES}\n]' "$rpm_host" 2>/dev/null |
+  awk -F'|' '$1 ~ /c/ {print $1, $2}')
 [ "$config_flags" = "cn /etc/slob/slob.toml" ] ||
   fail "the rpm's only config file must be /etc/slob/slob.toml with %config(noreplace): $config_flags"
-rpm -qp --requires "$rpm_sdk" 2>/dev/null | grep -qx "slob-host = $version" ||
+grep -qx "slob-host = $version" <<<"$(rpm -qp --requires "$rpm_sdk" 2>/dev/null)" ||
   fail "slob-sdk.rpm must require slob-host = $version"
 say "file lists, conffiles, dependencies and rpm scriptlets as expected"
 
@@ -283,7 +285,7 @@ wait_daemon 180
 [ "$code" = 0 ] || fail "daemon with the example plugin exited $code: $(tail -5 "$work/breakout.err")"
 grep -q 'SLOB_BREAKOUT_CREATED' "$work/breakout.err" || fail "example plugin not created"
 setups=$(grep -c 'SLOB_BREAKOUT_SETUP' "$work/breakout.err")
-exported=$(as_slob slob-host --config "$work/breakout.toml" export setups | grep -c '"id":"brk-')
+exported=$(export_kind "$work/breakout.toml" setups | grep -c '"id":"brk-')
 [ "$setups" -gt 0 ] && [ "$setups" = "$exported" ] ||
   fail "example plugin: $setups setups logged, $exported exported"
 say "SDK: example built out of tree against /usr/share/cmake/SlobSdk, loaded, $setups setups, exit 0"
