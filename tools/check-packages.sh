@@ -159,8 +159,12 @@ case "$(getent passwd slob | cut -d: -f7)" in */nologin | */false) ;; *) fail "s
 for d in /var/lib/slob /var/log/slob; do
   [ "$(stat -c '%U:%G %a' "$d")" = "slob:slob 750" ] || fail "$d: $(stat -c '%U:%G %a' "$d")"
 done
+# From the package itself: minimal images may keep dpkg from installing /usr/share/{man,doc}.
+dpkg-deb -x "$deb_host" "$work/pkg-host"
+dpkg-deb -x "$deb_sdk" "$work/pkg-sdk"
 for page in slob-host slob-ctl; do
-  warnings=$(man --warnings -l "/usr/share/man/man1/$page.1.gz" 2>&1 >/dev/null) || fail "man $page"
+  warnings=$(man --warnings -l "$work/pkg-host/usr/share/man/man1/$page.1.gz" 2>&1 >/dev/null) ||
+    fail "man $page"
   [ -z "$warnings" ] || fail "man page $page: $warnings"
 done
 say "installed: user slob ($uid), /var/lib/slob and /var/log/slob slob:slob 0750, man pages render"
@@ -228,18 +232,25 @@ say "instance sim-replay (slob-host@.service's ExecStart): ran to the end, exit 
 # --- a broken or missing /etc/slob/slob.toml ------------------------------------------------
 cp -p /etc/slob/slob.toml "$work/slob.toml.good"
 line=$(grep -n '^max_contracts = ' /etc/slob/slob.toml | cut -d: -f1)
-sed -i 's/^max_contracts = /max_contract = /' /etc/slob/slob.toml
 read -ra exec_start <<<"$(unit_exec_start slob-host.service)"
-for how in check exec; do
-  code=0
-  if [ $how = check ]; then
-    slob-host --config /etc/slob/slob.toml --check >/dev/null 2>"$work/broken.err" || code=$?
-  else
-    as_slob "${exec_start[@]}" >/dev/null 2>"$work/broken.err" || code=$?
-  fi
-  [ "$code" = 78 ] || fail "broken config ($how): exit $code, expected 78"
-  grep -q "^/etc/slob/slob.toml:$line:1: \[risk\] unknown key \"max_contract\"" "$work/broken.err" ||
-    fail "broken config ($how): no FILE:LINE:COL message: $(cat "$work/broken.err")"
+# A typo (a config error) and a TOML syntax error (a parse error), both at $line.
+for broken in typo syntax; do
+  case $broken in
+    typo) edit='s/^max_contracts = /max_contract = /' message="$line:1: \[risk\] unknown key \"max_contract\"" ;;
+    syntax) edit='s/^max_contracts = 5/max_contracts = = 5/' message="$line:[0-9]+: " ;;
+  esac
+  sed "$edit" "$work/slob.toml.good" >/etc/slob/slob.toml
+  for how in check exec; do
+    code=0
+    if [ $how = check ]; then
+      slob-host --config /etc/slob/slob.toml --check >/dev/null 2>"$work/broken.err" || code=$?
+    else
+      as_slob "${exec_start[@]}" >/dev/null 2>"$work/broken.err" || code=$?
+    fi
+    [ "$code" = 78 ] || fail "$broken in the config ($how): exit $code, expected 78"
+    grep -Eq "^/etc/slob/slob.toml:$message" "$work/broken.err" ||
+      fail "$broken in the config ($how): no FILE:LINE:COL message: $(cat "$work/broken.err")"
+  done
 done
 rm /etc/slob/slob.toml
 code=0
@@ -247,10 +258,15 @@ as_slob "${exec_start[@]}" >/dev/null 2>"$work/broken.err" || code=$?
 [ "$code" = 78 ] && grep -q '^/etc/slob/slob.toml: cannot read config: no such file' "$work/broken.err" ||
   fail "missing config: exit $code: $(cat "$work/broken.err")"
 cp -p "$work/slob.toml.good" /etc/slob/slob.toml
-say "broken config: --check and ExecStart exit 78 with /etc/slob/slob.toml:$line:1 (unit: RestartPreventExitStatus=78, no restart)"
+say "broken config (typo, syntax): --check and ExecStart exit 78 with /etc/slob/slob.toml:$line:COL;" \
+  "missing: exit 78 (the unit: RestartPreventExitStatus=78, fails without restarts)"
 
 # --- the SDK: the example plugin built out of tree and loaded by the installed daemon -------
 example=/usr/share/doc/slob-sdk/examples/breakout
+if [ ! -f "$example/CMakeLists.txt" ]; then
+  say "note: dpkg excludes /usr/share/doc on this machine; building the package's copy of $example"
+  example=$work/pkg-sdk$example
+fi
 cmake -S "$example" -B "$work/sdk-build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >"$work/sdk.log" 2>&1 || fail "SDK example configure: $(cat "$work/sdk.log")"
 cmake --build "$work/sdk-build" >>"$work/sdk.log" 2>&1 || fail "SDK example build: $(cat "$work/sdk.log")"
