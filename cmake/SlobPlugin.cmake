@@ -1,6 +1,9 @@
 # slob_add_plugin(<name> SOURCES <src>... [LIBRARIES <lib>...] [OUTPUT_DIR <dir>])
 #
-# Builds libslob-<name>.so the way the host can load and unload it safely:
+# Builds libslob-<name>.so (target slob-plugin-<name>) the way the host can load and unload it
+# safely. Used in the source tree and installed with the SDK (find_package(SlobSdk)), so
+# out-of-tree plugins get exactly the same flags; OUTPUT_DIR defaults to SLOB_PLUGIN_OUTPUT_DIR,
+# else the current binary directory. What it sets, and why:
 # - hidden visibility: only the descriptor alias is exported;
 # - -fno-gnu-unique: STB_GNU_UNIQUE symbols would silently keep the library mapped after
 #   dlclose, so a rebuilt plugin at the same path would run the old code (toolchain pitfall 1);
@@ -9,6 +12,9 @@ function(slob_add_plugin name)
   cmake_parse_arguments(ARG "" "OUTPUT_DIR" "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_OUTPUT_DIR)
     set(ARG_OUTPUT_DIR "${SLOB_PLUGIN_OUTPUT_DIR}")
+  endif()
+  if(NOT ARG_OUTPUT_DIR)
+    set(ARG_OUTPUT_DIR "${CMAKE_CURRENT_BINARY_DIR}")
   endif()
   set(target "slob-plugin-${name}")
   add_library(${target} MODULE ${ARG_SOURCES})
@@ -20,5 +26,5 @@ function(slob_add_plugin name)
     VISIBILITY_INLINES_HIDDEN ON)
   target_compile_options(${target} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
   target_link_options(${target} PRIVATE -Wl,--no-undefined -Wl,-z,now)
-  target_link_libraries(${target} PRIVATE slob_sdk ${ARG_LIBRARIES})
+  target_link_libraries(${target} PRIVATE Slob::sdk ${ARG_LIBRARIES})
 endfunction()

@@ -14,6 +14,9 @@ packages=(
   libsystemd-dev
   catch2
   clang  # ib decoder fuzzing (libFuzzer runtime comes with it)
+  # tools/check-packages.sh: CPack's DEB shlibdeps (dpkg-dev, file), rpmbuild, the packages'
+  # user creation (adduser), systemd-analyze for the units, man for the man pages.
+  dpkg-dev file rpm adduser systemd man-db
 )
 
 missing=()

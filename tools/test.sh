@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, then builds and runs every test twice —
-# the default build and the ASan+UBSan build. `tools/test.sh default` runs one preset only.
+# the default build and the ASan+UBSan build, and checks the .deb/.rpm packages of the default
+# build (tools/check-packages.sh, as root). `tools/test.sh default` runs one preset only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -16,4 +17,10 @@ for preset in "${presets[@]}"; do
   cmake --build --preset "$preset"
   echo "== $preset: test" >&2
   ctest --preset "$preset"
+  if [ "$preset" = default ]; then
+    # Packages from the default build: installs them on this machine, so root only (it prints
+    # a SKIP line otherwise).
+    echo "== $preset: packages" >&2
+    tools/check-packages.sh build/default
+  fi
 done

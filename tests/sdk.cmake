@@ -1,0 +1,7 @@
+# Tests of the SDK's example plugin (sdk/example/), loaded through the host's loader. CTest
+# names start with "sdk:".
+slob_add_unit_test(sdk_example_tests
+  SOURCES unit/sdk_example_test.cpp
+  LIBRARIES slob_core
+  DEPENDS slob-plugin-breakout
+  PREFIX sdk)
