@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "crash_points.hpp"
+
 namespace slob::core {
 namespace {
 
@@ -181,6 +183,7 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
     return;
   }
   batch.checkpoint = sdk::StrategyCheckpoint{strategy_name_, candle.start, std::move(*state)};
+  if (!pending_brackets_.empty()) crash_point(CrashPoint::kBeforeJournal, log_);
   if (!commit(batch, "candle")) {
     // Nothing of this candle happened: no order may leave for an intent that is not durable.
     host_state_ = before;

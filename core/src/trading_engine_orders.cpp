@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "crash_points.hpp"
 #include "trading_engine.hpp"
 
 namespace slob::core {
@@ -26,6 +27,7 @@ double direction_sign(sdk::Direction d) { return d == sdk::Direction::kLong ? 1.
 }  // namespace
 
 void TradingEngine::send_bracket(const sdk::BracketOrder& order) {
+  crash_point(CrashPoint::kAfterJournal, log_);
   sdk::Status s = broker_ ? broker_->place_bracket(order)
                           : sdk::Status::unavailable("no broker");
   if (s) {
@@ -36,6 +38,7 @@ void TradingEngine::send_bracket(const sdk::BracketOrder& order) {
                                      " entry " + std::to_string(order.entry.price) + " stop " +
                                      std::to_string(order.stop_loss.price) + " target " +
                                      std::to_string(order.take_profit.price));
+    crash_point(CrashPoint::kAfterSend, log_);
     return;
   }
   // Refused before anything left: the legs are final, with the reason.
@@ -79,7 +82,8 @@ void TradingEngine::on_order(const sdk::OrderReport& report) {
   sdk::WriteBatch batch;
   batch.journal.push_back(e);
   if (order_state_is_final(e.state)) live_orders_.erase(it);
-  commit(batch, "order report");
+  crash_point(CrashPoint::kBeforeAckRecord, log_);
+  if (commit(batch, "order report")) crash_point(CrashPoint::kAfterAck, log_);
 }
 
 void TradingEngine::on_execution(const sdk::Execution& execution) {
@@ -91,7 +95,8 @@ void TradingEngine::on_execution(const sdk::Execution& execution) {
   if (*known) return;  // the ledger is keyed by execution id: replays are harmless
   sdk::WriteBatch batch;
   record_fill(execution, batch);
-  commit(batch, "fill");
+  crash_point(CrashPoint::kBeforeFillRecord, log_);
+  if (commit(batch, "fill")) crash_point(CrashPoint::kAfterFillRecord, log_);
 }
 
 void TradingEngine::store_failed(const char* what, const sdk::Status& s) {
