@@ -186,6 +186,13 @@ void Host::start() {
     exit_code_ = 1;
     return;
   }
+  // A replay's market time resumes where the store says the market was: at the end of the last
+  // candle handled. The replaying broker may restart its clock earlier (the sim persists only the
+  // bars that changed its book), and an intent re-sent at reconciliation must be placed in the
+  // present the crashed run had reached, not in a past it never traded in.
+  if (simulated_clock_) {
+    if (auto resume = engine_->resume_from()) simulated_clock_->advance_to(*resume);
+  }
   if (engine_->host_state().safe_mode) {
     move_to(LifecycleState::kSafeMode,
             "safe mode persisted from an earlier run: " + engine_->host_state().safe_mode_reason);
