@@ -246,6 +246,7 @@ void Host::on_health(const sdk::HealthEvent& event) {
                                       (event.reason.empty() ? "" : ": " + event.reason));
   if (event.channel == sdk::Channel::kMarketData) {
     market_data_health_ = event.health;
+    send_resends_when_ready();
     if (event.health == sdk::Health::kUp && event.resubscribe) subscribed_ = false;
     if (event.health == sdk::Health::kUp && !subscribed_ && lifecycle_.state() == LifecycleState::kRunning) {
       subscribed_ = true;
@@ -316,6 +317,7 @@ void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
     move_to(LifecycleState::kRunning, "reconciled: " + std::to_string(result.findings.size()) +
                                           " findings, none blocking");
   }
+  send_resends_when_ready();
   if (!subscribed_ && lifecycle_.state() != LifecycleState::kDraining) {
     subscribed_ = true;
     if (auto s = broker_->get().subscribe({config_.risk.symbol, engine_->resume_from()}); !s) {
@@ -323,6 +325,12 @@ void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
       log_.warn("SLOB_SUBSCRIBE_FAILED", s.message());
     }
   }
+}
+
+void Host::send_resends_when_ready() {
+  // Market data up is the broker's word that it can take orders for the symbol (IB: the front
+  // month is resolved); the engine checks the order gate itself.
+  if (market_data_health_ == sdk::Health::kUp) engine_->send_resends();
 }
 
 void Host::on_bar(const sdk::Bar& bar) {

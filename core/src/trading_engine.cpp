@@ -144,6 +144,9 @@ void TradingEngine::on_hole(sdk::Time minute) {
 void TradingEngine::on_candle(const sdk::Candle& candle) {
   if (!strategy_) return;
   if (last_candle_ && candle.start <= *last_candle_) return;  // handled before a restart
+  // Market data flows, so the broker can take orders: a re-send waiting for the gate (it belongs
+  // to an earlier candle) tries again first.
+  send_resends();
   ++stats_.candles;
   const sdk::HostState before = host_state_;
   roll_day(candle.start);
