@@ -29,6 +29,7 @@ set(SLOB_CORE_TEST_PLUGINS slob-plugin-testbroker slob-plugin-teststore slob-plu
 slob_add_unit_test(core_unit_tests
   SOURCES
     unit/config_test.cpp
+    unit/crash_points_test.cpp
     unit/lifecycle_test.cpp
     unit/connection_supervisor_test.cpp
     unit/maintenance_schedule_test.cpp

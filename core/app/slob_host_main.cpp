@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "crash_points.hpp"
 #include "exit_codes.hpp"
 #include "host.hpp"
 #include "logging.hpp"
@@ -58,6 +59,11 @@ int main(int argc, char** argv) {
     }
   }
   if (!config_path) return usage("--config FILE is required");
+  // Tests only (docs/decisions.md "Crash points"); refused before anything runs when misspelt.
+  if (auto s = arm_crash_point_from_environment(); !s) {
+    std::cerr << "slob-host: " << s.message() << "\n";
+    return kExitUsage;
+  }
 
   auto config = load_config(*config_path, SLOB_DEFAULT_PLUGIN_DIR);
   if (!config) {
@@ -84,6 +90,11 @@ int main(int argc, char** argv) {
     return usage("unknown command " + command);
   }
 
+  if (const std::string armed = armed_crash_point(); !armed.empty()) {
+    NamedLogger("host").warn("SLOB_CRASH_POINT_ARMED",
+                             std::string(kCrashAtVariable) + "=" + armed +
+                                 ": this process kills itself there (crash tests only)");
+  }
   Host host(std::move(*config), HostOptions{fresh});
   if (auto s = host.load_plugins(); !s) {
     std::cerr << s.message() << "\n";

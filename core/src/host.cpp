@@ -187,6 +187,13 @@ void Host::start() {
     exit_code_ = 1;
     return;
   }
+  // A replay's market time resumes where the store says the market was: at the end of the last
+  // candle handled. The replaying broker may restart its clock earlier (the sim persists only the
+  // bars that changed its book), and an intent re-sent at reconciliation must be placed in the
+  // present the crashed run had reached, not in a past it never traded in.
+  if (simulated_clock_) {
+    if (auto resume = engine_->resume_from()) simulated_clock_->advance_to(*resume);
+  }
   if (engine_->host_state().safe_mode) {
     move_to(LifecycleState::kSafeMode,
             "safe mode persisted from an earlier run: " + engine_->host_state().safe_mode_reason);
@@ -240,6 +247,7 @@ void Host::on_health(const sdk::HealthEvent& event) {
                                       (event.reason.empty() ? "" : ": " + event.reason));
   if (event.channel == sdk::Channel::kMarketData) {
     market_data_health_ = event.health;
+    send_resends_when_ready();
     if (event.health == sdk::Health::kUp && event.resubscribe) subscribed_ = false;
     if (event.health == sdk::Health::kUp && !subscribed_ && lifecycle_.state() == LifecycleState::kRunning)
       subscribe_market_data();
@@ -308,6 +316,7 @@ void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
     move_to(LifecycleState::kRunning, "reconciled: " + std::to_string(result.findings.size()) +
                                           " findings, none blocking");
   }
+  send_resends_when_ready();
   if (!subscribed_ && lifecycle_.state() != LifecycleState::kDraining) subscribe_market_data();
 }
 
@@ -322,6 +331,12 @@ void Host::subscribe_market_data() {
     subscribed_ = false;
     log_.warn("SLOB_SUBSCRIBE_FAILED", s.message());
   }
+}
+
+void Host::send_resends_when_ready() {
+  // Market data up is the broker's word that it can take orders for the symbol (IB: the front
+  // month is resolved); the engine checks the order gate itself.
+  if (market_data_health_ == sdk::Health::kUp) engine_->send_resends();
 }
 
 void Host::on_bar(const sdk::Bar& bar) {

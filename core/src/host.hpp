@@ -64,6 +64,8 @@ class Host final : public sdk::BrokerListener {
   void attempt_connect(std::int64_t attempt);
   void connection_failed(const std::string& why, bool fatal = false);
   void begin_reconcile();
+  // Brackets reconciliation found never received go out once the order path is open.
+  void send_resends_when_ready();
   // The maintenance window `t` falls in (wall time for connections, market time for entries).
   std::optional<ActiveMaintenance> maintenance_at(sdk::Time t) const;
   void subscribe_market_data();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "crash_points.hpp"
+
 namespace slob::core {
 namespace {
 
@@ -142,6 +144,9 @@ void TradingEngine::on_hole(sdk::Time minute) {
 void TradingEngine::on_candle(const sdk::Candle& candle) {
   if (!strategy_) return;
   if (last_candle_ && candle.start <= *last_candle_) return;  // handled before a restart
+  // Market data flows, so the broker can take orders: a re-send waiting for the gate (it belongs
+  // to an earlier candle) tries again first.
+  send_resends();
   ++stats_.candles;
   const sdk::HostState before = host_state_;
   roll_day(candle.start);
@@ -181,6 +186,7 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
     return;
   }
   batch.checkpoint = sdk::StrategyCheckpoint{strategy_name_, candle.start, std::move(*state)};
+  if (!pending_brackets_.empty()) crash_point(CrashPoint::kBeforeJournal, log_);
   if (!commit(batch, "candle")) {
     // Nothing of this candle happened: no order may leave for an intent that is not durable.
     host_state_ = before;

@@ -88,7 +88,13 @@ class TradingEngine {
   void on_order(const sdk::OrderReport& report);
   void on_execution(const sdk::Execution& execution);
   // After each (re)connect: records unknown fills, resolves the journal, compares positions.
+  // Brackets the broker never received and that are still fresh are kept for send_resends().
   ReconcileResult reconcile(const sdk::BrokerSnapshot& snapshot, const ReconcilePolicy& policy);
+  // Sends the brackets kept by reconcile() when the order gate is open (the caller also knows
+  // the broker can take orders; every handled candle tries again); while it is closed they wait.
+  // One that has become older than the resend window by then is cancelled in the journal
+  // instead, never sent.
+  void send_resends();
 
   // Safe mode and halts, persisted in the host state with an audit event.
   sdk::Status set_safe_mode(bool on, const std::string& reason);
@@ -152,6 +158,8 @@ class TradingEngine {
   std::map<std::string, sdk::TradeRecord> open_trades_;  // by trade id
   std::map<std::string, sdk::JournalEntry> live_orders_;  // unresolved journal, by client_ref
   std::vector<sdk::BracketOrder> pending_brackets_;       // journalled, sent after the commit
+  std::map<std::string, sdk::BracketOrder> resends_;      // never received, by setup id
+  sdk::Duration resend_window_ = ReconcileInput{}.resend_window;
   std::vector<sdk::Candle> pending_candles_;  // handled since the last commit
   std::set<std::string> flatten_sent_;        // client refs of closes sent by this process
 };

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "crash_points.hpp"
 #include "trading_engine.hpp"
 
 namespace slob::core {
@@ -26,6 +27,7 @@ double direction_sign(sdk::Direction d) { return d == sdk::Direction::kLong ? 1.
 }  // namespace
 
 void TradingEngine::send_bracket(const sdk::BracketOrder& order) {
+  crash_point(CrashPoint::kAfterJournal, log_);
   sdk::Status s = broker_ ? broker_->place_bracket(order)
                           : sdk::Status::unavailable("no broker");
   if (s) {
@@ -36,6 +38,7 @@ void TradingEngine::send_bracket(const sdk::BracketOrder& order) {
                                      " entry " + std::to_string(order.entry.price) + " stop " +
                                      std::to_string(order.stop_loss.price) + " target " +
                                      std::to_string(order.take_profit.price));
+    crash_point(CrashPoint::kAfterSend, log_);
     return;
   }
   // Refused before anything left: the legs are final, with the reason.
@@ -79,7 +82,8 @@ void TradingEngine::on_order(const sdk::OrderReport& report) {
   sdk::WriteBatch batch;
   batch.journal.push_back(e);
   if (order_state_is_final(e.state)) live_orders_.erase(it);
-  commit(batch, "order report");
+  crash_point(CrashPoint::kBeforeAckRecord, log_);
+  if (commit(batch, "order report")) crash_point(CrashPoint::kAfterAck, log_);
 }
 
 void TradingEngine::on_execution(const sdk::Execution& execution) {
@@ -91,7 +95,8 @@ void TradingEngine::on_execution(const sdk::Execution& execution) {
   if (*known) return;  // the ledger is keyed by execution id: replays are harmless
   sdk::WriteBatch batch;
   record_fill(execution, batch);
-  commit(batch, "fill");
+  crash_point(CrashPoint::kBeforeFillRecord, log_);
+  if (commit(batch, "fill")) crash_point(CrashPoint::kAfterFillRecord, log_);
 }
 
 void TradingEngine::store_failed(const char* what, const sdk::Status& s) {
@@ -225,7 +230,10 @@ ReconcileResult TradingEngine::reconcile(const sdk::BrokerSnapshot& snapshot,
   }
   if (!batch.empty()) commit(batch, "reconcile");
 
-  // 4. Brackets that never reached the broker and are still fresh go out now, whole.
+  // 4. Brackets that never reached the broker and are still fresh wait, whole, for the order
+  // gate (send_resends): the reconciliation may have just found a reason for safe mode, and the
+  // broker may not take orders yet (IB resolves the contract after the order channel is up).
+  resend_window_ = input.resend_window;
   for (const auto& [setup, legs] : resend_legs) {
     if (legs != 3) continue;
     sdk::BracketOrder order;
@@ -244,11 +252,40 @@ ReconcileResult TradingEngine::reconcile(const sdk::BrokerSnapshot& snapshot,
         order.stop_loss = leg;
       }
     }
+    resends_[setup] = order;
+  }
+  return result;
+}
+
+void TradingEngine::send_resends() {
+  if (resends_.empty()) return;
+  if (hooks_.order_gate && hooks_.order_gate()) return;  // kept until the gate opens
+  const auto pending = std::move(resends_);
+  resends_.clear();
+  sdk::WriteBatch stale;
+  for (const auto& [setup, order] : pending) {
+    auto entry = live_orders_.find(order.entry.client_ref);
+    if (entry == live_orders_.end() || entry->second.state != sdk::OrderState::kIntent) continue;
+    if (clock_.now() - entry->second.created > resend_window_) {
+      // The gate stayed closed past the setup's moment: cancelled, as the reconciler would.
+      log_.warn("SLOB_ORDER_RESEND_STALE", "bracket " + setup + " never reached the broker and "
+                                           "is too old to send now; cancelled in the journal");
+      for (const sdk::OrderLeg* leg : {&order.entry, &order.take_profit, &order.stop_loss}) {
+        auto it = live_orders_.find(leg->client_ref);
+        if (it == live_orders_.end()) continue;
+        it->second.state = sdk::OrderState::kCancelled;
+        it->second.updated = clock_.now();
+        it->second.note = "never reached the broker; too old to send, not re-sent";
+        stale.journal.push_back(it->second);
+        live_orders_.erase(it);
+      }
+      continue;
+    }
     log_.warn("SLOB_ORDER_RESENT", "bracket " + setup + " never reached the broker before the "
                                    "interruption; sending it now");
     send_bracket(order);
   }
-  return result;
+  if (!stale.empty()) commit(stale, "stale resend");
 }
 
 bool TradingEngine::has_unknown_orders() const {

@@ -1,6 +1,11 @@
-// "teststrategy": a strategy for tests of the host itself. It counts candles and never finds a
-// setup; its exported state is the count, so restarts can be checked.
+// "teststrategy": a strategy for tests of the host itself. It counts candles; its exported state
+// is the count, so restarts can be checked. By default it never finds a setup. With
+// `bracket_every = N` it asks for a bracket on every Nth candle — alternately long and short,
+// entry at the candle's close, stop and target `bracket_distance` points away — with the setup
+// id "t<count>", so the order path (journal, broker, fills, crash recovery) can be driven against
+// any market, e.g. the IB gateway simulator's random walk. The same candles give the same ids.
 
+#include <cstdint>
 #include <string>
 
 #include "slob/sdk/host_services.hpp"
@@ -12,11 +17,24 @@ namespace {
 
 class TestStrategy final : public sdk::Strategy {
  public:
-  explicit TestStrategy(StopMode stop_mode) : stop_mode_(stop_mode) {}
+  TestStrategy(StopMode stop_mode, std::int64_t bracket_every, double bracket_distance)
+      : stop_mode_(stop_mode), bracket_every_(bracket_every), bracket_distance_(bracket_distance) {}
 
-  sdk::Result<sdk::StrategyOutput> on_candle(const sdk::Candle&) override {
+  sdk::Result<sdk::StrategyOutput> on_candle(const sdk::Candle& candle) override {
     ++candles_;
-    return sdk::StrategyOutput{};
+    sdk::StrategyOutput out;
+    const auto every = static_cast<std::uint64_t>(bracket_every_);
+    if (every == 0 || candles_ % every != 0) return out;
+    sdk::BracketIntent intent;
+    intent.setup_id = "t" + std::to_string(candles_);
+    intent.direction = (candles_ / every) % 2 ? sdk::Direction::kLong : sdk::Direction::kShort;
+    const double sign = intent.direction == sdk::Direction::kLong ? 1.0 : -1.0;
+    intent.entry = candle.close;
+    intent.stop = candle.close - sign * bracket_distance_;
+    intent.target = candle.close + sign * bracket_distance_;
+    intent.time = candle.start;
+    out.intents.push_back(intent);
+    return out;
   }
   sdk::Result<sdk::StrategyOutput> on_hole(sdk::Time) override { return sdk::StrategyOutput{}; }
   sdk::Result<std::string> export_state() const override { return std::to_string(candles_); }
@@ -32,14 +50,18 @@ class TestStrategy final : public sdk::Strategy {
 
  private:
   StopMode stop_mode_;
+  std::int64_t bracket_every_;
+  double bracket_distance_;
   std::uint64_t candles_ = 0;
 };
 
 sdk::Result<std::unique_ptr<sdk::Strategy>> make(sdk::HostServices&, const sdk::ConfigTable& table) {
   sdk::ConfigReader reader(table);
   const StopMode mode = read_stop_mode(reader);
+  const std::int64_t every = reader.get_int("bracket_every", 0, 0, 1000000);
+  const double distance = reader.get_double("bracket_distance", 1.0, 0.25, 10000.0);
   if (auto s = reader.finish(); !s) return s;
-  return std::unique_ptr<sdk::Strategy>(std::make_unique<TestStrategy>(mode));
+  return std::unique_ptr<sdk::Strategy>(std::make_unique<TestStrategy>(mode, every, distance));
 }
 
 }  // namespace

@@ -185,6 +185,24 @@ TEST_CASE("pacer: at most N per rolling second", "[ib][pacing]") {
   for (std::size_t i = 45; i < sent.size(); ++i) CHECK(sent[i] - sent[i - 45] >= std::chrono::seconds(1));
 }
 
+TEST_CASE("pacer: a group of messages counts as its size; one above the limit waits for an empty window", "[ib][pacing]") {
+  const sdk::Time t0 = *sdk::parse_rfc3339("2026-01-06T10:00:00Z");
+  Pacer p(45, std::chrono::seconds(1));
+  for (int i = 0; i < 44; ++i) REQUIRE_FALSE(p.admit(t0 + std::chrono::milliseconds(i)).has_value());
+  // A bracket (3 messages) needs 3 free places: the oldest two sends must leave the window.
+  const auto later = p.admit(t0 + std::chrono::milliseconds(100), 3);
+  REQUIRE(later.has_value());
+  CHECK(*later == t0 + std::chrono::milliseconds(1) + std::chrono::seconds(1));
+  CHECK_FALSE(p.admit(*later, 3).has_value());
+  CHECK(p.admit(*later).has_value());  // 45 in the window again
+  Pacer small(2, std::chrono::seconds(1));
+  REQUIRE_FALSE(small.admit(t0).has_value());
+  const auto empty = small.admit(t0 + std::chrono::milliseconds(10), 3);
+  REQUIRE(empty.has_value());
+  CHECK(*empty == t0 + std::chrono::seconds(1));
+  CHECK_FALSE(small.admit(*empty, 3).has_value());
+}
+
 TEST_CASE("config: defaults, every key, and all errors at once with positions", "[ib][config]") {
   auto d = parse_ib_config(table({}));
   REQUIRE(d.is_ok());

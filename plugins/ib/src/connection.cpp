@@ -48,7 +48,7 @@ void Connection::on_resolved(const boost::system::error_code& ec, tcp::resolver:
                         boost::system::error_code nd;
                         self->socket_.set_option(tcp::no_delay(true), nd);
                         // The prefix is not a request: it does not count against pacing.
-                        self->queue_.emplace_back(encode_handshake_prefix(), false);
+                        self->queue_.push_back({encode_handshake_prefix(), 0});
                         self->pump();
                         self->start_read();
                       });
@@ -56,14 +56,22 @@ void Connection::on_resolved(const boost::system::error_code& ec, tcp::resolver:
 
 void Connection::send(std::string payload) {
   if (closed_) return;
-  queue_.emplace_back(frame(payload), true);
+  queue_.push_back({frame(payload), 1});
+  if (connected_) pump();
+}
+
+void Connection::send_together(const std::vector<std::string>& payloads) {
+  if (closed_ || payloads.empty()) return;
+  Outgoing out{"", payloads.size()};
+  for (const auto& p : payloads) out.bytes += frame(p);
+  queue_.push_back(std::move(out));
   if (connected_) pump();
 }
 
 void Connection::pump() {
   if (writing_ || closed_ || queue_.empty()) return;
-  if (queue_.front().second) {
-    if (auto later = pacer_.admit(clock_.now())) {
+  if (queue_.front().messages > 0) {
+    if (auto later = pacer_.admit(clock_.now(), queue_.front().messages)) {
       if (pace_timer_ == sdk::kNoTimer) {
         pace_timer_ = clock_.call_at(*later, [weak = weak_from_this()] {
           if (auto self = weak.lock()) {
@@ -75,7 +83,7 @@ void Connection::pump() {
       return;
     }
   }
-  writing_buffer_ = std::move(queue_.front().first);
+  writing_buffer_ = std::move(queue_.front().bytes);
   queue_.pop_front();
   writing_ = true;
   ++pending_ops_;

@@ -15,6 +15,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -45,6 +46,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void open(const std::string& host, std::uint16_t port);
   // Queues one payload (framed here); paced. Ignored once closed.
   void send(std::string payload);
+  // Queues several payloads as one write, paced as that many messages: they reach the socket
+  // together or not at all. A bracket goes out this way, so a crash between its legs cannot
+  // leave a parent IB holds untransmitted (and whose id it counts as used) without its children.
+  void send_together(const std::vector<std::string>& payloads);
   // Closes without a callback. Idempotent.
   void close();
   // Forgets the handler (the owner is going away) and closes.
@@ -66,7 +71,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::ip::tcp::socket socket_;
   Pacer pacer_;
   FrameReader frames_;
-  std::deque<std::pair<std::string, bool>> queue_;  // framed bytes, paced?
+  struct Outgoing {
+    std::string bytes;     // framed
+    std::size_t messages;  // counted by the pacer; 0: not paced (the handshake prefix)
+  };
+  std::deque<Outgoing> queue_;
   std::string writing_buffer_;
   bool writing_ = false;
   bool closed_ = false;

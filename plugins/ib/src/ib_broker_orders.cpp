@@ -36,13 +36,12 @@ sdk::Status IbBroker::place_bracket(const sdk::BracketOrder& order) {
     if (!p) return p.status();
     payloads.push_back(std::move(*p));
   }
-  for (std::size_t i = 0; i < legs->size(); ++i) {
-    const PlacedLeg& leg = (*legs)[i];
+  for (const PlacedLeg& leg : *legs) {
     tracker_.track(leg.order_id, leg.leg->client_ref, order.symbol, leg.leg->side, leg.leg->type, leg.leg->price,
                    order.quantity);
     max_used_id_ = std::max(max_used_id_, leg.order_id);
-    connection_->send(std::move(payloads[i]));
   }
+  connection_->send_together(payloads);
   host_.logger().info("SLOB_IB_BRACKET_SENT", "bracket " + order.setup_id + ": entry " +
                                                   std::to_string(order.entry.broker_order_id) + ", tp " +
                                                   std::to_string(order.take_profit.broker_order_id) + ", sl " +

@@ -5,6 +5,7 @@
 //
 // Threading: none.
 
+#include <algorithm>
 #include <cstddef>
 #include <deque>
 #include <optional>
@@ -17,12 +18,14 @@ class Pacer {
  public:
   Pacer(std::size_t limit, sdk::Duration window) : limit_(limit), window_(window) {}
 
-  // Records a send at `now` and returns nullopt when allowed; otherwise returns the earliest time
-  // a send will be allowed and records nothing.
-  std::optional<sdk::Time> admit(sdk::Time now) {
+  // Records `messages` sends at `now` and returns nullopt when allowed; otherwise returns the
+  // earliest time they will be allowed and records nothing. A group larger than the limit goes
+  // out once the window is empty (it never waits forever).
+  std::optional<sdk::Time> admit(sdk::Time now, std::size_t messages = 1) {
     while (!sent_.empty() && now - sent_.front() >= window_) sent_.pop_front();
-    if (sent_.size() >= limit_) return sent_.front() + window_;
-    sent_.push_back(now);
+    const std::size_t needed = std::min(messages, limit_);
+    if (sent_.size() + needed > limit_) return sent_[sent_.size() + needed - limit_ - 1] + window_;
+    for (std::size_t i = 0; i < messages; ++i) sent_.push_back(now);
     return std::nullopt;
   }
 
