@@ -1,6 +1,9 @@
 // "teststrategy": a strategy for tests of the host itself. It counts candles and never finds a
-// setup; its exported state is the count, so restarts can be checked.
+// setup; its exported state is the count, so restarts can be checked. Built twice, as version
+// 0.1.0-test and (tests/plugins-v2/) 0.2.0-test, so a reload can prove it picked up a rebuilt
+// library at the same path. `factory_throws = true` makes its factory throw (a plugin bug).
 
+#include <stdexcept>
 #include <string>
 
 #include "slob/sdk/host_services.hpp"
@@ -38,11 +41,16 @@ class TestStrategy final : public sdk::Strategy {
 sdk::Result<std::unique_ptr<sdk::Strategy>> make(sdk::HostServices&, const sdk::ConfigTable& table) {
   sdk::ConfigReader reader(table);
   const StopMode mode = read_stop_mode(reader);
+  const bool factory_throws = reader.get_bool("factory_throws", false);
   if (auto s = reader.finish(); !s) return s;
+  if (factory_throws) throw std::runtime_error("teststrategy: factory_throws is set");
   return std::unique_ptr<sdk::Strategy>(std::make_unique<TestStrategy>(mode));
 }
 
 }  // namespace
 }  // namespace slob::test_plugins
 
-SLOB_STRATEGY_PLUGIN("teststrategy", "0.1.0-test", 0, &slob::test_plugins::make)
+#ifndef SLOB_TEST_PLUGIN_VERSION
+#define SLOB_TEST_PLUGIN_VERSION "0.1.0-test"
+#endif
+SLOB_STRATEGY_PLUGIN("teststrategy", SLOB_TEST_PLUGIN_VERSION, 0, &slob::test_plugins::make)
