@@ -87,11 +87,13 @@ slob_add_unit_test(reload_tests
   SOURCES integration/reload_test.cpp
   LIBRARIES slob_core
   DEPENDS slob-host slob-ctl slob-plugin-sim slob-plugin-lmdb slob-plugin-slob slob-plugin-ib
-          ${SLOB_CORE_TEST_PLUGINS}
+          ib-gateway-sim ${SLOB_CORE_TEST_PLUGINS}
   PREFIX integration)
-target_include_directories(reload_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_include_directories(reload_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support
+                           ${CMAKE_CURRENT_SOURCE_DIR}/integration)
 target_compile_definitions(reload_tests PRIVATE
   SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
   SLOB_TEST_PLUGIN_V2_DIR="${SLOB_TEST_PLUGIN_V2_OUTPUT}"
+  SLOB_IB_GATEWAY_SIM="$<TARGET_FILE:ib-gateway-sim>"
   SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
   SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")

@@ -167,7 +167,8 @@ void Host::handle_command(const nlohmann::json& request, ControlServer::Reply re
     return;
   }
   if (command == "reload") {
-    if (request.value("source", "") != "SIGHUP") log_.info("SLOB_RELOAD_REQUESTED", "slob-ctl reload");
+    if (request.value("source", "") != "SIGHUP")
+      log_.info("SLOB_RELOAD_REQUESTED", "slob-ctl reload");
     reload(std::move(reply));
     return;
   }

@@ -94,7 +94,10 @@ sdk::Status TradingEngine::switch_strategy(sdk::Strategy& next, const std::strin
                                            const std::string& audit_subject,
                                            const std::string& audit_reason) {
   auto state = next.export_state();
-  if (!state) return sdk::Status(state.status().code(), "the new strategy cannot export its state: " + state.status().message());
+  if (!state) {
+    return sdk::Status(state.status().code(),
+                       "the new strategy cannot export its state: " + state.status().message());
+  }
   sdk::WriteBatch batch;
   batch.candles = pending_candles_;
   batch.checkpoint = sdk::StrategyCheckpoint{name, last_candle_, std::move(*state)};

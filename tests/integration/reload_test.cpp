@@ -1,7 +1,8 @@
 // Hot reload (ARCHITECTURE §9) in real slob-host processes, driven from the outside through the
 // control socket and the config file: the strategy swapped mid-replay, the broker swapped with
 // positions open, a rebuilt plugin picked up at the same path, broken plugins refused with the
-// old ones still running, and 200 reloads without growth.
+// old ones still running, a live ib broker swapped against the IB gateway simulator, and 200
+// reloads without growth.
 
 #include <catch2/catch.hpp>
 
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "ib_test_support.hpp"
 #include "process.hpp"
 
 using namespace std::chrono_literals;
@@ -100,7 +102,8 @@ struct Daemon {
     return s.contains("progress") ? s["progress"].value("candles", std::uint64_t{0}) : 0;
   }
   nlohmann::json plugin(const std::string& slot) {
-    for (const auto& p : status()["plugins"])
+    const auto s = status();
+    for (const auto& p : s["plugins"])
       if (p.value("slot", "") == slot) return p;
     return nullptr;
   }
@@ -175,6 +178,18 @@ fs::path private_plugin_dir(const TempDir& dir) {
 }
 
 const std::string kExplicitDefault = "timezone = \"Europe/Stockholm\"\n";
+
+// A live daemon: the ib plugin against the gateway simulator on `port`.
+std::string ib_config(int port, const std::string& broker_extra) {
+  std::ostringstream c;
+  c << "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" << SLOB_TEST_PLUGIN_DIR
+    << "\"]\ncontrol_socket = \"slob.sock\"\n[connection]\nbackoff_initial = \"100ms\"\n"
+    << "backoff_max = \"500ms\"\n[broker]\nplugin = \"ib\"\n[broker.config]\nport = " << port
+    << "\nclient_id = 7\nconnect_timeout = \"5s\"\n" << broker_extra
+    << "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"state/lmdb\"\nsync = \"none\"\n"
+    << "[strategy]\nplugin = \"slob\"\n";
+  return c.str();
+}
 
 }  // namespace
 
@@ -343,15 +358,19 @@ TEST_CASE("broken new plugins and configs are refused; the old ones keep running
                  "factory_throws is set") != std::string::npos);
 
   err = refused(test_plugin_config(plugins, "teststrategy", "stop_mode = 3\nbogus = 1\n"));
-  CHECK(err.find("strategy not swapped: " + cfg + ":13:1: [strategy.config] unknown key \"bogus\"") !=
+  CHECK(err.find("strategy not swapped: " + cfg + ":13:9: [strategy.config] unknown key \"bogus\"") !=
         std::string::npos);
   CHECK(err.find("strategy not swapped: " + cfg + ":12:") != std::string::npos);  // stop_mode
 
-  // Both slots broken: one line per reason.
-  err = refused(test_plugin_config(plugins, "wrongabi", "", "throwingfactory"));
-  CHECK(err.find("strategy not swapped: ") != std::string::npos);
+  err = refused(test_plugin_config(plugins, "teststrategy", "", "throwingfactory"));
   CHECK(err.find("broker not swapped: " + broken + "/libslob-throwingfactory.so: plugin refused: "
                  "its factory threw: cannot allocate the order book") != std::string::npos);
+
+  // Both slots broken: one line per reason.
+  err = refused(test_plugin_config(plugins, "wrongabi", "", "wrongkind"));
+  CHECK(err.find("strategy not swapped: " + broken + "/libslob-wrongabi.so") != std::string::npos);
+  CHECK(err.find("broker not swapped: " + broken + "/libslob-wrongkind.so: plugin refused: it is "
+                 "a") != std::string::npos);
 
   // An invalid config lists every error, as --check does.
   err = refused(test_plugin_config(plugins, "teststrategy", "", "testbroker", "teststore",
@@ -366,7 +385,7 @@ TEST_CASE("broken new plugins and configs are refused; the old ones keep running
   d.write_config(test_plugin_config(plugins, "wrongabi", ""));
   d.process->signal(SIGHUP);
   REQUIRE(d.wait_for_log("SLOB_RELOAD_REQUESTED: SIGHUP received"));
-  REQUIRE(d.wait_for_log("SLOB_RELOAD_RESULT: refused", 7));
+  REQUIRE(d.wait_for_log("SLOB_RELOAD_RESULT: refused", 8));
   CHECK(d.state() == "Running");
 
   // The store is never swapped: reported, not applied.
@@ -382,6 +401,42 @@ TEST_CASE("broken new plugins and configs are refused; the old ones keep running
   const std::string maps = d.maps();
   CHECK(maps.find("wrongabi") == std::string::npos);
   CHECK(maps.find("throwingfactory") == std::string::npos);
+  CHECK(maps.find("wrongkind") == std::string::npos);
+  CHECK(d.stop() == 0);
+}
+
+TEST_CASE("a live ib broker swapped against the gateway simulator: reconnected, reconciled", "[reload][ib]") {
+  slob::test::ib::SimProcess gateway;
+  REQUIRE(gateway.started());
+  Daemon d;
+  d.write_config(ib_config(gateway.api_port(), ""));
+  d.start();
+  REQUIRE(d.wait_for_state("Running"));
+  constexpr int kSwaps = 3;
+  for (int i = 1; i <= kSwaps; ++i) {
+    // Another table, the same behaviour.
+    d.write_config(ib_config(gateway.api_port(), i % 2 ? "heartbeat_interval = \"30s\"\n" : ""));
+    auto r = d.ctl({"reload", "--json"});
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    const auto answer = nlohmann::json::parse(r.out);
+    CHECK(answer["result"] == "swapped");
+    CHECK(answer["state"] == "Connecting");
+    REQUIRE(d.wait_for_log("SLOB_LIFECYCLE: Reconciling -> Running", i + 1));
+    // The old instance's socket is closed and its library unmapped, handlers and all.
+    REQUIRE(d.wait_for_log("SLOB_PLUGIN_UNLOADED: broker ib 1.0.0", i));
+  }
+  CHECK(d.state() == "Running");
+  // Every new instance logged in, asked for the reconciliation snapshot and resubscribed.
+  CHECK(gateway.inbound("71").size() >= kSwaps + 1);    // startApi
+  CHECK(gateway.inbound("61").size() >= kSwaps + 1);    // reqPositions
+  CHECK(gateway.inbound("50").size() >= kSwaps + 1);    // reqRealTimeBars
+  // And market data flows into the strategy through the last one.
+  const auto candles = d.candles();
+  CHECK(slob::test::wait_until([&] { return d.candles() > candles; }, 60s));
+  const std::string log = d.log();
+  CHECK(log.find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
+  CHECK(count(log, "SLOB_RELOAD_SWAPPED: broker ib 1.0.0 -> ib 1.0.0") == kSwaps);
   CHECK(d.stop() == 0);
 }
 
