@@ -52,6 +52,8 @@ struct ConnectionSection {
 struct MaintenanceSection {
   std::string timezone = "America/New_York";
   std::vector<std::string> windows = {"daily 00:15-01:45", "fri 23:00-03:00"};
+
+  bool operator==(const MaintenanceSection&) const = default;
 };
 
 struct RiskSection {

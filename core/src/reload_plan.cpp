@@ -65,6 +65,8 @@ ReloadPlan plan_reload(const HostConfig& running, const SlotFiles& running_files
   if (!(running.host == fresh.host)) plan.needs_restart.push_back("[host] changed");
   if (!(running.connection == fresh.connection))
     plan.needs_restart.push_back("[connection] changed");
+  if (!(running.maintenance == fresh.maintenance))
+    plan.needs_restart.push_back("[maintenance] changed");
   if (!(running.risk == fresh.risk)) plan.needs_restart.push_back("[risk] changed");
   return plan;
 }

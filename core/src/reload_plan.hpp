@@ -10,7 +10,7 @@
 // path, or the same path has another FileIdentity (a rebuild or reinstall).
 //
 // Never applied live, reported as needing a restart: the store (name, config or file) and the
-// [host], [connection] and [risk] sections. (The host adds one more after loading the new
+// [host], [connection], [maintenance] and [risk] sections. (The host adds one more after loading the new
 // broker: a swap between a replaying broker, which drives simulated time, and a live one, because
 // the market clock is chosen at startup.)
 

@@ -109,13 +109,15 @@ TEST_CASE("the broker swaps on its own changes; the store and host sections need
   fresh.risk.max_contracts = 3;
   fresh.host.reload_wait = std::chrono::seconds(1);
   fresh.connection.runtime_attempts = 2;
+  fresh.maintenance.windows = {"daily 00:00-00:30"};
   const auto plan = plan_reload(config(), files(), fresh, files());
   REQUIRE(plan.broker);
   CHECK(*plan.broker == "[broker.config] changed");
   CHECK_FALSE(plan.strategy);
   CHECK(plan.needs_restart ==
         std::vector<std::string>{"[store] [store.config] changed: the store is never swapped live",
-                                 "[host] changed", "[connection] changed", "[risk] changed"});
+                                 "[host] changed", "[connection] changed",
+                                 "[maintenance] changed", "[risk] changed"});
 }
 
 TEST_CASE("a plugin name that no longer resolves is a change (the loader then says why)", "[reload]") {
