@@ -129,12 +129,18 @@ void Host::reload(ControlServer::Reply reply) {
     return;
   }
   // Phase 1: map and check the new libraries.
-  if (plan.strategy) {
+  // Only a config table changed: the library already loaded (same file) makes the new instance,
+  // without a second copy of the same code (a copy and a dlopen of several MB).
+  if (plan.strategy && !plan.strategy->library_changed) {
+    pending->strategy_library = strategy_->library_ref();
+  } else if (plan.strategy) {
     auto lib = loader_.load(pending->fresh.strategy.plugin, sdk::PluginKind::kStrategy);
     if (lib) pending->strategy_library = std::move(*lib);
     else add_lines(reasons, "strategy not swapped: ", lib.status().message());
   }
-  if (plan.broker) {
+  if (plan.broker && !plan.broker->library_changed) {
+    pending->broker_library = broker_->library_ref();
+  } else if (plan.broker) {
     auto lib = loader_.load(pending->fresh.broker.plugin, sdk::PluginKind::kBroker);
     if (!lib) {
       add_lines(reasons, "broker not swapped: ", lib.status().message());
@@ -238,7 +244,7 @@ void Host::complete_reload(std::unique_ptr<PendingReload> pending) {
   if (next_strategy) {
     const std::string line = describe_plugin("strategy", strategy_->library()) + " -> " +
                              next_strategy->name() + " " + next_strategy->version() + ": " +
-                             *plan.strategy;
+                             plan.strategy->why;
     if (auto s = engine_->switch_strategy(next_strategy->get(), next_strategy->name(),
                                           "strategy swapped", line);
         !s) {
@@ -260,7 +266,7 @@ void Host::complete_reload(std::unique_ptr<PendingReload> pending) {
   if (next_broker) {
     const std::string line = describe_plugin("broker", broker_->library()) + " -> " +
                              next_broker->name() + " " + next_broker->version() + ": " +
-                             *plan.broker;
+                             plan.broker->why;
     supervisor_.cancel();
     reconcile_pending_ = false;
     subscribed_ = false;

@@ -82,8 +82,8 @@ void PluginRetirement::release(const std::shared_ptr<Entry>& entry) {
     ++unloaded_;
     log_.info("SLOB_PLUGIN_UNLOADED", entry->what + " unloaded");
   } else {
-    log_.info("SLOB_PLUGIN_UNLOADED",
-              entry->what + " released; work it posted still holds the library");
+    // Another instance uses the same library (a config-only swap), or work it posted holds it.
+    log_.info("SLOB_PLUGIN_UNLOADED", entry->what + " released; its library is still in use");
   }
 }
 

@@ -20,12 +20,13 @@ bool same_value(const sdk::ConfigValue& a, const sdk::ConfigValue& b) {
   return std::get<std::string>(a.value) == std::get<std::string>(b.value);
 }
 
-// Why the plugin of one slot would change, or nullopt when it stays.
-std::optional<std::string> slot_change(const PluginSlot& running, const PluginFile& running_file,
-                                       const PluginSlot& fresh, const PluginFile& fresh_file) {
+// How the plugin of one slot would change, or nullopt when it stays.
+std::optional<SlotChange> slot_change(const PluginSlot& running, const PluginFile& running_file,
+                                      const PluginSlot& fresh, const PluginFile& fresh_file) {
   if (running.plugin != fresh.plugin)
-    return "plugin \"" + running.plugin + "\" -> \"" + fresh.plugin + "\"";
+    return SlotChange{"plugin \"" + running.plugin + "\" -> \"" + fresh.plugin + "\"", true};
   std::vector<std::string> why;
+  bool library_changed = true;
   if (!same_config_values(running.config, fresh.config))
     why.push_back("[" + fresh.config.section + "] changed");
   if (fresh_file.path.empty() || fresh_file.path != running_file.path) {
@@ -36,11 +37,13 @@ std::optional<std::string> slot_change(const PluginSlot& running, const PluginFi
     why.push_back("library file " + fresh_file.path.string() + " was replaced (now " +
                   (fresh_file.identity ? describe(*fresh_file.identity) : std::string("unreadable")) +
                   ")");
+  } else {
+    library_changed = false;
   }
   if (why.empty()) return std::nullopt;
   std::string joined;
   for (const auto& w : why) joined += (joined.empty() ? "" : "; ") + w;
-  return joined;
+  return SlotChange{joined, library_changed};
 }
 
 }  // namespace
@@ -61,7 +64,7 @@ ReloadPlan plan_reload(const HostConfig& running, const SlotFiles& running_files
   plan.strategy =
       slot_change(running.strategy, running_files.strategy, fresh.strategy, fresh_files.strategy);
   if (auto store = slot_change(running.store, running_files.store, fresh.store, fresh_files.store))
-    plan.needs_restart.push_back("[store] " + *store + ": the store is never swapped live");
+    plan.needs_restart.push_back("[store] " + store->why + ": the store is never swapped live");
   if (!(running.host == fresh.host)) plan.needs_restart.push_back("[host] changed");
   if (!(running.connection == fresh.connection))
     plan.needs_restart.push_back("[connection] changed");

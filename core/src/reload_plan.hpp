@@ -37,10 +37,17 @@ struct SlotFiles {
   PluginFile strategy;
 };
 
+struct SlotChange {
+  std::string why;  // "[strategy.config] changed", ...
+  // False when only the config table changed: the new instance is then created from the
+  // library already loaded (same file, same code), not from a second copy of it.
+  bool library_changed = true;
+};
+
 struct ReloadPlan {
-  // Why each slot is swapped ("config table changed", ...), when it is.
-  std::optional<std::string> broker;
-  std::optional<std::string> strategy;
+  // How each slot changes, when it is swapped.
+  std::optional<SlotChange> broker;
+  std::optional<SlotChange> strategy;
   // One line per change that is not applied until a restart.
   std::vector<std::string> needs_restart;
 

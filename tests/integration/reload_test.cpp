@@ -441,15 +441,26 @@ TEST_CASE("a live ib broker swapped against the gateway simulator: reconnected, 
 }
 
 TEST_CASE("200 reloads in a row: no crash, no leak, RSS flat", "[reload][soak]") {
+  // Every reload installs the other build of the strategy, so each one maps a new library next to
+  // the old and unmaps the old one: the load/unload path, not only the config path.
   Daemon d;
-  d.write_config(main_config(0, "", ""));
+  const fs::path plugins = d.dir / "plugins";
+  fs::create_directories(plugins);
+  const fs::path file = plugins / "libslob-teststrategy.so";
+  const fs::path builds[] = {fs::path(SLOB_TEST_ONLY_PLUGIN_DIR) / "libslob-teststrategy.so",
+                             fs::path(SLOB_TEST_PLUGIN_V2_DIR) / "libslob-teststrategy.so"};
+  install(builds[0], file);
+  std::string config = main_config(0, "", "");
+  config.replace(config.find("plugin_dirs = [\""), 16, "plugin_dirs = [\"" + plugins.string() + "\", \"");
+  config.replace(config.find("plugin = \"slob\""), 15, "plugin = \"teststrategy\"");
+  d.write_config(config);
   d.start();
   REQUIRE(d.wait_for_state("Running"));
   REQUIRE(slob::test::wait_until([&] { return d.candles() == kBarsInFixture; }, 120s));
-  bool explicit_default = false;
+  int n = 0;
   auto reload = [&] {
-    explicit_default = !explicit_default;
-    d.write_config(main_config(0, "", explicit_default ? kExplicitDefault : ""));
+    ++n;
+    install(builds[n % 2], file);
     const auto answer = d.request("reload");
     INFO(answer.dump());
     REQUIRE(answer["ok"] == true);
@@ -466,11 +477,13 @@ TEST_CASE("200 reloads in a row: no crash, no leak, RSS flat", "[reload][soak]")
   const auto status = d.status();
   CHECK(status["reload"]["count"] == 220);
   CHECK(status["reload"]["unloaded"] == 220);
-  // One strategy library is mapped: the current one (its file is a deleted private copy).
+  CHECK(d.plugin("strategy")["version"] == (n % 2 ? "0.2.0-test" : "0.1.0-test"));
+  // One strategy library is mapped: the current one.
   std::set<std::string> mapped;
   std::istringstream maps(d.maps());
   for (std::string line; std::getline(maps, line);)
-    if (line.find("libslob-slob") != std::string::npos) mapped.insert(line.substr(line.find('/')));
+    if (line.find("libslob-teststrategy") != std::string::npos)
+      mapped.insert(line.substr(line.find('/')));
   INFO("mapped: " << mapped.size());
   CHECK(mapped.size() == 1);
   // Under ASan, LeakSanitizer turns a leak into a non-zero exit.

@@ -57,7 +57,8 @@ TEST_CASE("a changed strategy table, name or library file swaps the strategy", "
   fresh.strategy.config.values["timezone"] = value({std::string("America/New_York"), {}}, 20);
   auto plan = plan_reload(config(), files(), fresh, files());
   REQUIRE(plan.strategy);
-  CHECK(*plan.strategy == "[strategy.config] changed");
+  CHECK(plan.strategy->why == "[strategy.config] changed");
+  CHECK_FALSE(plan.strategy->library_changed);  // the loaded library makes the new instance
   CHECK_FALSE(plan.broker);
   CHECK(plan.needs_restart.empty());
 
@@ -69,13 +70,15 @@ TEST_CASE("a changed strategy table, name or library file swaps the strategy", "
   fresh.strategy.plugin = "other";
   plan = plan_reload(config(), files(), fresh, files());
   REQUIRE(plan.strategy);
-  CHECK(*plan.strategy == "plugin \"slob\" -> \"other\"");
+  CHECK(plan.strategy->why == "plugin \"slob\" -> \"other\"");
+  CHECK(plan.strategy->library_changed);
 
   SlotFiles rebuilt = files();
   rebuilt.strategy.identity->inode = 999;  // installed by rename: a new inode at the same path
   plan = plan_reload(config(), files(), config(), rebuilt);
   REQUIRE(plan.strategy);
-  CHECK(plan.strategy->find("library file /p/libslob-slob.so was replaced (now inode 999") == 0);
+  CHECK(plan.strategy->why.find("library file /p/libslob-slob.so was replaced (now inode 999") == 0);
+  CHECK(plan.strategy->library_changed);
 
   SlotFiles touched = files();
   touched.strategy.identity->mtime_ns += 1;  // rewritten in place
@@ -85,7 +88,8 @@ TEST_CASE("a changed strategy table, name or library file swaps the strategy", "
   moved.strategy.path = "/q/libslob-slob.so";  // another plugin directory now wins
   plan = plan_reload(config(), files(), config(), moved);
   REQUIRE(plan.strategy);
-  CHECK(*plan.strategy == "library file /q/libslob-slob.so replaces /p/libslob-slob.so");
+  CHECK(plan.strategy->why == "library file /q/libslob-slob.so replaces /p/libslob-slob.so");
+  CHECK(plan.strategy->library_changed);
 }
 
 TEST_CASE("array values compare element by element", "[reload]") {
@@ -112,7 +116,7 @@ TEST_CASE("the broker swaps on its own changes; the store and host sections need
   fresh.maintenance.windows = {"daily 00:00-00:30"};
   const auto plan = plan_reload(config(), files(), fresh, files());
   REQUIRE(plan.broker);
-  CHECK(*plan.broker == "[broker.config] changed");
+  CHECK(plan.broker->why == "[broker.config] changed");
   CHECK_FALSE(plan.strategy);
   CHECK(plan.needs_restart ==
         std::vector<std::string>{"[store] [store.config] changed: the store is never swapped live",
@@ -125,5 +129,5 @@ TEST_CASE("a plugin name that no longer resolves is a change (the loader then sa
   missing.broker = PluginFile{};
   const auto plan = plan_reload(config(), files(), config(), missing);
   REQUIRE(plan.broker);
-  CHECK(*plan.broker == "library file (not found) replaces /p/libslob-sim.so");
+  CHECK(plan.broker->why == "library file (not found) replaces /p/libslob-sim.so");
 }
