@@ -1,12 +1,14 @@
 // The pause a hot reload causes, against the time to handle one candle, in a real slob-host
 // process (sim + lmdb + slob) replaying as fast as it can.
 //
-//   reload_bench [--bars N] [--reloads N] [--broker-reloads N] [--dir DIR]
+//   reload_bench [--bars N] [--reloads N] [--broker-reloads N] [--sync full|none] [--dir DIR]
 //
 // The daemon replays N generated 1-minute bars (default 300,000) at speed 0, so bars follow each
-// other back to back and any stall shows. While it runs, the bench swaps the strategy (its config
-// table alternates between two equivalent forms) and then the broker, one reload at a time. For
-// each reload the host itself reports (`slob-ctl status`, reload.last):
+// other back to back and any stall shows. While it runs, the bench swaps, one reload at a time:
+// the strategy with only its config table changed (two equivalent forms; the loaded library
+// makes the new instance), the strategy after its library was reinstalled (a new file at the same
+// path: copied and mapped side by side), and the broker (config table). For each reload the host
+// itself reports (`slob-ctl status`, reload.last):
 //
 //   pause_us         from the reload command to the first candle handled by the new instance;
 //   first_candle_us  how long handling that candle took.
@@ -61,14 +63,16 @@ void write_bars(const fs::path& file, long bars) {
   }
 }
 
-std::string config(const fs::path& data, bool strategy_variant, bool broker_variant) {
-  std::string c = "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" SLOB_PLUGIN_DIR
+std::string config(const fs::path& data, const fs::path& plugins, const std::string& sync,
+                   bool strategy_variant, bool broker_variant) {
+  std::string c = "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" + plugins.string() +
+                  "\", \"" SLOB_PLUGIN_DIR
                   "\"]\ncontrol_socket = \"slob.sock\"\nlog_level = \"warn\"\n"
                   "[broker]\nplugin = \"sim\"\n[broker.config]\ndata = \"" +
                   data.string() + "\"\nspeed = 0\nexit_at_end = false\n";
   if (broker_variant) c += "tick_size = 0.25\n";
-  c += "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"state/lmdb\"\nsync = \"none\"\n"
-       "[strategy]\nplugin = \"slob\"\n[strategy.config]\n";
+  c += "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"state/lmdb\"\nsync = \"" + sync +
+       "\"\n[strategy]\nplugin = \"slob\"\n[strategy.config]\n";
   if (strategy_variant) c += "timezone = \"Europe/Stockholm\"\n";
   return c;
 }
@@ -117,15 +121,18 @@ int main(int argc, char** argv) {
   long bars = 300000;
   int reloads = 20;
   int broker_reloads = 5;
+  std::string sync = "full";
   fs::path dir = fs::current_path();
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--bars") bars = std::stol(argv[i + 1]);
     else if (a == "--reloads") reloads = std::stoi(argv[i + 1]);
     else if (a == "--broker-reloads") broker_reloads = std::stoi(argv[i + 1]);
+    else if (a == "--sync") sync = argv[i + 1];
     else if (a == "--dir") dir = argv[i + 1];
     else {
-      std::cerr << "usage: reload_bench [--bars N] [--reloads N] [--broker-reloads N] [--dir DIR]\n";
+      std::cerr << "usage: reload_bench [--bars N] [--reloads N] [--broker-reloads N] "
+                   "[--sync full|none] [--dir DIR]\n";
       return 2;
     }
   }
@@ -138,10 +145,14 @@ int main(int argc, char** argv) {
   const fs::path data = scratch / "bars.csv";
   const fs::path cfg = scratch / "slob.toml";
   const fs::path socket = scratch / "slob.sock";
+  const fs::path plugins = scratch / "plugins";
+  const fs::path strategy_file = plugins / "libslob-slob.so";
+  fs::create_directories(plugins);
+  fs::copy_file(fs::path(SLOB_PLUGIN_DIR) / "libslob-slob.so", strategy_file);
   write_bars(data, bars);
   bool strategy_variant = false;
   bool broker_variant = false;
-  std::ofstream(cfg) << config(data, false, false);
+  std::ofstream(cfg) << config(data, plugins, sync, false, false);
 
   int code = 0;
   {
@@ -157,6 +168,7 @@ int main(int argc, char** argv) {
     }
     std::vector<double> candle_us;  // mean per-candle time between reloads
     std::vector<Sample> strategy_samples;
+    std::vector<Sample> library_samples;
     std::vector<Sample> broker_samples;
     auto measure_throughput = [&] {
       const auto s0 = status();
@@ -167,11 +179,18 @@ int main(int argc, char** argv) {
       const double n = static_cast<double>(candles(s1) - candles(s0));
       if (n > 0) candle_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count() / n);
     };
-    auto reload_once = [&](bool broker, std::vector<Sample>& into) {
-      if (broker) broker_variant = !broker_variant;
-      else strategy_variant = !strategy_variant;
+    enum class What { kStrategyConfig, kStrategyLibrary, kBrokerConfig };
+    auto reload_once = [&](What what, std::vector<Sample>& into) {
+      if (what == What::kBrokerConfig) broker_variant = !broker_variant;
+      if (what == What::kStrategyConfig) strategy_variant = !strategy_variant;
+      if (what == What::kStrategyLibrary) {
+        // How an upgrade installs a library: a new file renamed over the old one.
+        const fs::path tmp = plugins / "libslob-slob.so.tmp";
+        fs::copy_file(fs::path(SLOB_PLUGIN_DIR) / "libslob-slob.so", tmp);
+        fs::rename(tmp, strategy_file);
+      }
       const fs::path tmp = scratch / "slob.toml.tmp";
-      std::ofstream(tmp) << config(data, strategy_variant, broker_variant);
+      std::ofstream(tmp) << config(data, plugins, sync, strategy_variant, broker_variant);
       fs::rename(tmp, cfg);
       const auto answer = request(socket, "reload");
       if (!answer.is_object() || !answer.value("ok", false)) {
@@ -191,11 +210,15 @@ int main(int argc, char** argv) {
     };
     for (int i = 0; i < reloads && code == 0; ++i) {
       measure_throughput();
-      if (!reload_once(false, strategy_samples)) code = 1;
+      if (!reload_once(What::kStrategyConfig, strategy_samples)) code = 1;
+    }
+    for (int i = 0; i < reloads / 2 && code == 0; ++i) {
+      measure_throughput();
+      if (!reload_once(What::kStrategyLibrary, library_samples)) code = 1;
     }
     for (int i = 0; i < broker_reloads && code == 0; ++i) {
       measure_throughput();
-      if (!reload_once(true, broker_samples)) code = 1;
+      if (!reload_once(What::kBrokerConfig, broker_samples)) code = 1;
     }
     const auto final_status = status();
     if (candles(final_status) >= static_cast<std::uint64_t>(bars) - 1) {
@@ -211,16 +234,19 @@ int main(int argc, char** argv) {
       return v;
     };
     const double candle = median(candle_us);
-    std::printf("hot reload: %ld bars replayed at speed 0 (sim + lmdb sync=none + slob)\n", bars);
-    std::printf("%-44s %10s %10s %10s\n", "measure", "median us", "max us", "n");
-    std::printf("%-44s %10.1f %10.1f %10zu\n", "one candle (replay throughput between reloads)",
+    std::printf("hot reload: %ld bars replayed at speed 0 (sim + lmdb sync=%s + slob)\n", bars,
+                sync.c_str());
+    std::printf("%-52s %10s %10s %10s\n", "measure", "median us", "max us", "n");
+    std::printf("%-52s %10.1f %10.1f %10zu\n", "one candle (replay throughput between reloads)",
                 candle, maximum(candle_us), candle_us.size());
     auto row = [&](const char* name, const std::vector<Sample>& s, double Sample::*field) {
       const auto v = column(s, field);
-      std::printf("%-44s %10.1f %10.1f %10zu\n", name, median(v), maximum(v), v.size());
+      std::printf("%-52s %10.1f %10.1f %10zu\n", name, median(v), maximum(v), v.size());
     };
-    row("strategy swap: pause to first new candle", strategy_samples, &Sample::pause_us);
-    row("strategy swap: that first candle", strategy_samples, &Sample::first_candle_us);
+    row("strategy swap (config): pause to first new candle", strategy_samples, &Sample::pause_us);
+    row("strategy swap (config): that first candle", strategy_samples, &Sample::first_candle_us);
+    row("strategy swap (new library): pause", library_samples, &Sample::pause_us);
+    row("strategy swap (new library): first candle", library_samples, &Sample::first_candle_us);
     row("broker swap: pause to first new candle", broker_samples, &Sample::pause_us);
     row("broker swap: that first candle", broker_samples, &Sample::first_candle_us);
     const double pause = median(column(strategy_samples, &Sample::pause_us));
