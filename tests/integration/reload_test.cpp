@@ -327,7 +327,7 @@ TEST_CASE("a plugin rebuilt at the same path is picked up by a reload", "[reload
   CHECK(d.stop() == 0);
 }
 
-TEST_CASE("broken new plugins and configs are refused; the old ones keep running", "[reload]") {
+TEST_CASE("broken new plugins and configs are refused, the old ones keep running", "[reload]") {
   Daemon d;
   const fs::path plugins = private_plugin_dir(d.dir);
   const std::string cfg = d.config.string();
