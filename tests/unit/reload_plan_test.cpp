@@ -106,7 +106,7 @@ TEST_CASE("array values compare element by element", "[reload]") {
   CHECK_FALSE(slob::core::same_config_values(a.broker.config, b.broker.config));
 }
 
-TEST_CASE("the broker swaps on its own changes; the store and host sections need a restart", "[reload]") {
+TEST_CASE("the broker swaps on its own changes, the store and host sections need a restart", "[reload]") {
   HostConfig fresh = config();
   fresh.broker.config.values["speed"] = value({std::int64_t{100}, {}}, 10);
   fresh.store.config.values["sync"] = value({std::string("none"), {}}, 30);
