@@ -3,9 +3,9 @@
 # Builds libslob-<name>.so (target slob-plugin-<name>) the way the host can load and unload it
 # safely. Used in the source tree and installed with the SDK (find_package(SlobSdk)), so
 # out-of-tree plugins get exactly the same flags; OUTPUT_DIR defaults to SLOB_PLUGIN_OUTPUT_DIR,
-# else the current binary directory. What it sets, and why:
-# TARGET (default slob-plugin-<name>) lets a second build of one plugin (another version, for
-# reload tests) live in another OUTPUT_DIR under the same file name.
+# else the current binary directory. TARGET (default slob-plugin-<name>) lets a second build of
+# one plugin (another version, for reload tests) live in another OUTPUT_DIR under the same file
+# name. What it sets, and why:
 # - hidden visibility: only the descriptor alias is exported;
 # - -fno-gnu-unique: STB_GNU_UNIQUE symbols would silently keep the library mapped after
 #   dlclose, so a rebuilt plugin at the same path would run the old code (toolchain pitfall 1);
