@@ -11,6 +11,14 @@ foreach(p IN ITEMS broker store strategy)
   target_include_directories(slob-plugin-test${p} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/plugins)
 endforeach()
 
+# The same test strategy as another version, for "a rebuilt plugin at the same path".
+set(SLOB_TEST_PLUGIN_V2_OUTPUT "${CMAKE_BINARY_DIR}/tests/plugins-v2")
+slob_add_plugin(teststrategy TARGET slob-plugin-teststrategy-v2
+                SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/plugins/test_strategy.cpp
+                OUTPUT_DIR ${SLOB_TEST_PLUGIN_V2_OUTPUT})
+target_include_directories(slob-plugin-teststrategy-v2 PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/plugins)
+target_compile_definitions(slob-plugin-teststrategy-v2 PRIVATE SLOB_TEST_PLUGIN_VERSION="0.2.0-test")
+
 # Broken on purpose, one failure mode each (Kea style). Loaded under the file name the test asks
 # for; each file's own comment says what is wrong with it.
 foreach(b IN ITEMS wrong_abi wrong_signature wrong_kind throwing_factory no_descriptor wrong_name
@@ -24,7 +32,7 @@ endforeach()
 file(WRITE "${SLOB_BROKEN_PLUGIN_OUTPUT}/libslob-garbage.so" "this is not an ELF file\n")
 
 set(SLOB_CORE_TEST_PLUGINS slob-plugin-testbroker slob-plugin-teststore slob-plugin-teststrategy
-    ${SLOB_BROKEN_PLUGIN_TARGETS})
+    slob-plugin-teststrategy-v2 ${SLOB_BROKEN_PLUGIN_TARGETS})
 
 slob_add_unit_test(core_unit_tests
   SOURCES
@@ -38,6 +46,8 @@ slob_add_unit_test(core_unit_tests
     unit/trading_day_test.cpp
     unit/shutdown_sequence_test.cpp
     unit/plugin_loader_test.cpp
+    unit/plugin_retirement_test.cpp
+    unit/reload_plan_test.cpp
   LIBRARIES slob_core
   DEPENDS ${SLOB_CORE_TEST_PLUGINS}
   PREFIX unit)
@@ -72,3 +82,19 @@ target_compile_definitions(main_job_tests PRIVATE SLOB_HOST_BIN="$<TARGET_FILE:s
 add_test(NAME "integration:slob-host exports its Boost.Asio to plugins"
   COMMAND sh -c "\"$1\" -D --defined-only \"$2\" | grep -q \"$3\"" sh ${CMAKE_NM} $<TARGET_FILE:slob-host>
           _ZN5boost4asio6detail15keyword_tss_ptrINS1_10call_stackINS1_14thread_contextENS1_16thread_info_baseEE7contextEE6value_E)
+
+# Hot reload in real processes: the main job's plugins, test plugins, broken ones.
+slob_add_unit_test(reload_tests
+  SOURCES integration/reload_test.cpp
+  LIBRARIES slob_core
+  DEPENDS slob-host slob-ctl slob-plugin-sim slob-plugin-lmdb slob-plugin-slob slob-plugin-ib
+          ib-gateway-sim ${SLOB_CORE_TEST_PLUGINS}
+  PREFIX integration)
+target_include_directories(reload_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support
+                           ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+target_compile_definitions(reload_tests PRIVATE
+  SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
+  SLOB_TEST_PLUGIN_V2_DIR="${SLOB_TEST_PLUGIN_V2_OUTPUT}"
+  SLOB_IB_GATEWAY_SIM="$<TARGET_FILE:ib-gateway-sim>"
+  SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
+  SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")

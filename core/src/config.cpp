@@ -374,6 +374,7 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
     r.path("control_socket", config.host.control_socket, base);
     r.duration("shutdown_timeout", config.host.shutdown_timeout);
     r.duration("shutdown_step_timeout", config.host.shutdown_step_timeout);
+    r.duration("reload_wait", config.host.reload_wait);
     std::string policy = shutdown_policy_name(config.host.on_shutdown);
     r.choice("on_shutdown", policy, {"leave", "cancel_entries", "flatten"});
     config.host.on_shutdown = *parse_policy(policy);

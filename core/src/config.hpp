@@ -31,6 +31,10 @@ struct HostSection {
   ShutdownPolicy on_shutdown = ShutdownPolicy::kLeave;
   std::string log_level = "info";
   std::optional<std::filesystem::path> log_file;
+  // How long a reload that swaps the broker waits for orders whose outcome is unknown.
+  sdk::Duration reload_wait = std::chrono::seconds(10);
+
+  bool operator==(const HostSection&) const = default;
 };
 
 struct ConnectionSection {
@@ -40,12 +44,16 @@ struct ConnectionSection {
   sdk::Duration backoff_max = std::chrono::seconds(60);
   std::int64_t startup_attempts = 10;
   std::int64_t runtime_attempts = 5;
+
+  bool operator==(const ConnectionSection&) const = default;
 };
 
 // IB's nightly reset and weekend restart (ib-api.md §9), New York time.
 struct MaintenanceSection {
   std::string timezone = "America/New_York";
   std::vector<std::string> windows = {"daily 00:15-01:45", "fri 23:00-03:00"};
+
+  bool operator==(const MaintenanceSection&) const = default;
 };
 
 struct RiskSection {
@@ -56,6 +64,8 @@ struct RiskSection {
   double contract_multiplier = 20.0;  // NQ: 20 USD per point
   std::string symbol = "NQ";
   std::string timezone = "Europe/Stockholm";  // the trading day the daily limits count
+
+  bool operator==(const RiskSection&) const = default;
 };
 
 struct PluginSlot {

@@ -39,6 +39,13 @@ void format_status(std::ostringstream& out, const nlohmann::json& s) {
       << text(p["setups_complete"]) << " complete setups, " << text(p["trades_closed"])
       << " trades, P&L " << text(p["realised_pnl"]) << "\n";
   out << "market time:  " << text(s["market_time"]) << "\n";
+  const auto& last = s["reload"]["last"];
+  if (last.is_object()) {
+    out << "last reload:  " << text(last["result"]) << " at " << text(last["at"]);
+    if (last["pause_us"].is_number()) out << ", pause " << text(last["pause_us"]) << " us";
+    out << " (" << text(s["reload"]["count"]) << " reloads)\n";
+    for (const auto& line : last["details"]) out << "  " << text(line) << "\n";
+  }
   out << "plugins:\n";
   for (const auto& pl : s["plugins"]) {
     out << "  " << text(pl["slot"]) << ": " << text(pl["name"]) << " " << text(pl["version"])
@@ -52,6 +59,10 @@ std::string format_answer(const std::string& command, const nlohmann::json& resu
   std::ostringstream out;
   if (command == "status") {
     format_status(out, result);
+  } else if (command == "reload") {
+    out << "reload: " << text(result["result"]) << " (state " << text(result["state"]) << ")\n";
+    for (const auto& line : result["swapped"]) out << "swapped: " << text(line) << "\n";
+    for (const auto& line : result["needs_restart"]) out << "needs restart: " << text(line) << "\n";
   } else if (result.contains(command) && result[command].is_array()) {
     if (result[command].empty()) out << "(none)\n";
     for (const auto& row : result[command]) out << row.dump() << "\n";

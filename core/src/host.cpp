@@ -12,6 +12,7 @@ Host::Host(HostConfig config, HostOptions options)
       wall_clock_(io_),
       loader_(config_.host.plugin_dirs, ::geteuid() == 0),
       lifecycle_(wall_clock_.now()),
+      retirement_(io_, wall_clock_, log_, pinned_libraries_, config_.host.shutdown_step_timeout),
       supervisor_(wall_clock_,
                   BackoffPolicy{config_.connection.backoff_initial, config_.connection.backoff_max,
                                 config_.connection.startup_attempts,
@@ -38,6 +39,7 @@ Host::Host(HostConfig config, HostOptions options)
 Host::~Host() {
   // The broker calls into the engine and the host; it goes first.
   broker_.reset();
+  broker_port_.reset();
   engine_.reset();
   strategy_.reset();
   store_.reset();
@@ -75,13 +77,7 @@ sdk::Status Host::load_plugins() {
     simulated_clock_ = std::make_unique<SimulatedClock>();
     clock_ = simulated_clock_.get();
   }
-  const HostLoop loop{io_,
-                      *clock_,
-                      wall_clock_,
-                      simulated_clock_.get(),
-                      config_.directory.string(),
-                      config_.host.state_dir.string(),
-                      false};
+  const HostLoop loop = host_loop(false);
 
   auto store = loader_.load(config_.store.plugin, sdk::PluginKind::kStore);
   if (store) {
@@ -126,7 +122,8 @@ sdk::Status Host::load_plugins() {
           [this](const std::string& reason) { enter_safe_mode(reason); },
           nullptr});
   pinned_libraries_ = {store_->library_ref(), strategy_->library_ref(), broker_->library_ref()};
-  broker_->get().set_listener(*this);
+  broker_port_ = std::make_unique<BrokerPort>(*this);
+  broker_->get().set_listener(*broker_port_);
   engine_->set_broker(&broker_->get());
   return sdk::Status::ok();
 }
@@ -147,9 +144,8 @@ void Host::wait_for_signals() {
     if (ec) return;
     if (signo == SIGHUP) {
       log_.info("SLOB_RELOAD_REQUESTED", "SIGHUP received");
-      handle_command({{"command", "reload"}}, [this](nlohmann::json answer) {
-        log_.info("SLOB_RELOAD_RESULT", answer.dump());
-      });
+      // The outcome is logged (SLOB_RELOAD_RESULT) and audited; there is nobody to answer.
+      handle_command({{"command", "reload"}, {"source", "SIGHUP"}}, [](nlohmann::json) {});
     } else {
       const std::string name = signo == SIGTERM ? "SIGTERM" : "SIGINT";
       if (shutdown_.started()) shutdown_.abort("second signal (" + name + ")");
@@ -331,6 +327,7 @@ void Host::subscribe_market_data() {
     subscribed_ = false;
     log_.warn("SLOB_SUBSCRIBE_FAILED", s.message());
   }
+  if (pending_reload_) continue_reload();
 }
 
 void Host::send_resends_when_ready() {
@@ -341,11 +338,25 @@ void Host::send_resends_when_ready() {
 
 void Host::on_bar(const sdk::Bar& bar) {
   if (lifecycle_.state() == LifecycleState::kDraining) return;
+  if (!reload_pause_from_) {
+    engine_->on_bar(bar);
+    return;
+  }
+  const std::uint64_t candles = engine_->stats().candles;
+  const sdk::Time started = wall_clock_.now();
   engine_->on_bar(bar);
+  if (engine_->stats().candles > candles) note_first_candle_after_reload(started);
 }
 
-void Host::on_order(const sdk::OrderReport& report) { engine_->on_order(report); }
-void Host::on_execution(const sdk::Execution& execution) { engine_->on_execution(execution); }
+void Host::on_order(const sdk::OrderReport& report) {
+  engine_->on_order(report);
+  if (pending_reload_) continue_reload();
+}
+
+void Host::on_execution(const sdk::Execution& execution) {
+  engine_->on_execution(execution);
+  if (pending_reload_) continue_reload();
+}
 
 void Host::on_end_of_data() {
   log_.info("SLOB_END_OF_DATA", "the broker has no more market data");

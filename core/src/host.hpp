@@ -5,7 +5,11 @@
 // thread (ARCHITECTURE §3); no locks.
 //
 // Order of construction matters for destruction: the broker is destroyed first (it calls into
-// the host as its listener), then the strategy, then the store, then the libraries.
+// the host through its BrokerPort), then the strategy, then the store, then the libraries.
+//
+// Hot reload (host_reload.cpp) swaps the broker and the strategy while the loop runs: the new
+// instance is created and handed the old one's state first, the switch itself happens inside one
+// loop handler, and the old instance goes to PluginRetirement.
 
 #include <memory>
 #include <optional>
@@ -16,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "asio_clock.hpp"
+#include "broker_port.hpp"
 #include "config.hpp"
 #include "connection_supervisor.hpp"
 #include "control_server.hpp"
@@ -23,6 +28,8 @@
 #include "logging.hpp"
 #include "maintenance_schedule.hpp"
 #include "plugin_loader.hpp"
+#include "plugin_retirement.hpp"
+#include "reload_plan.hpp"
 #include "shutdown_sequence.hpp"
 #include "simulated_clock.hpp"
 #include "slob/sdk/broker.hpp"
@@ -85,12 +92,31 @@ class Host final : public sdk::BrokerListener {
   void finish(int exit_code);
   void wait_for_signals();
   void print_trade_summary();
+
+  // Hot reload (host_reload.cpp)
+  struct PendingReload {
+    HostConfig fresh;
+    ReloadPlan plan;
+    std::shared_ptr<PluginLibrary> strategy_library;  // set when the strategy is swapped
+    std::shared_ptr<PluginLibrary> broker_library;    // set when the broker is swapped
+    ControlServer::Reply reply;
+    sdk::Time requested;  // wall time of the command
+    sdk::TimerId deadline = sdk::kNoTimer;
+  };
   void reload(ControlServer::Reply reply);
+  void continue_reload();
+  void complete_reload(std::unique_ptr<PendingReload> pending);
+  void refuse_reload(std::unique_ptr<PendingReload> pending, const std::vector<std::string>& reasons);
+  void record_reload(const std::string& result, const std::vector<std::string>& lines,
+                     const ReloadPlan& plan);
+  void note_first_candle_after_reload(sdk::Time handling_started);
+  HostLoop host_loop(bool check_only);
 
   HostConfig config_;
   HostOptions options_;
   // Declared before io_ so they outlive it: the loop's pending handlers (a plugin's aborted
   // socket reads, say) are destroyed with io_, and their code must still be mapped then.
+  // A reload replaces the entry of a swapped-out plugin when PluginRetirement releases it.
   std::vector<std::shared_ptr<PluginLibrary>> pinned_libraries_;
   boost::asio::io_context io_;
   AsioClock wall_clock_;
@@ -100,10 +126,12 @@ class Host final : public sdk::BrokerListener {
   PluginLoader loader_;
   Lifecycle lifecycle_;
   std::optional<MaintenanceSchedule> maintenance_;  // set by load_plugins()
+  PluginRetirement retirement_;  // after the clocks: retiring instances use them
 
   std::unique_ptr<PluginInstance<sdk::Store>> store_;
   std::unique_ptr<PluginInstance<sdk::Strategy>> strategy_;
   std::unique_ptr<TradingEngine> engine_;
+  std::unique_ptr<BrokerPort> broker_port_;  // outlives broker_, which holds a reference
   std::unique_ptr<PluginInstance<sdk::Broker>> broker_;
 
   ConnectionSupervisor supervisor_;
@@ -119,6 +147,12 @@ class Host final : public sdk::BrokerListener {
   bool reconcile_pending_ = false;
   int exit_code_ = 0;
   sdk::Time started_at_;
+
+  std::unique_ptr<PendingReload> pending_reload_;  // waiting for unknown orders to resolve
+  std::uint64_t reloads_ = 0;
+  nlohmann::json last_reload_;  // for status
+  // Wall time of the reload command whose new instances have not handled a candle yet.
+  std::optional<sdk::Time> reload_pause_from_;
 };
 
 }  // namespace slob::core

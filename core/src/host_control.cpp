@@ -79,6 +79,10 @@ nlohmann::json Host::status_json() const {
                     {"realised_pnl", st.realised_pnl}}},
       {"candle_builder", {{"dropped", engine_->candle_builder().dropped_count()}}},
       {"order_id_high_water", hs.order_id_high_water},
+      {"reload", {{"count", reloads_},
+                  {"retiring", retirement_.in_progress()},
+                  {"unloaded", retirement_.unloaded()},
+                  {"last", last_reload_}}},
   };
   return j;
 }
@@ -163,6 +167,8 @@ void Host::handle_command(const nlohmann::json& request, ControlServer::Reply re
     return;
   }
   if (command == "reload") {
+    if (request.value("source", "") != "SIGHUP")
+      log_.info("SLOB_RELOAD_REQUESTED", "slob-ctl reload");
     reload(std::move(reply));
     return;
   }

@@ -1,4 +1,4 @@
-// Host: the bounded shutdown sequence (ARCHITECTURE §8), the replay summary and reload.
+// Host: the bounded shutdown sequence (ARCHITECTURE §8) and the replay summary.
 
 #include <cstdio>
 #include <cstdlib>
@@ -147,19 +147,6 @@ void Host::print_trade_summary() {
   });
   out << count << " trades, total P&L " << std::fixed << std::setprecision(2) << total << "\n";
   std::cout << out.str() << std::flush;
-}
-
-void Host::reload(ControlServer::Reply reply) {
-  auto fresh = load_config(config_.file, SLOB_DEFAULT_PLUGIN_DIR);
-  if (!fresh) {
-    log_.error("SLOB_RELOAD_INVALID", fresh.status().message());
-    audit("reload", "refused", "invalid config");
-    reply(ControlServer::error("config is invalid; nothing changed:\n" + fresh.status().message()));
-    return;
-  }
-  reply(ControlServer::error(
-      "hot reload of plugins is not available in this version; the new config is valid — "
-      "restart the service to apply it"));
 }
 
 }  // namespace slob::core

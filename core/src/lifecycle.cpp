@@ -11,6 +11,7 @@ const char* lifecycle_state_name(LifecycleState s) {
     case LifecycleState::kRunning: return "Running";
     case LifecycleState::kReconnecting: return "Reconnecting";
     case LifecycleState::kSafeMode: return "SafeMode";
+    case LifecycleState::kReloading: return "Reloading";
     case LifecycleState::kDraining: return "Draining";
     case LifecycleState::kStopped: return "Stopped";
   }
@@ -26,9 +27,12 @@ bool is_legal_transition(LifecycleState from, LifecycleState to) {
     case S::kConnecting: return to == S::kReconciling || to == S::kSafeMode;
     case S::kReconciling:
       return to == S::kRunning || to == S::kSafeMode || to == S::kReconnecting;
-    case S::kRunning: return to == S::kReconnecting || to == S::kSafeMode;
+    case S::kRunning:
+      return to == S::kReconnecting || to == S::kSafeMode || to == S::kReloading;
     case S::kReconnecting: return to == S::kReconciling || to == S::kSafeMode;
-    case S::kSafeMode: return to == S::kConnecting;
+    case S::kSafeMode: return to == S::kConnecting || to == S::kReloading;
+    case S::kReloading:
+      return to == S::kRunning || to == S::kSafeMode || to == S::kConnecting;
     case S::kDraining: return to == S::kStopped;
     case S::kStopped: return false;
   }

@@ -8,6 +8,8 @@
 //   Recovering ─ safe mode persisted ─→ SafeMode
 //   Reconciling / Running ─ unresolved mismatch, store full ─→ SafeMode
 //   SafeMode ─ clear-safe-mode ─→ Connecting
+//   Running / SafeMode ─ reload swaps a plugin ─→ Reloading ─→ Running / SafeMode / Connecting
+//     (Connecting when the broker was swapped: the new one connects and reconciles)
 //   any but Draining/Stopped ─ SIGTERM / SIGINT / shutdown ─→ Draining → Stopped
 //
 // The table is the single authority: an illegal move is refused (and is a bug in the caller).
@@ -31,6 +33,7 @@ enum class LifecycleState {
   kRunning,
   kReconnecting,
   kSafeMode,
+  kReloading,  // a plugin is being switched; the pre-order gate is closed
   kDraining,
   kStopped,
 };
@@ -38,7 +41,8 @@ enum class LifecycleState {
 inline constexpr LifecycleState kAllLifecycleStates[] = {
     LifecycleState::kStarting,    LifecycleState::kRecovering, LifecycleState::kConnecting,
     LifecycleState::kReconciling, LifecycleState::kRunning,    LifecycleState::kReconnecting,
-    LifecycleState::kSafeMode,    LifecycleState::kDraining,   LifecycleState::kStopped,
+    LifecycleState::kSafeMode,    LifecycleState::kReloading,  LifecycleState::kDraining,
+    LifecycleState::kStopped,
 };
 
 const char* lifecycle_state_name(LifecycleState s);

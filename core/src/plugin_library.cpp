@@ -25,9 +25,13 @@ bool has_elf_magic(const fs::path& file) {
 
 }  // namespace
 
-PluginLibrary::PluginLibrary(Key, fs::path file, boost::dll::shared_library library,
+PluginLibrary::PluginLibrary(Key, fs::path file, std::optional<FileIdentity> identity,
+                             boost::dll::shared_library library,
                              const sdk::PluginDescriptor* descriptor)
-    : file_(std::move(file)), library_(std::move(library)), descriptor_(descriptor) {}
+    : file_(std::move(file)),
+      identity_(identity),
+      library_(std::move(library)),
+      descriptor_(descriptor) {}
 
 PluginLibrary::~PluginLibrary() { library_.unload(); }
 
@@ -35,6 +39,8 @@ sdk::Result<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const fs::path& 
                                                                 const fs::path& load_from,
                                                                 sdk::PluginKind kind,
                                                                 const std::string& name) {
+  // Before mapping: a file replaced while we load must look changed to the next reload.
+  const std::optional<FileIdentity> identity = identify_file(file);
   if (!has_elf_magic(load_from)) return refuse(file, "not a shared library (no ELF header)");
 
   boost::dll::shared_library library;
@@ -76,7 +82,7 @@ sdk::Result<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const fs::path& 
   if (!has_factory) return refuse(file, "its descriptor has no factory for its kind");
   if (d->version == nullptr) return refuse(file, "its descriptor has no version");
 
-  return std::make_shared<PluginLibrary>(Key{}, file, std::move(library), d);
+  return std::make_shared<PluginLibrary>(Key{}, file, identity, std::move(library), d);
 }
 
 bool is_mapped(const fs::path& path) {

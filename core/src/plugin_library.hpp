@@ -13,6 +13,7 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include "file_identity.hpp"
 #include "slob/sdk/plugin.hpp"
 #include "slob/sdk/status.hpp"
 
@@ -33,18 +34,21 @@ class PluginLibrary {
   struct Key {  // only open() can construct a PluginLibrary
     explicit Key() = default;
   };
-  PluginLibrary(Key, std::filesystem::path file, boost::dll::shared_library library,
-                const sdk::PluginDescriptor* descriptor);
+  PluginLibrary(Key, std::filesystem::path file, std::optional<FileIdentity> identity,
+                boost::dll::shared_library library, const sdk::PluginDescriptor* descriptor);
   ~PluginLibrary();
   PluginLibrary(const PluginLibrary&) = delete;
   PluginLibrary& operator=(const PluginLibrary&) = delete;
 
   const sdk::PluginDescriptor& descriptor() const { return *descriptor_; }
   const std::filesystem::path& file() const { return file_; }
+  // The identity `file` had when it was opened: a reload compares it with the file there now.
+  const std::optional<FileIdentity>& identity() const { return identity_; }
   std::string version() const { return descriptor_->version; }
 
  private:
   std::filesystem::path file_;
+  std::optional<FileIdentity> identity_;
   boost::dll::shared_library library_;
   const sdk::PluginDescriptor* descriptor_;
 };

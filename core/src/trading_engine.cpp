@@ -92,6 +92,25 @@ sdk::Status TradingEngine::recover(sdk::Strategy& strategy, const std::string& s
   return sdk::Status::ok();
 }
 
+sdk::Status TradingEngine::switch_strategy(sdk::Strategy& next, const std::string& name,
+                                           const std::string& audit_subject,
+                                           const std::string& audit_reason) {
+  auto state = next.export_state();
+  if (!state) {
+    return sdk::Status(state.status().code(),
+                       "the new strategy cannot export its state: " + state.status().message());
+  }
+  sdk::WriteBatch batch;
+  batch.candles = pending_candles_;
+  batch.checkpoint = sdk::StrategyCheckpoint{name, last_candle_, std::move(*state)};
+  batch.audit.push_back(event("reload", audit_subject, audit_reason));
+  if (auto s = store_.commit(batch); !s) return s;
+  pending_candles_.clear();
+  strategy_ = &next;
+  strategy_name_ = name;
+  return sdk::Status::ok();
+}
+
 std::optional<sdk::Time> TradingEngine::resume_from() const {
   if (!last_candle_) return std::nullopt;
   return *last_candle_ + std::chrono::minutes(1);

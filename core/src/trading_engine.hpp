@@ -77,6 +77,13 @@ class TradingEngine {
   sdk::Status recover(sdk::Strategy& strategy, const std::string& strategy_name);
 
   void set_broker(sdk::Broker* broker) { broker_ = broker; }
+
+  // Hot reload: `next` has imported the running strategy's export and takes over from the next
+  // candle. One commit holds the candles handled since the last checkpoint, a checkpoint of
+  // `next` under `name` and the audit event, so a restart resumes with the new plugin and its
+  // state. On failure nothing changed (the old strategy stays) and the error is returned.
+  sdk::Status switch_strategy(sdk::Strategy& next, const std::string& name,
+                              const std::string& audit_subject, const std::string& audit_reason);
   void set_next_valid_order_id(std::int64_t id) { next_valid_order_id_ = id; }
 
   // Where market data should resume: one minute after the last handled candle.

@@ -4,8 +4,12 @@
 // entry at the candle's close, stop and target `bracket_distance` points away — with the setup
 // id "t<count>", so the order path (journal, broker, fills, crash recovery) can be driven against
 // any market, e.g. the IB gateway simulator's random walk. The same candles give the same ids.
+// Built twice, as version 0.1.0-test and (tests/plugins-v2/) 0.2.0-test, so a reload can prove it
+// picked up a rebuilt library at the same path. `factory_throws = true` makes its factory throw
+// (a plugin bug).
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "slob/sdk/host_services.hpp"
@@ -60,11 +64,16 @@ sdk::Result<std::unique_ptr<sdk::Strategy>> make(sdk::HostServices&, const sdk::
   const StopMode mode = read_stop_mode(reader);
   const std::int64_t every = reader.get_int("bracket_every", 0, 0, 1000000);
   const double distance = reader.get_double("bracket_distance", 1.0, 0.25, 10000.0);
+  const bool factory_throws = reader.get_bool("factory_throws", false);
   if (auto s = reader.finish(); !s) return s;
+  if (factory_throws) throw std::runtime_error("teststrategy: factory_throws is set");
   return std::unique_ptr<sdk::Strategy>(std::make_unique<TestStrategy>(mode, every, distance));
 }
 
 }  // namespace
 }  // namespace slob::test_plugins
 
-SLOB_STRATEGY_PLUGIN("teststrategy", "0.1.0-test", 0, &slob::test_plugins::make)
+#ifndef SLOB_TEST_PLUGIN_VERSION
+#define SLOB_TEST_PLUGIN_VERSION "0.1.0-test"
+#endif
+SLOB_STRATEGY_PLUGIN("teststrategy", SLOB_TEST_PLUGIN_VERSION, 0, &slob::test_plugins::make)

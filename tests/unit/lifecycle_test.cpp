@@ -24,6 +24,9 @@ const std::set<std::pair<S, S>>& legal() {
         {S::kRunning, S::kReconnecting},    {S::kRunning, S::kSafeMode},
         {S::kReconnecting, S::kReconciling}, {S::kReconnecting, S::kSafeMode},
         {S::kSafeMode, S::kConnecting},     {S::kDraining, S::kStopped},
+        {S::kRunning, S::kReloading},       {S::kSafeMode, S::kReloading},
+        {S::kReloading, S::kRunning},       {S::kReloading, S::kSafeMode},
+        {S::kReloading, S::kConnecting},
     };
     for (S s : slob::core::kAllLifecycleStates)
       if (s != S::kDraining && s != S::kStopped) t.insert({s, S::kDraining});
@@ -44,7 +47,7 @@ TEST_CASE("the transition table accepts exactly the designed moves", "[lifecycle
       legal_count += expected;
     }
   }
-  CHECK(legal_count == 21);
+  CHECK(legal_count == 27);
 }
 
 TEST_CASE("illegal transitions are refused and leave the state unchanged", "[lifecycle]") {
