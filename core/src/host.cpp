@@ -242,6 +242,7 @@ void Host::on_health(const sdk::HealthEvent& event) {
     if (event.health == sdk::Health::kUp && event.resubscribe) subscribed_ = false;
     if (event.health == sdk::Health::kUp && !subscribed_ && lifecycle_.state() == LifecycleState::kRunning) {
       subscribed_ = true;
+      awaiting_first_bar_ = true;
       broker_->get().subscribe({config_.risk.symbol, engine_->resume_from()});
     }
     return;
@@ -311,6 +312,7 @@ void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
   }
   if (!subscribed_ && lifecycle_.state() != LifecycleState::kDraining) {
     subscribed_ = true;
+    awaiting_first_bar_ = true;
     if (auto s = broker_->get().subscribe({config_.risk.symbol, engine_->resume_from()}); !s) {
       subscribed_ = false;
       log_.warn("SLOB_SUBSCRIBE_FAILED", s.message());
@@ -321,6 +323,13 @@ void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
 void Host::on_bar(const sdk::Bar& bar) {
   if (lifecycle_.state() == LifecycleState::kDraining) return;
   engine_->on_bar(bar);
+  if (awaiting_first_bar_) {
+    // Once per subscription: the operator's (and the reconnect benchmark's) sign that market
+    // data flows again after a connect or reconnect.
+    awaiting_first_bar_ = false;
+    log_.info("SLOB_MARKET_DATA_FLOWING", "first bar since subscribing: " + sdk::format_rfc3339(bar.start) +
+                                              (bar.backfill ? " (backfill)" : ""));
+  }
 }
 
 void Host::on_order(const sdk::OrderReport& report) { engine_->on_order(report); }
