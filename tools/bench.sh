@@ -38,8 +38,6 @@ cmake --build "$build" --target slob-host slob-plugin-ib slob-plugin-sim slob-pl
 
 rm -rf "$out" "$scratch"
 mkdir -p "$out" "$scratch"
-bin="$build/bin"
-[ -x "$bin/slob-host" ] || bin="$build/core"
 host_bin=$(find "$build" -name slob-host -type f -perm -u+x | head -1)
 gen_bin=$(find "$build" -name gen-nq-data -type f -perm -u+x | head -1)
 gw_bin=$(find "$build" -name ib-gateway-sim -type f -perm -u+x | head -1)
