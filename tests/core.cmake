@@ -63,3 +63,10 @@ slob_add_unit_test(main_job_tests
 target_include_directories(main_job_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_definitions(main_job_tests PRIVATE SLOB_HOST_BIN="$<TARGET_FILE:slob-host>")
 
+
+# The ib plugin's sockets complete inside the host's io_context: the host must export its
+# Boost.Asio statics so a plugin binds to them (core/app/asio-exports.list). Without it the
+# daemon crashed at random after connecting to a gateway. Checked on the symbol the crash was in.
+add_test(NAME "integration:slob-host exports its Boost.Asio to plugins"
+  COMMAND sh -c "\"$1\" -D --defined-only \"$2\" | grep -q \"$3\"" sh ${CMAKE_NM} $<TARGET_FILE:slob-host>
+          _ZN5boost4asio6detail15keyword_tss_ptrINS1_10call_stackINS1_14thread_contextENS1_16thread_info_baseEE7contextEE6value_E)
