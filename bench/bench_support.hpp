@@ -26,6 +26,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -43,9 +44,21 @@ inline double ms_since(SteadyTime t) {
   return std::chrono::duration<double, std::milli>(steady_now() - t).count();
 }
 
-[[noreturn]] inline void die(const std::string& what) {
-  std::fprintf(stderr, "bench: %s\n", what.c_str());
-  std::exit(1);
+// A benchmark that cannot go on throws; guarded() prints the reason and returns 1 after the
+// stack unwound, so every Child is killed and reaped and every Scratch removed.
+struct BenchFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] inline void die(const std::string& what) { throw BenchFailure(what); }
+
+inline int guarded(int (*body)(int, char**), int argc, char** argv) {
+  try {
+    return body(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", argv[0], e.what());
+    return 1;
+  }
 }
 
 // The value at quantile q (0..1) of `v` (nearest rank; v is sorted in place).
@@ -124,7 +137,8 @@ class Child {
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int pipe_fds[2] = {-1, -1};
-    if (stdin_pipe && ::pipe(pipe_fds) == 0) {
+    // Close-on-exec: later children must not inherit the write end and keep the pipe open.
+    if (stdin_pipe && ::pipe2(pipe_fds, O_CLOEXEC) == 0) {
       // The child reads the pipe; when this process dies the pipe closes and a child started
       // with --exit-on-stdin-eof goes too.
       posix_spawn_file_actions_adddup2(&fa, pipe_fds[0], STDIN_FILENO);

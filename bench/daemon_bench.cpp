@@ -144,7 +144,7 @@ std::string ms_range(std::vector<double> v) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int bench_main(int argc, char** argv) {
   const Args args(argc, argv, {"--host", "--plugins", "--gateway", "--noop", "--runs", "--dir"});
   const Tools tools{args.need("--host"), args.need("--plugins"), args.need("--gateway"), args.need("--noop")};
   const int runs = std::atoi(args.get("--runs", "5").c_str());
@@ -219,3 +219,5 @@ int main(int argc, char** argv) {
       verdict(reconnect.back() <= step_ms + 100));
   return 0;
 }
+
+int main(int argc, char** argv) { return guarded(bench_main, argc, argv); }

@@ -181,7 +181,7 @@ std::vector<int> parse_years(const std::string& text) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int bench_main(int argc, char** argv) {
   const Args args(argc, argv, {"--host", "--plugins", "--gen", "--years", "--dir"});
   const Paths paths{args.need("--host"), args.need("--plugins"), args.need("--gen")};
   const std::vector<int> years = parse_years(args.get("--years", "1,4,16"));
@@ -247,3 +247,5 @@ int main(int argc, char** argv) {
       verdict(worst <= 1.25));
   return 0;
 }
+
+int main(int argc, char** argv) { return guarded(bench_main, argc, argv); }

@@ -57,6 +57,7 @@ LatencyProbe::Options probe_options(const GatewayOptions& o) {
   LatencyProbe::Options p;
   p.trials = o.bench_trials;
   p.out_path = o.bench_out;
+  p.spacing = o.bench_spacing;
   return p;
 }
 

@@ -49,6 +49,7 @@ struct GatewayOptions {
   // Bench-only (latency_probe.hpp): trials instead of the timed bar stream; 0 = off.
   int bench_trials = 0;
   std::string bench_out;
+  std::chrono::milliseconds bench_spacing{75};
 };
 
 class Gateway {

@@ -21,7 +21,7 @@ constexpr const char kUsage[] =
     "                      [--server-version N] [--accounts A,B] [--next-valid-id N] [--price P]\n"
     "                      [--bar-interval-ms N] [--start RFC3339] [--seed N] [--net-liquidation X]\n"
     "                      [--commission X] [--script CSV] [--cme-hours] [--exit-on-stdin-eof]\n"
-    "                      [--bench-trials N --bench-out FILE]\n";
+    "                      [--bench-trials N --bench-out FILE [--bench-spacing-ms N]]\n";
 
 bool parse_number(const std::string& text, long long& out) {
   try {
@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
     else if (arg == "--script") o.script_path = v;
     else if (arg == "--bench-trials") ok = parse_number(v, n) && n > 0, o.bench_trials = static_cast<int>(n);
     else if (arg == "--bench-out") o.bench_out = v;
+    else if (arg == "--bench-spacing-ms") ok = parse_number(v, n) && n > 0, o.bench_spacing = std::chrono::milliseconds(n);
     else if (arg == "--start") {
       const auto t = slob::sdk::parse_rfc3339(v);
       ok = t.has_value();
