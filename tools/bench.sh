@@ -7,6 +7,9 @@
 #   tools/bench.sh            the full run (about 5-8 minutes on 2 cores)
 #   tools/bench.sh --quick    fewer trials and years, for trying changes; docs are not touched
 #
+# Environment: BENCH_YEARS (default 1,4,16) sets the replay growth column; BENCH_NO_BUILD=1
+# measures what build/default already holds (a re-run at a quieter moment).
+#
 # Scratch data (generated CSVs, stores) goes under build/default/bench-scratch, on the disk the
 # build is on; raw outputs of each benchmark stay in build/default/bench-out/.
 set -euo pipefail
@@ -32,7 +35,7 @@ for f in bench/reload*.cpp; do
   reload_targets+=("bench_${name%_bench}")
 done
 echo "== build" >&2
-cmake --build "$build" --target slob-host slob-plugin-ib slob-plugin-sim slob-plugin-lmdb slob-plugin-slob \
+[ "${BENCH_NO_BUILD:-0}" = 1 ] || cmake --build "$build" --target slob-host slob-plugin-ib slob-plugin-sim slob-plugin-lmdb slob-plugin-slob \
   slob-plugin-benchtrigger gen-nq-data ib-gateway-sim bench_noop bench_replay bench_trigger_latency \
   bench_daemon bench_lmdb_recovery slob_strategy_bench ${reload_targets[@]+"${reload_targets[@]}"} >&2
 
@@ -57,7 +60,7 @@ t0=$(date +%s)
 if [ $quick = 1 ]; then
   years=1; trials=200; runs=2; scale=10000,100000
 else
-  years=1,4,16; trials=1000; runs=5; scale=10000,100000,1000000
+  years=${BENCH_YEARS:-1,4,16}; trials=1000; runs=5; scale=10000,100000,1000000
 fi
 
 run() {  # name, command...: output to $out/name.txt, progress to stderr
