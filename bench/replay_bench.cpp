@@ -162,6 +162,9 @@ DaemonRun run_daemon(const Paths& paths, const Scratch& dir, const std::filesyst
   r.wall_s = std::chrono::duration<double>(daemon.exited_at() - daemon.started()).count();
   r.peak_rss_mib = daemon.max_rss_mib();
   const std::string log = read_text(err);
+  // A daemon stopped early (a signal from outside) also exits 0: only a replay that reached the
+  // end of its data is a measurement.
+  if (log.find("SLOB_SIM_END_OF_DATA") == std::string::npos) die("replay " + tag + " stopped before the end of its data");
   const double a = log_ms(log, "SLOB_SIM_REPLAY_STARTED"), b = log_ms(log, "SLOB_SIM_END_OF_DATA");
   if (a >= 0 && b >= 0) r.replay_s = (b >= a ? b - a : b + 86'400'000 - a) / 1e3;
   r.transactions = lmdb_transactions(state / "lmdb");
