@@ -15,10 +15,6 @@ namespace {
 constexpr auto kBarSpan = std::chrono::minutes(1);
 // Bars evaluated without delivery (catching up to a resume point) per posted step.
 constexpr int kSilentBatch = 512;
-// Bars delivered per posted step at speed 0. One posted handler per bar cost more than the
-// host's whole handling of the bar; 64 bars keep a step well under a millisecond, so signals
-// and the control socket still get the loop between steps.
-constexpr int kDeliveredBatch = 64;
 
 sdk::Result<std::vector<sdk::Candle>> load_bars(const SimConfig& config) {
   std::ifstream in(config.data_path, std::ios::binary);
@@ -227,12 +223,10 @@ void SimBroker::schedule_next() {
 
 void SimBroker::step(std::uint64_t generation) {
   if (generation != generation_ || !replaying_) return;
+  flush_outbox();
+  if (generation != generation_) return;
   int budget = kSilentBatch;
-  int deliveries = config_.speed > 0 ? 1 : kDeliveredBatch;
   while (cursor_ < bars_.size()) {
-    // Reports of calls made while handling the previous bar go out before the next bar.
-    flush_outbox();
-    if (generation != generation_) return;
     const sdk::Candle bar = bars_[cursor_++];
     host_.clock_driver()->advance_to(bar.start + kBarSpan);
     if (generation != generation_) return;  // a timer disconnected or resubscribed
@@ -258,7 +252,6 @@ void SimBroker::step(std::uint64_t generation) {
       listener_->on_bar({bar.start, kBarSpan, bar.open, bar.high, bar.low, bar.close, bar.volume,
                          false});
       if (generation != generation_) return;
-      if (--deliveries > 0 && cursor_ < bars_.size()) continue;
       schedule_next();
       return;
     }

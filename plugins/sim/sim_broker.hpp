@@ -9,9 +9,8 @@
 //   3. if the book changed, persist it, then report executions and order states;
 //   4. deliver the bar (span 60 s) through on_bar.
 // So an order placed in reaction to bar N (whose close the host knows only at step 4) can first
-// fill in bar N+1, as in the market. At speed 0 up to 64 bars are delivered per posted step
-// (reports queued meanwhile still go out before the next bar); at speed N each bar has its own
-// wall-clock timer. Either way the host's loop stays responsive between steps.
+// fill in bar N+1, as in the market. The next bar is posted (speed 0) or put on a wall-clock
+// timer (speed N) so the host's loop stays responsive between bars.
 //
 // Resume: subscribe() replays from max(config start, backfill_from). Every bar is evaluated
 // against the book at most once, ever (the persisted `evaluated_through`); bars between the last
