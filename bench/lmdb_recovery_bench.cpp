@@ -2,7 +2,7 @@
 // scan_unresolved_orders with 10,000 live setups next to 1,000,000 historical trades, vs a raw
 // LMDB open + cursor scan of the same live records. Goals: <= 100 ms and <= 2x raw.
 //
-//   bench_lmdb_recovery [--live N] [--history N] [--runs N] [--dir DIR]
+//   bench_lmdb_recovery [--live N] [--history N] [--runs N] [--dir DIR] [--scale N,N,...]
 
 #include <lmdb.h>
 
@@ -148,18 +148,11 @@ Timing raw_recovery(const std::string& path, bool copy) {
   return {open_us, elapsed_us(t0), records};
 }
 
-}  // namespace
+struct Result {
+  double store_ms, raw_ms;
+};
 
-int main(int argc, char** argv) {
-  Counts n{10'000, 100, 300, 1'000'000};
-  int runs = 15;
-  std::string parent = ".";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--live")) n.live_setups = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--history")) n.history_trades = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--dir")) parent = argv[i + 1];
-  }
+Result measure(const std::string& parent, const Counts& n, int runs) {
   ScratchDir dir(parent);
   const std::string path = dir.sub("store");
   auto t0 = std::chrono::steady_clock::now();
@@ -175,7 +168,7 @@ int main(int argc, char** argv) {
     const Timing t = raw_recovery(path, /*copy=*/false);
     if (s.records != r.records || s.records != t.records) {
       std::fprintf(stderr, "bench_lmdb_recovery: store saw %zu records, raw %zu\n", s.records, r.records);
-      return 1;
+      std::exit(1);
     }
     records = s.records;
     s_open.push_back(s.open_us);
@@ -202,5 +195,62 @@ int main(int argc, char** argv) {
               stats(s_total).median_us / stats(r_total).median_us);
   std::printf("%-34s %10s %10.2f %10s   (store scan / this: %.2f)\n", "raw scan, last byte read only", "",
               stats(t_scan).median_us / 1e3, "", stats(s_scan).median_us / stats(t_scan).median_us);
+  return {stats(s_total).median_us / 1e3, stats(r_total).median_us / 1e3};
+}
+
+std::vector<int> parse_list(const char* text) {
+  std::vector<int> out;
+  for (const char* p = text; *p;) {
+    out.push_back(std::atoi(p));
+    while (*p && *p != ',') ++p;
+    if (*p == ',') ++p;
+  }
+  return out;
+}
+
+}  // namespace
+
+// With --scale, one run per history size (ascending): the ROW lines of tools/bench.sh for the
+// largest and for the growth across them.
+int main(int argc, char** argv) {
+  Counts n{10'000, 100, 300, 1'000'000};
+  int runs = 15;
+  std::string parent = ".";
+  std::vector<int> scale;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--live")) n.live_setups = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--history")) n.history_trades = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--dir")) parent = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--scale")) scale = parse_list(argv[i + 1]);
+  }
+  if (scale.empty()) {
+    measure(parent, n, runs);
+    return 0;
+  }
+  std::vector<Result> results;
+  for (int h : scale) {
+    n.history_trades = h;
+    results.push_back(measure(parent, n, runs));
+  }
+  const Result& big = results.back();
+  char measured[96], floor[96], ratio[32], growth[256] = "", ratios[128] = "";
+  std::snprintf(measured, sizeof measured, "%.1f ms (median of %d)", big.store_ms, runs);
+  std::snprintf(floor, sizeof floor, "raw LMDB open + cursor scan of the live records %.1f ms", big.raw_ms);
+  std::snprintf(ratio, sizeof ratio, "%.2f×", big.store_ms / big.raw_ms);
+  std::printf("ROW|startup recovery (lmdb store): %d live setups beside %d historical trades|%s|%s|%s|≤ 100 ms, ≤ 2× floor|%s\n",
+              n.live_setups, scale.back(), measured, floor, ratio,
+              big.store_ms <= 100 && big.store_ms <= 2 * big.raw_ms ? "met" : "**not met**");
+  double lo = results.front().store_ms, hi = lo;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    lo = std::min(lo, results[i].store_ms);
+    hi = std::max(hi, results[i].store_ms);
+    std::snprintf(growth + std::strlen(growth), sizeof growth - std::strlen(growth), "%s%d: %.1f ms",
+                  i ? ", " : "", scale[i], results[i].store_ms);
+    std::snprintf(ratios + std::strlen(ratios), sizeof ratios - std::strlen(ratios), "%s%.2f",
+                  i ? " : " : "", results[i].store_ms / results.front().store_ms);
+  }
+  std::printf("ROW|startup recovery at 1×, 10×, 100× history (same %d live setups)|%s|flat|%s|flat|%s\n",
+              n.live_setups, growth, ratios, hi <= 1.5 * lo ? "met" : "**not met**");
   return 0;
 }

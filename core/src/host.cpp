@@ -323,6 +323,7 @@ void Host::subscribe_market_data() {
   std::optional<sdk::Time> from = engine_->resume_from();
   if (!from && !simulated_clock_) from = engine_->trading_day_start(clock_->now());
   subscribed_ = true;
+  awaiting_first_bar_ = true;
   if (auto s = broker_->get().subscribe({config_.risk.symbol, from}); !s) {
     subscribed_ = false;
     log_.warn("SLOB_SUBSCRIBE_FAILED", s.message());
@@ -340,12 +341,20 @@ void Host::on_bar(const sdk::Bar& bar) {
   if (lifecycle_.state() == LifecycleState::kDraining) return;
   if (!reload_pause_from_) {
     engine_->on_bar(bar);
-    return;
+  } else {
+    const std::uint64_t candles = engine_->stats().candles;
+    const sdk::Time started = wall_clock_.now();
+    engine_->on_bar(bar);
+    if (engine_->stats().candles > candles) note_first_candle_after_reload(started);
   }
-  const std::uint64_t candles = engine_->stats().candles;
-  const sdk::Time started = wall_clock_.now();
-  engine_->on_bar(bar);
-  if (engine_->stats().candles > candles) note_first_candle_after_reload(started);
+  if (awaiting_first_bar_) {
+    // Once per subscription: the operator's (and the reconnect benchmark's) sign that market
+    // data flows again after a connect or reconnect.
+    awaiting_first_bar_ = false;
+    log_.info("SLOB_MARKET_DATA_FLOWING", "first bar since subscribing: " +
+                                              sdk::format_rfc3339(bar.start) +
+                                              (bar.backfill ? " (backfill)" : ""));
+  }
 }
 
 void Host::on_order(const sdk::OrderReport& report) {

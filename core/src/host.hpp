@@ -144,6 +144,7 @@ class Host final : public sdk::BrokerListener {
   sdk::Health market_data_health_ = sdk::Health::kDown;
   std::string health_reason_;
   bool subscribed_ = false;
+  bool awaiting_first_bar_ = false;  // since the last subscribe: SLOB_MARKET_DATA_FLOWING pending
   bool reconcile_pending_ = false;
   int exit_code_ = 0;
   sdk::Time started_at_;

@@ -119,7 +119,10 @@ std::optional<sdk::Time> TradingEngine::resume_from() const {
 void TradingEngine::on_bar(const sdk::Bar& bar) { builder_->on_bar(bar); }
 
 void TradingEngine::roll_day(sdk::Time t) {
+  // Candles arrive in time order: until the next local midnight the day cannot change.
+  if (day_end_ && t < *day_end_ && daily_.day == host_state_.risk_day) return;
   const std::string day = calendar_.day_of(t);
+  day_end_ = calendar_.next_day_start(t);
   if (stats_.days.insert(day).second && stats_.days.size() > 1) {
     log_.info("SLOB_PROGRESS", "trading day " + day + " begins: " +
                                    std::to_string(stats_.days.size() - 1) + " days done, " +

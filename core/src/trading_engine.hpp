@@ -158,6 +158,9 @@ class TradingEngine {
   sdk::Broker* broker_ = nullptr;
   sdk::HostState host_state_;
   std::optional<sdk::Time> last_candle_;
+  // The trading day of the last candle is known until day_end_ (its next local midnight), so
+  // roll_day() looks the zone up once a day, not once a candle.
+  std::optional<sdk::Time> day_end_;
   std::int64_t next_valid_order_id_ = 0;
   std::optional<double> equity_;
   DailyRisk daily_;

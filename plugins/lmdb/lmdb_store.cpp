@@ -182,8 +182,12 @@ int LmdbStore::apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& wh
   if (!batch.candles.empty()) {
     sdk::Time newest = batch.candles.front().start;
     for (const auto& c : batch.candles) {
-      where = std::string(kDbCandles) + "[" + sdk::format_rfc3339(c.start) + "]";
-      if ((rc = put(txn, db.candles, time_key(c.start), encode(c)))) return rc;
+      // The failing record is named only on failure: formatting its time for every candle
+      // cost more than writing the candle.
+      if ((rc = put(txn, db.candles, time_key(c.start), encode(c)))) {
+        where = std::string(kDbCandles) + "[" + sdk::format_rfc3339(c.start) + "]";
+        return rc;
+      }
       newest = std::max(newest, c.start);
     }
     if ((rc = prune_candles(txn, newest, where))) return rc;

@@ -225,6 +225,8 @@ bool OrderBook::fill_market_orders_at(double price, sdk::Time when, BookEvents& 
 
 bool OrderBook::evaluate(const sdk::Candle& bar, BookEvents& out) {
   const std::size_t before = out.size();
+  while (first_open_ < state_.orders.size() && is_final(state_.orders[first_open_])) ++first_open_;
+  const std::size_t first = first_open_;
   auto eligible = [&](const SimOrder& o) {
     return !is_final(o) && !o.held && bar.start >= o.active_from;
   };
@@ -233,11 +235,11 @@ bool OrderBook::evaluate(const sdk::Candle& bar, BookEvents& out) {
     if (SimOrder* peer = find(o.peer_ref); peer && !is_final(*peer)) cancel_one(*peer, "OCA", out);
   };
   // Index loops: fill() and cancel_one() never add orders, so indices stay valid.
-  for (std::size_t i = 0; i < state_.orders.size(); ++i) {
+  for (std::size_t i = first; i < state_.orders.size(); ++i) {
     SimOrder& o = state_.orders[i];
     if (eligible(o) && o.report.type == sdk::OrderType::kMarket) fill(o, bar.open, bar.start, out);
   }
-  for (std::size_t i = 0; i < state_.orders.size(); ++i) {
+  for (std::size_t i = first; i < state_.orders.size(); ++i) {
     SimOrder& o = state_.orders[i];
     if (!eligible(o) || o.report.type != sdk::OrderType::kStop) continue;
     if (o.report.side == sdk::Side::kBuy && bar.high >= o.report.price)
@@ -249,15 +251,16 @@ bool OrderBook::evaluate(const sdk::Candle& bar, BookEvents& out) {
     return o.report.side == sdk::Side::kSell ? bar.high >= o.report.price
                                               : bar.low <= o.report.price;
   };
-  for (std::size_t i = 0; i < state_.orders.size(); ++i) {
+  for (std::size_t i = first; i < state_.orders.size(); ++i) {
     SimOrder& o = state_.orders[i];
     if (eligible(o) && o.leg == sdk::Leg::kTakeProfit && limit_hit(o)) fill_child(o, o.report.price);
   }
-  for (std::size_t i = 0; i < state_.orders.size(); ++i) {
+  for (std::size_t i = first; i < state_.orders.size(); ++i) {
     SimOrder& o = state_.orders[i];
     if (!eligible(o) || o.leg != sdk::Leg::kEntry || o.flatten || !limit_hit(o)) continue;
     fill(o, o.report.price, bar.start, out);
-    for (auto& child : state_.orders) {
+    for (std::size_t j = i + 1; j < state_.orders.size(); ++j) {  // children follow their entry
+      SimOrder& child = state_.orders[j];
       if (child.parent_ref != o.report.client_ref || !child.held) continue;
       child.held = false;
       child.active_from = bar.start + std::chrono::minutes(1);

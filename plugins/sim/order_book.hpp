@@ -109,6 +109,10 @@ class OrderBook {
 
   BookParams params_;
   BookState state_;
+  // Every order before this index is final. Orders are appended and never leave a final state,
+  // so evaluate() starts here: without it each bar walked the whole order history, and a
+  // multi-year replay slowed down as it went.
+  std::size_t first_open_ = 0;
 };
 
 }  // namespace slob::plugins::sim

@@ -53,6 +53,14 @@ std::string yyyymmdd(date::sys_days d) {
   return buf;
 }
 
+LatencyProbe::Options probe_options(const GatewayOptions& o) {
+  LatencyProbe::Options p;
+  p.trials = o.bench_trials;
+  p.out_path = o.bench_out;
+  p.spacing = o.bench_spacing;
+  return p;
+}
+
 }  // namespace
 
 Gateway::Gateway(asio::io_context& io, GatewayOptions options)
@@ -64,7 +72,8 @@ Gateway::Gateway(asio::io_context& io, GatewayOptions options)
       refuse_timer_(io),
       feed_(options_.price, options_.start_time.value_or(real_now()), options_.seed),
       book_([this](std::int64_t client_id, const std::string& p) { notify(client_id, p); }, options_.commission),
-      next_valid_id_(options_.next_valid_id) {}
+      next_valid_id_(options_.next_valid_id),
+      probe_(io, probe_options(options_), [this] { emit_bar(); }, [this] { return feed_.now(); }) {}
 
 std::int64_t Gateway::real_now() const {
   using namespace std::chrono;
@@ -117,7 +126,7 @@ sdk::Status Gateway::start() {
       return sdk::Status::io_error(options_.port_file + ": cannot rename into place");
   }
   std::cout << "ib-gateway-sim listening api=" << api_port_ << " control=" << control_port_ << std::endl;
-  schedule_tick();
+  if (!probe_.active()) schedule_tick();
   return sdk::Status::ok();
 }
 
@@ -194,6 +203,10 @@ void Gateway::tick() {
     log_note("script pause at market time " + std::to_string(feed_.now()) + " (bars off until `bars on`)");
     return;
   }
+  emit_bar();
+}
+
+void Gateway::emit_bar() {
   const SimBar bar = feed_.next_bar();
   book_.on_bar(bar, bar.time + 5);
   for (auto& [id, s] : sessions_) {
@@ -303,6 +316,7 @@ std::string Gateway::control(const std::string& line) {
       if (wec) return;
       refusing_ = false;
       if (auto st = open_api_acceptor(); !st) log_note("reopen failed: " + st.message());
+      else log_note("api listener reopened");
     });
     return "ok";
   }

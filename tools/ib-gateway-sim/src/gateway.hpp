@@ -21,6 +21,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "latency_probe.hpp"
 #include "market.hpp"
 #include "order_book.hpp"
 #include "session.hpp"
@@ -45,6 +46,10 @@ struct GatewayOptions {
   double commission = 2.25;  // per contract
   std::string script_path;   // optional CSV of 5-second bars
   bool cme_hours = false;    // realistic CME sessions instead of always open
+  // Bench-only (latency_probe.hpp): trials instead of the timed bar stream; 0 = off.
+  int bench_trials = 0;
+  std::string bench_out;
+  std::chrono::milliseconds bench_spacing{75};
 };
 
 class Gateway {
@@ -70,6 +75,8 @@ class Gateway {
   void accept_control();
   void schedule_tick();
   void tick();
+  // Sends the next 5-second bar to every subscriber (the timed stream and the latency probe).
+  void emit_bar();
   void log_fields(const std::vector<std::string_view>& fields);
   void notify(std::int64_t client_id, const std::string& payload);
   void broadcast(const std::string& payload);
@@ -112,6 +119,7 @@ class Gateway {
   bool refusing_ = false;
   std::set<std::int64_t> in_use_client_ids_;  // answered with 326
   int market_data_type_ = 1;
+  LatencyProbe probe_;
 };
 
 }  // namespace slob::tools::ib_gateway_sim

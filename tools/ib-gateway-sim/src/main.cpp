@@ -20,7 +20,8 @@ constexpr const char kUsage[] =
     "usage: ib-gateway-sim [--port N] [--control-port N] [--log FILE] [--port-file FILE]\n"
     "                      [--server-version N] [--accounts A,B] [--next-valid-id N] [--price P]\n"
     "                      [--bar-interval-ms N] [--start RFC3339] [--seed N] [--net-liquidation X]\n"
-    "                      [--commission X] [--script CSV] [--cme-hours] [--exit-on-stdin-eof]\n";
+    "                      [--commission X] [--script CSV] [--cme-hours] [--exit-on-stdin-eof]\n"
+    "                      [--bench-trials N --bench-out FILE [--bench-spacing-ms N]]\n";
 
 bool parse_number(const std::string& text, long long& out) {
   try {
@@ -84,6 +85,9 @@ int main(int argc, char** argv) {
     else if (arg == "--net-liquidation") ok = parse_real(v, d), o.net_liquidation = d;
     else if (arg == "--commission") ok = parse_real(v, d) && d >= 0, o.commission = d;
     else if (arg == "--script") o.script_path = v;
+    else if (arg == "--bench-trials") ok = parse_number(v, n) && n > 0, o.bench_trials = static_cast<int>(n);
+    else if (arg == "--bench-out") o.bench_out = v;
+    else if (arg == "--bench-spacing-ms") ok = parse_number(v, n) && n > 0, o.bench_spacing = std::chrono::milliseconds(n);
     else if (arg == "--start") {
       const auto t = slob::sdk::parse_rfc3339(v);
       ok = t.has_value();
@@ -98,6 +102,10 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (o.bench_trials > 0 && o.bench_out.empty()) {
+    std::cerr << "ib-gateway-sim: --bench-trials needs --bench-out FILE\n" << kUsage;
+    return 2;
+  }
   boost::asio::io_context io;
   Gateway gateway(io, o);
   if (auto st = gateway.start(); !st) {
