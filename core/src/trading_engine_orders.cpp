@@ -260,10 +260,17 @@ ReconcileResult TradingEngine::reconcile(const sdk::BrokerSnapshot& snapshot,
 void TradingEngine::send_resends() {
   if (resends_.empty()) return;
   if (hooks_.order_gate && hooks_.order_gate()) return;  // kept until the gate opens
-  const auto pending = std::move(resends_);
+  // In the order of their broker ids, as first journalled: a broker (IB) refuses an id below
+  // one it has already been sent, so "t10" must not overtake "t8".
+  std::vector<sdk::BracketOrder> pending;
+  for (auto& [setup, order] : resends_) pending.push_back(std::move(order));
   resends_.clear();
+  std::sort(pending.begin(), pending.end(), [](const auto& a, const auto& b) {
+    return a.entry.broker_order_id < b.entry.broker_order_id;
+  });
   sdk::WriteBatch stale;
-  for (const auto& [setup, order] : pending) {
+  for (const auto& order : pending) {
+    const std::string& setup = order.setup_id;
     auto entry = live_orders_.find(order.entry.client_ref);
     if (entry == live_orders_.end() || entry->second.state != sdk::OrderState::kIntent) continue;
     if (clock_.now() - entry->second.created > resend_window_) {
