@@ -168,7 +168,8 @@ void Host::on_transition(const Transition& t) {
   systemd_.status(std::string(lifecycle_state_name(t.to)) + ": " + t.reason);
   if (t.to == LifecycleState::kRunning || t.to == LifecycleState::kSafeMode) systemd_.ready();
   if (t.to == LifecycleState::kDraining) systemd_.stopping();
-  if (engine_) {
+  // Into and out of Reloading is audited as the reload itself (host_reload.cpp): one commit.
+  if (engine_ && t.from != LifecycleState::kReloading && t.to != LifecycleState::kReloading) {
     engine_->audit("transition",
                    std::string(lifecycle_state_name(t.from)) + "->" + lifecycle_state_name(t.to),
                    t.reason);

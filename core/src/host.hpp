@@ -107,8 +107,10 @@ class Host final : public sdk::BrokerListener {
   void continue_reload();
   void complete_reload(std::unique_ptr<PendingReload> pending);
   void refuse_reload(std::unique_ptr<PendingReload> pending, const std::vector<std::string>& reasons);
+  // Counts, logs and shows the reload in status; audits it unless its record already went out
+  // (a strategy swap writes it with the new checkpoint, in one commit).
   void record_reload(const std::string& result, const std::vector<std::string>& lines,
-                     const ReloadPlan& plan);
+                     const ReloadPlan& plan, bool audited = false);
   void note_first_candle_after_reload(sdk::Time handling_started);
   HostLoop host_loop(bool check_only);
 

@@ -236,17 +236,29 @@ void Host::complete_reload(std::unique_ptr<PendingReload> pending) {
   }
 
   // Phase 4: the switch. No handler runs in between, and the gate is closed while Reloading.
+  // Its outcome is known before anything is switched, so a strategy swap writes the checkpoint
+  // under the new plugin and the reload's audit record in one commit: one fsync on the pause
+  // (the Reloading transitions are logged but not audited; the reload record covers them).
   std::vector<std::string> swapped;
+  std::string strategy_line, broker_line;
+  if (next_strategy) {
+    strategy_line = describe_plugin("strategy", strategy_->library()) + " -> " + next_strategy->name() +
+                    " " + next_strategy->version() + ": " + plan.strategy->why;
+    swapped.push_back(strategy_line);
+  }
+  if (next_broker) {
+    broker_line = describe_plugin("broker", broker_->library()) + " -> " + next_broker->name() + " " +
+                  next_broker->version() + ": " + plan.broker->why;
+    swapped.push_back(broker_line);
+  }
+  std::vector<std::string> lines = swapped;
+  lines.insert(lines.end(), plan.needs_restart.begin(), plan.needs_restart.end());
   move_to(LifecycleState::kReloading, "reload: swapping " +
                                           std::string(plan.strategy ? "the strategy" : "") +
                                           (plan.strategy && plan.broker ? " and " : "") +
                                           (plan.broker ? "the broker" : ""));
   if (next_strategy) {
-    const std::string line = describe_plugin("strategy", strategy_->library()) + " -> " +
-                             next_strategy->name() + " " + next_strategy->version() + ": " +
-                             plan.strategy->why;
-    if (auto s = engine_->switch_strategy(next_strategy->get(), next_strategy->name(),
-                                          "strategy swapped", line);
+    if (auto s = engine_->switch_strategy(next_strategy->get(), next_strategy->name(), "swapped", joined(lines));
         !s) {
       retirement_.retire("strategy (never started)", std::move(next_strategy));
       if (next_broker) retirement_.retire("broker (never started)", std::move(next_broker));
@@ -260,13 +272,9 @@ void Host::complete_reload(std::unique_ptr<PendingReload> pending) {
     repin(pinned_libraries_, old->library_ref(), strategy_->library_ref());
     retirement_.retire("strategy", std::move(old));
     config_.strategy = pending->fresh.strategy;
-    log_.info("SLOB_RELOAD_SWAPPED", line);
-    swapped.push_back(line);
+    log_.info("SLOB_RELOAD_SWAPPED", strategy_line);
   }
   if (next_broker) {
-    const std::string line = describe_plugin("broker", broker_->library()) + " -> " +
-                             next_broker->name() + " " + next_broker->version() + ": " +
-                             plan.broker->why;
     supervisor_.cancel();
     reconcile_pending_ = false;
     subscribed_ = false;
@@ -284,9 +292,7 @@ void Host::complete_reload(std::unique_ptr<PendingReload> pending) {
     orders_health_ = sdk::Health::kDown;
     market_data_health_ = sdk::Health::kDown;
     health_reason_ = "broker swapped by a reload";
-    audit("reload", "broker swapped", line);
-    log_.info("SLOB_RELOAD_SWAPPED", line);
-    swapped.push_back(line);
+    log_.info("SLOB_RELOAD_SWAPPED", broker_line);
     // The new broker connects and reconciles as after a restart; in safe mode it stays there.
     if (back == LifecycleState::kRunning) {
       move_to(LifecycleState::kConnecting, "reload: connecting the new broker");
@@ -299,9 +305,7 @@ void Host::complete_reload(std::unique_ptr<PendingReload> pending) {
     move_to(back, "reload done");
   }
   reload_pause_from_ = pending->requested;
-  std::vector<std::string> lines = swapped;
-  lines.insert(lines.end(), plan.needs_restart.begin(), plan.needs_restart.end());
-  record_reload("swapped", lines, plan);
+  record_reload("swapped", lines, plan, /*audited=*/plan.strategy.has_value());
   pending->reply(ControlServer::ok({{"result", "swapped"},
                                     {"swapped", swapped},
                                     {"needs_restart", plan.needs_restart},
@@ -316,7 +320,7 @@ void Host::refuse_reload(std::unique_ptr<PendingReload> pending,
 }
 
 void Host::record_reload(const std::string& result, const std::vector<std::string>& lines,
-                         const ReloadPlan& plan) {
+                         const ReloadPlan& plan, bool audited) {
   ++reloads_;
   last_reload_ = {{"at", sdk::format_rfc3339(wall_clock_.now())},
                   {"result", result},
@@ -325,7 +329,7 @@ void Host::record_reload(const std::string& result, const std::vector<std::strin
                   {"broker_changed", plan.broker.has_value()},
                   {"pause_us", nullptr},
                   {"first_candle_us", nullptr}};
-  audit("reload", result, lines.empty() ? std::string("nothing changed") : joined(lines));
+  if (!audited) audit("reload", result, lines.empty() ? std::string("nothing changed") : joined(lines));
   log_.info("SLOB_RELOAD_RESULT", result + (lines.empty() ? "" : ": " + joined(lines)));
 }
 

@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 #include <date/date.h>
 
+#include "outgoing.hpp"
 #include "server_messages.hpp"
 
 namespace slob::tools::ib_gateway_sim {
@@ -242,6 +243,10 @@ void Gateway::on_message(Session& s, const std::string& payload) {
   }
   log_fields(*fields);
   if (silent_) return;  // a stalled gateway reads but never answers
+  if (holding_orders_ && (*fields)[0] == std::to_string(plugins::ib::kPlaceOrder)) {
+    held_orders_.emplace_back(s.id(), payload);
+    return;
+  }
   dispatch(s, *fields);
 }
 
@@ -326,6 +331,24 @@ std::string Gateway::control(const std::string& line) {
     if (arg != "on" && arg != "off") return "error usage: silent on|off";
     silent_ = arg == "on";
     return "ok";
+  }
+  if (cmd == "orders") {
+    std::string arg;
+    in >> arg;
+    if (arg == "hold") {
+      holding_orders_ = true;
+      return "ok";
+    }
+    if (arg != "release") return "error usage: orders hold|release";
+    holding_orders_ = false;
+    auto held = std::move(held_orders_);
+    held_orders_.clear();
+    for (const auto& [session, payload] : held) {
+      auto it = sessions_.find(session);
+      if (it == sessions_.end()) continue;  // its connection is gone: as if never received
+      if (auto fields = plugins::ib::split_fields(payload)) dispatch(*it->second, *fields);
+    }
+    return "ok released=" + std::to_string(held.size());
   }
   if (cmd == "bars") {
     std::string arg;

@@ -116,6 +116,10 @@ class Gateway {
   std::int64_t front_month_offset_ = 0;  // quarters rolled by the `roll` command
   bool silent_ = false;
   bool bars_on_ = true;
+  // `orders hold`: placeOrder messages wait here, unanswered and not in the book, until
+  // `orders release` handles them in arrival order (an order whose outcome the client cannot know).
+  bool holding_orders_ = false;
+  std::vector<std::pair<int, std::string>> held_orders_;  // session id, payload
   bool refusing_ = false;
   std::set<std::int64_t> in_use_client_ids_;  // answered with 326
   int market_data_type_ = 1;
