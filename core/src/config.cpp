@@ -114,54 +114,47 @@ class SectionReader {
     }
   }
 
+  // A non-empty array of non-empty strings, each resolved against `base`.
   void paths(const std::string& key, std::vector<fs::path>& out, const fs::path& base) {
-    const toml::node* n = get(key);
-    if (!n) return;
-    const toml::array* arr = n->as_array();
-    if (!arr) {
-      type_error(*n, key, "an array of strings");
+    std::vector<std::string> names;
+    if (!strings(key, names, nullptr, /*non_empty=*/true)) return;
+    if (names.empty()) {
+      problems_.at(*get(key), "[" + section_ + "] " + key + " must name at least one directory");
       return;
     }
-    std::vector<fs::path> result;
-    for (const toml::node& e : *arr) {
-      if (!e.is_string() || e.value<std::string>()->empty()) {
-        type_error(e, key, "an array of non-empty strings");
-        return;
-      }
-      result.push_back(resolve(*e.value<std::string>(), base));
-    }
-    if (result.empty()) {
-      problems_.at(*n, "[" + section_ + "] " + key + " must name at least one directory");
-      return;
-    }
-    out = std::move(result);
+    out.clear();
+    for (const auto& name : names) out.push_back(resolve(name, base));
   }
 
-  // An array of strings, each checked by `check` (its error message is reported at the element).
-  void strings(const std::string& key, std::vector<std::string>& out,
-               const std::function<sdk::Status(const std::string&)>& check) {
+  // An array of strings, each checked by `check` when given (its error message is reported at
+  // the element); with `non_empty` an empty string is a type error. Returns true when the key is
+  // present and every element passed, and only then sets `out`.
+  bool strings(const std::string& key, std::vector<std::string>& out,
+               const std::function<sdk::Status(const std::string&)>& check, bool non_empty = false) {
     const toml::node* n = get(key);
-    if (!n) return;
+    if (!n) return false;
+    const char* expected = non_empty ? "an array of non-empty strings" : "an array of strings";
     const toml::array* arr = n->as_array();
     if (!arr) {
       type_error(*n, key, "an array of strings");
-      return;
+      return false;
     }
     std::vector<std::string> result;
     bool ok = true;
     for (const toml::node& e : *arr) {
-      if (!e.is_string()) {
-        type_error(e, key, "an array of strings");
-        return;
+      if (!e.is_string() || (non_empty && e.value<std::string>()->empty())) {
+        type_error(e, key, expected);
+        return false;
       }
       const std::string v = *e.value<std::string>();
-      if (auto s = check(v); !s) {
+      if (auto s = check ? check(v) : sdk::Status::ok(); !s) {
         problems_.at(e, "[" + section_ + "] " + key + ": " + s.message());
         ok = false;
       }
       result.push_back(v);
     }
     if (ok) out = std::move(result);
+    return ok;
   }
 
   // A time zone name the tz database knows.
