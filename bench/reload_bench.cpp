@@ -1,7 +1,8 @@
 // The pause a hot reload causes, against the time to handle one candle, in a real slob-host
 // process (sim + lmdb + slob) replaying as fast as it can.
 //
-//   reload_bench [--bars N] [--reloads N] [--broker-reloads N] [--sync full|none] [--dir DIR]
+//   bench_reload [--bars N] [--reloads N] [--broker-reloads N] [--sync full|none] [--dir DIR]
+//                [--host SLOB_HOST] [--plugins DIR]
 //
 // The daemon replays N generated 1-minute bars (default 300,000) at speed 0, so bars follow each
 // other back to back and any stall shows. While it runs, the bench swaps, one reload at a time:
@@ -15,6 +16,7 @@
 //
 // The floor is the time to handle one candle, measured in the same run from the replay's
 // throughput between reloads (candles per second from two status samples). Nothing is asserted.
+// Besides its own table it prints one `ROW|…` line for tools/bench.sh.
 
 #include <signal.h>
 #include <sys/socket.h>
@@ -63,10 +65,10 @@ void write_bars(const fs::path& file, long bars) {
   }
 }
 
-std::string config(const fs::path& data, const fs::path& plugins, const std::string& sync,
-                   bool strategy_variant, bool broker_variant) {
+std::string config(const fs::path& data, const fs::path& plugins, const fs::path& installed,
+                   const std::string& sync, bool strategy_variant, bool broker_variant) {
   std::string c = "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" + plugins.string() +
-                  "\", \"" SLOB_PLUGIN_DIR
+                  "\", \"" + installed.string() +
                   "\"]\ncontrol_socket = \"slob.sock\"\nlog_level = \"warn\"\n"
                   "[broker]\nplugin = \"sim\"\n[broker.config]\ndata = \"" +
                   data.string() + "\"\nspeed = 0\nexit_at_end = false\n";
@@ -123,6 +125,8 @@ int main(int argc, char** argv) {
   int broker_reloads = 5;
   std::string sync = "full";
   fs::path dir = fs::current_path();
+  std::string host_bin = SLOB_HOST_BIN;
+  fs::path installed = SLOB_PLUGIN_DIR;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--bars") bars = std::stol(argv[i + 1]);
@@ -130,15 +134,17 @@ int main(int argc, char** argv) {
     else if (a == "--broker-reloads") broker_reloads = std::stoi(argv[i + 1]);
     else if (a == "--sync") sync = argv[i + 1];
     else if (a == "--dir") dir = argv[i + 1];
+    else if (a == "--host") host_bin = argv[i + 1];
+    else if (a == "--plugins") installed = argv[i + 1];
     else {
-      std::cerr << "usage: reload_bench [--bars N] [--reloads N] [--broker-reloads N] "
-                   "[--sync full|none] [--dir DIR]\n";
+      std::cerr << "usage: bench_reload [--bars N] [--reloads N] [--broker-reloads N] "
+                   "[--sync full|none] [--dir DIR] [--host SLOB_HOST] [--plugins DIR]\n";
       return 2;
     }
   }
   std::string tmpl = (dir / "reload-bench-XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr) {
-    std::cerr << "reload_bench: cannot create a scratch directory in " << dir << "\n";
+    std::cerr << "bench_reload: cannot create a scratch directory in " << dir << "\n";
     return 1;
   }
   const fs::path scratch = tmpl;
@@ -148,22 +154,22 @@ int main(int argc, char** argv) {
   const fs::path plugins = scratch / "plugins";
   const fs::path strategy_file = plugins / "libslob-slob.so";
   fs::create_directories(plugins);
-  fs::copy_file(fs::path(SLOB_PLUGIN_DIR) / "libslob-slob.so", strategy_file);
+  fs::copy_file(installed / "libslob-slob.so", strategy_file);
   write_bars(data, bars);
   bool strategy_variant = false;
   bool broker_variant = false;
-  std::ofstream(cfg) << config(data, plugins, sync, false, false);
+  std::ofstream(cfg) << config(data, plugins, installed, sync, false, false);
 
   int code = 0;
   {
-    slob::test::Process host({SLOB_HOST_BIN, "--config", cfg.string()}, scratch / "out.log",
+    slob::test::Process host({host_bin, "--config", cfg.string()}, scratch / "out.log",
                              scratch / "err.log");
     auto status = [&] { return request(socket, "status"); };
     if (!slob::test::wait_until([&] {
           auto s = status();
           return s.is_object() && s.value("ok", false) && candles(s) > 1000;
         }, 60s)) {
-      std::cerr << "reload_bench: the daemon did not start replaying; see " << scratch << "\n";
+      std::cerr << "bench_reload: the daemon did not start replaying; see " << scratch << "\n";
       return 1;
     }
     std::vector<double> candle_us;  // mean per-candle time between reloads
@@ -186,15 +192,15 @@ int main(int argc, char** argv) {
       if (what == What::kStrategyLibrary) {
         // How an upgrade installs a library: a new file renamed over the old one.
         const fs::path tmp = plugins / "libslob-slob.so.tmp";
-        fs::copy_file(fs::path(SLOB_PLUGIN_DIR) / "libslob-slob.so", tmp);
+        fs::copy_file(installed / "libslob-slob.so", tmp);
         fs::rename(tmp, strategy_file);
       }
       const fs::path tmp = scratch / "slob.toml.tmp";
-      std::ofstream(tmp) << config(data, plugins, sync, strategy_variant, broker_variant);
+      std::ofstream(tmp) << config(data, plugins, installed, sync, strategy_variant, broker_variant);
       fs::rename(tmp, cfg);
       const auto answer = request(socket, "reload");
       if (!answer.is_object() || !answer.value("ok", false)) {
-        std::cerr << "reload_bench: reload failed: " << answer.dump() << "\n";
+        std::cerr << "bench_reload: reload failed: " << answer.dump() << "\n";
         return false;
       }
       nlohmann::json last;
@@ -202,7 +208,7 @@ int main(int argc, char** argv) {
             last = status()["result"]["reload"]["last"];
             return last.is_object() && last["pause_us"].is_number();
           }, 30s)) {
-        std::cerr << "reload_bench: no candle after a reload\n";
+        std::cerr << "bench_reload: no candle after a reload\n";
         return false;
       }
       into.push_back({last["pause_us"].get<double>(), last["first_candle_us"].get<double>()});
@@ -222,7 +228,7 @@ int main(int argc, char** argv) {
     }
     const auto final_status = status();
     if (candles(final_status) >= static_cast<std::uint64_t>(bars) - 1) {
-      std::cerr << "reload_bench: the replay ended during the measurement; use more --bars\n";
+      std::cerr << "bench_reload: the replay ended during the measurement; use more --bars\n";
       code = 1;
     }
     host.signal(SIGTERM);
@@ -252,6 +258,13 @@ int main(int argc, char** argv) {
     const double pause = median(column(strategy_samples, &Sample::pause_us));
     std::printf("RESULT reload_pause_ms=%.3f candle_ms=%.4f ratio=%.0f goal_ms=10 %s\n",
                 pause / 1000, candle / 1000, pause / candle, pause < 10000 ? "met" : "NOT met");
+    const auto library = column(library_samples, &Sample::pause_us);
+    std::printf("ROW|hot-reload pause (reload command → first candle handled by the new instance), "
+                "strategy config changed, sync \"%s\"|%.2f ms (median of %zu, max %.2f); library "
+                "reinstalled %.2f ms|one candle %.1f µs|%.0f candles|≤ 10 ms|%s\n",
+                sync.c_str(), pause / 1000, strategy_samples.size(),
+                maximum(column(strategy_samples, &Sample::pause_us)) / 1000, median(library) / 1000,
+                candle, pause / candle, pause < 10000 ? "met" : "**not met**");
   }
   std::error_code ec;
   fs::remove_all(scratch, ec);
