@@ -329,6 +329,32 @@ TEST_CASE("after a gateway restart rolls nextValidId back, no order id is reused
   for (const auto& f : rig.sim.inbound("3")) CHECK(ids.insert(f[1]).second);
 }
 
+TEST_CASE("a bracket the pacer still held when the connection dropped is sent again under its ids",
+          "[ib][integration]") {
+  // Three messages a second: one bracket fills the window and the next one waits about a second
+  // (heartbeats rare, so they neither crowd the window nor time out behind it).
+  Rig rig({}, {{"max_messages_per_second", sdk::ConfigValue{std::int64_t{3}, {"test.toml", 3, 1}}},
+               {"heartbeat_interval", sdk::ConfigValue{std::string("30s"), {"test.toml", 4, 1}}},
+               {"heartbeat_timeout", sdk::ConfigValue{std::string("10s"), {"test.toml", 5, 1}}}});
+  rig.connect_ready();
+  REQUIRE(rig.broker->place_bracket(rig.bracket("s7", 100, 20000)).is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.sim.inbound("3").size() == 3; }));
+  REQUIRE(rig.broker->place_bracket(rig.bracket("s8", 103, 20000)).is_ok());  // queued by the pacer
+  CHECK(rig.sim.control("drop") == "ok");
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDown); }));
+  CHECK(rig.sim.inbound("3").size() == 3);  // s8 never reached the gateway
+  REQUIRE(rig.broker->connect().is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kMarketData, Health::kUp); }));
+  // The host re-sends what the gateway does not know, under the journalled ids.
+  REQUIRE(rig.broker->place_bracket(rig.bracket("s8", 103, 20000)).is_ok());
+  REQUIRE(rig.host.run_until([&] { return rig.sim.inbound("3").size() == 6; }));
+  // Ids written once stay used: s7's may not be taken again.
+  CHECK(rig.broker->place_bracket(rig.bracket("s9", 102, 20000)).code() == sdk::StatusCode::kInvalidArgument);
+  std::set<std::string> ids;
+  for (const auto& f : rig.sim.inbound("3")) CHECK(ids.insert(f[1]).second);
+  CHECK(ids == std::set<std::string>{"100", "101", "102", "103", "104", "105"});
+}
+
 TEST_CASE("flatten cancels working legs and closes the position at market", "[ib][integration]") {
   Rig rig;
   rig.connect_ready();

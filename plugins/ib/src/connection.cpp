@@ -48,7 +48,7 @@ void Connection::on_resolved(const boost::system::error_code& ec, tcp::resolver:
                         boost::system::error_code nd;
                         self->socket_.set_option(tcp::no_delay(true), nd);
                         // The prefix is not a request: it does not count against pacing.
-                        self->queue_.push_back({encode_handshake_prefix(), 0});
+                        self->queue_.push_back({encode_handshake_prefix(), 0, {}});
                         self->pump();
                         self->start_read();
                       });
@@ -56,13 +56,13 @@ void Connection::on_resolved(const boost::system::error_code& ec, tcp::resolver:
 
 void Connection::send(std::string payload) {
   if (closed_) return;
-  queue_.push_back({frame(payload), 1});
+  queue_.push_back({frame(payload), 1, {}});
   if (connected_) pump();
 }
 
-void Connection::send_together(const std::vector<std::string>& payloads) {
+void Connection::send_together(const std::vector<std::string>& payloads, std::function<void()> on_written) {
   if (closed_ || payloads.empty()) return;
-  Outgoing out{"", payloads.size()};
+  Outgoing out{"", payloads.size(), std::move(on_written)};
   for (const auto& p : payloads) out.bytes += frame(p);
   queue_.push_back(std::move(out));
   if (connected_) pump();
@@ -84,7 +84,9 @@ void Connection::pump() {
     }
   }
   writing_buffer_ = std::move(queue_.front().bytes);
+  auto on_written = std::move(queue_.front().on_written);
   queue_.pop_front();
+  if (on_written) on_written();
   writing_ = true;
   ++pending_ops_;
   asio::async_write(socket_, asio::buffer(writing_buffer_),

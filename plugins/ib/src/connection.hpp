@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,7 +50,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Queues several payloads as one write, paced as that many messages: they reach the socket
   // together or not at all. A bracket goes out this way, so a crash between its legs cannot
   // leave a parent IB holds untransmitted (and whose id it counts as used) without its children.
-  void send_together(const std::vector<std::string>& payloads);
+  // `on_written` runs when the bytes are handed to the socket; never when the queue is dropped
+  // by close() first (then the peer cannot have seen them).
+  void send_together(const std::vector<std::string>& payloads, std::function<void()> on_written = {});
   // Closes without a callback. Idempotent.
   void close();
   // Forgets the handler (the owner is going away) and closes.
@@ -74,6 +77,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   struct Outgoing {
     std::string bytes;     // framed
     std::size_t messages;  // counted by the pacer; 0: not paced (the handshake prefix)
+    std::function<void()> on_written;
   };
   std::deque<Outgoing> queue_;
   std::string writing_buffer_;

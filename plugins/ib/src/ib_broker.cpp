@@ -112,6 +112,7 @@ void IbBroker::teardown(const std::string& reason) {
     connection_->detach();
     connection_.reset();
   }
+  max_used_id_ = max_written_id_;  // what the pacer still held never reached the gateway
   feed_.stop();
   if (snapshot_) fail_snapshot(sdk::Status::unavailable("connection lost before the snapshot completed: " + reason));
   if (flatten_) {

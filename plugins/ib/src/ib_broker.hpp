@@ -118,7 +118,13 @@ class IbBroker final : public sdk::Broker, private ConnectionHandler, private Ba
   int ready_sessions_ = 0;
   std::vector<std::string> accounts_;
   std::int64_t next_valid_id_ = 0;
+  // Order ids only rise. `max_used_id_`: the highest id queued or written on this connection
+  // (a bracket still waiting in the pacer holds its ids); `max_written_id_`: the highest ever
+  // handed to a socket. When a connection ends its unwritten queue is dropped, so the ids only
+  // it held become usable again: the host's re-send of that bracket, under the same ids, is
+  // accepted instead of refused as a reuse.
   std::int64_t max_used_id_ = 0;
+  std::int64_t max_written_id_ = 0;
   std::int64_t next_req_id_ = 1;
 
   std::int64_t contract_req_id_ = 0;

@@ -36,12 +36,15 @@ sdk::Status IbBroker::place_bracket(const sdk::BracketOrder& order) {
     if (!p) return p.status();
     payloads.push_back(std::move(*p));
   }
+  std::int64_t highest = 0;
   for (const PlacedLeg& leg : *legs) {
     tracker_.track(leg.order_id, leg.leg->client_ref, order.symbol, leg.leg->side, leg.leg->type, leg.leg->price,
                    order.quantity);
-    max_used_id_ = std::max(max_used_id_, leg.order_id);
+    highest = std::max(highest, leg.order_id);
   }
-  connection_->send_together(payloads);
+  max_used_id_ = std::max(max_used_id_, highest);
+  // The connection drops its queue (and this callback) before this broker goes away.
+  connection_->send_together(payloads, [this, highest] { max_written_id_ = std::max(max_written_id_, highest); });
   host_.logger().info("SLOB_IB_BRACKET_SENT", "bracket " + order.setup_id + ": entry " +
                                                   std::to_string(order.entry.broker_order_id) + ", tp " +
                                                   std::to_string(order.take_profit.broker_order_id) + ", sl " +
@@ -120,7 +123,12 @@ void IbBroker::handle_position_end() {
   o.outside_rth = config_.outside_rth;
   tracker_.track(f.order_id, f.client_ref, f.symbol, qty > 0 ? sdk::Side::kSell : sdk::Side::kBuy,
                  sdk::OrderType::kMarket, 0, std::llabs(qty));
-  send_request(encode_place_order(f.order_id, *f.contract, o));
+  const Payload placed = encode_place_order(f.order_id, *f.contract, o);
+  if (!placed || !connection_) {
+    send_request(placed);  // logs the encoding error
+    return;
+  }
+  connection_->send_together({*placed}, [this, id = f.order_id] { max_written_id_ = std::max(max_written_id_, id); });
   host_.logger().warn("SLOB_IB_FLATTEN_SENT", "flatten " + f.symbol + ": " + o.action + " " + std::to_string(o.quantity) +
                                                   " at market (order " + std::to_string(f.order_id) + ")");
 }
