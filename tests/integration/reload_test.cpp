@@ -567,8 +567,13 @@ TEST_CASE("200 reloads in a row: no crash, no leak, RSS flat", "[reload][soak]")
   d.write_config(config);
 #if defined(__SANITIZE_ADDRESS__)
   // ASan keeps freed memory in a quarantine (256 MB by default) to catch use after free: RSS
-  // would grow with every free until that fills, which is not what this test measures. A small
-  // quarantine still catches a use of anything freed recently and is full after the warm-up.
+  // would grow with every free until that fills. A small quarantine still catches a use of
+  // anything freed recently. What is left is ASan's own bookkeeping for each library mapped and
+  // unmapped (measured ~50 kB a reload, all in the sanitizer's anonymous regions; the default
+  // build grows ~0.3 kB a reload, the audit records in the store's map). So under ASan the bound
+  // is per reload and generous, and LeakSanitizer proves "no leak" at the daemon's exit (a leak
+  // fails its exit code); the default preset holds RSS to the tight bound.
+  constexpr long kGrowthBoundKb = 200 * 128;
   const char* inherited = std::getenv("ASAN_OPTIONS");
   const std::string asan_options = std::string(inherited ? inherited : "") + ":quarantine_size_mb=2";
   ::setenv("ASAN_OPTIONS", asan_options.c_str(), 1);
@@ -576,6 +581,7 @@ TEST_CASE("200 reloads in a row: no crash, no leak, RSS flat", "[reload][soak]")
   if (inherited) ::setenv("ASAN_OPTIONS", inherited, 1);
   else ::unsetenv("ASAN_OPTIONS");
 #else
+  constexpr long kGrowthBoundKb = 5 * 1024;
   d.start();
 #endif
   REQUIRE(d.wait_for_state("Running"));
@@ -596,7 +602,7 @@ TEST_CASE("200 reloads in a row: no crash, no leak, RSS flat", "[reload][soak]")
   REQUIRE(slob::test::wait_until([&] { return d.status()["reload"]["retiring"] == 0; }));
   const long after = d.rss_kb();
   INFO("VmRSS before " << before << " kB, after " << after << " kB");
-  CHECK(after - before < 5 * 1024);
+  CHECK(after - before < kGrowthBoundKb);
   const auto status = d.status();
   CHECK(status["reload"]["count"] == 220);
   CHECK(status["reload"]["unloaded"] == 220);
