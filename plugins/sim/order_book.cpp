@@ -45,12 +45,12 @@ OrderBook::Mark OrderBook::mark() {
   m.settled = settled_orders();
   m.tail.assign(state_.orders.begin() + static_cast<std::ptrdiff_t>(m.settled), state_.orders.end());
   m.executions = state_.executions.size();
-  m.position = state_.position;
-  m.realised_pnl = state_.realised_pnl;
-  m.commission = state_.commission;
-  m.exec_seq = state_.exec_seq;
-  m.perm_seq = state_.perm_seq;
-  m.max_order_id = state_.max_order_id;
+  // The counters without the history: the two vectors step aside for the copy.
+  std::vector<SimOrder> orders = std::move(state_.orders);
+  std::vector<sdk::Execution> executions = std::move(state_.executions);
+  m.counters = state_;
+  state_.orders = std::move(orders);
+  state_.executions = std::move(executions);
   return m;
 }
 
@@ -61,12 +61,9 @@ void OrderBook::rollback(Mark m) {
   for (auto& o : m.tail) state_.orders.push_back(std::move(o));
   index_from(m.settled);
   state_.executions.resize(m.executions);
-  state_.position = m.position;
-  state_.realised_pnl = m.realised_pnl;
-  state_.commission = m.commission;
-  state_.exec_seq = m.exec_seq;
-  state_.perm_seq = m.perm_seq;
-  state_.max_order_id = m.max_order_id;
+  m.counters.orders = std::move(state_.orders);
+  m.counters.executions = std::move(state_.executions);
+  state_ = std::move(m.counters);
   first_open_ = std::min(first_open_, m.settled);
 }
 

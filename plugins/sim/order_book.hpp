@@ -102,12 +102,7 @@ class OrderBook {
     std::size_t settled = 0;
     std::vector<SimOrder> tail;  // orders[settled..] as they were
     std::size_t executions = 0;
-    sdk::Position position;
-    double realised_pnl = 0;
-    double commission = 0;
-    std::int64_t exec_seq = 0;
-    std::int64_t perm_seq = 0;
-    std::int64_t max_order_id = 0;
+    BookState counters;  // position, P&L, commission, sequences; without orders and executions
   };
   Mark mark();
   void rollback(Mark mark);
