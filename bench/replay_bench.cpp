@@ -226,7 +226,7 @@ int bench_main(int argc, char** argv) {
       "raw LMDB durable commit " + grouped(raw_rate) + " commits/s",
       fmt("%.0f", 100.0 * (static_cast<double>(full.transactions) / raw_rate) / full.wall_s) + " % of wall in commits at the raw rate",
       "persistence only where state changes; commits per bar reported",
-      per_bar < 1 ? "reported (a commit per candle that changed a setup, an order or host state, else every 60th)"
+      per_bar < 1 ? "reported (a checkpoint every 60 candles, plus each order, fill, audit event and host state change)"
                   : "**a commit per bar**");
 
   row("resident memory during replay (VmHWM, 1 simulated year, sync \"none\")",

@@ -106,7 +106,7 @@ sdk::Status Host::load_plugins() {
     return sdk::Status::invalid_argument(errors);
   }
   engine_ = std::make_unique<TradingEngine>(
-      store_->get(), *clock_, log_, config_.risk, CandleBuilder::Options{},
+      store_->get(), *clock_, wall_clock_, log_, config_.risk, CandleBuilder::Options{},
       TradingEngine::Hooks{
           [this]() -> std::optional<std::string> {
             if (lifecycle_.state() != LifecycleState::kRunning)

@@ -18,11 +18,12 @@ std::string money(double v) {
 
 }  // namespace
 
-TradingEngine::TradingEngine(sdk::Store& store, sdk::Clock& clock, sdk::Logger& logger,
-                             const RiskSection& risk, CandleBuilder::Options candle_options,
-                             Hooks hooks)
+TradingEngine::TradingEngine(sdk::Store& store, sdk::Clock& clock, sdk::Clock& wall,
+                             sdk::Logger& logger, const RiskSection& risk,
+                             CandleBuilder::Options candle_options, Hooks hooks)
     : store_(store),
       clock_(clock),
+      wall_(wall),
       log_(logger),
       risk_(risk),
       hooks_(std::move(hooks)),
@@ -102,10 +103,13 @@ sdk::Status TradingEngine::switch_strategy(sdk::Strategy& next, const std::strin
   }
   sdk::WriteBatch batch;
   batch.candles = pending_candles_;
+  batch.setups = pending_setups_;
   batch.checkpoint = sdk::StrategyCheckpoint{name, last_candle_, std::move(*state)};
   batch.audit.push_back(event("reload", audit_subject, audit_reason));
   if (auto s = store_.commit(batch); !s) return s;
   pending_candles_.clear();
+  pending_setups_.clear();
+  last_commit_wall_ = wall_.now();
   strategy_ = &next;
   strategy_name_ = name;
   return sdk::Status::ok();
@@ -158,9 +162,20 @@ void TradingEngine::on_hole(sdk::Time minute) {
     return;
   }
   if (out->empty()) return;
+  // No candle follows a hole at once (the market may have closed): its setups are stored now,
+  // with those held before it so that no older record overwrites a newer one later.
+  apply_output(*out);
   sdk::WriteBatch batch;
-  apply_output(*out, batch);
-  commit(batch, "hole");
+  batch.setups = pending_setups_;
+  if (commit(batch, "hole")) {
+    pending_setups_.clear();
+    last_commit_wall_ = wall_.now();
+  }
+}
+
+bool TradingEngine::checkpoint_due() const {
+  return pending_candles_.size() >= kCheckpointEveryCandles ||
+         (!pending_setups_.empty() && wall_.now() - last_commit_wall_ >= kSetupLag);
 }
 
 void TradingEngine::on_candle(const sdk::Candle& candle) {
@@ -180,8 +195,8 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
     if (hooks_.on_store_failure) hooks_.on_store_failure("strategy failed: " + out.status().message());
     return;
   }
+  apply_output(*out);
   sdk::WriteBatch batch;
-  apply_output(*out, batch);
   for (const auto& intent : out->intents) {
     handle_intent(intent, batch);
   }
@@ -190,18 +205,14 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
                             before.risk_day != host_state_.risk_day ||
                             before.trades_today != host_state_.trades_today;
   if (host_changed) batch.host_state = host_state_;
-  // Persistence only where state changes: a candle that changed nothing durable is committed
-  // with the next one that does (or at the checkpoint interval). After a crash the broker
-  // re-delivers the candles since the last checkpoint (replay resume, IB backfill) and the
-  // deterministic strategy reaches the same state again.
-  const bool material = !batch.setups.empty() || !batch.journal.empty() || !batch.audit.empty() ||
-                        host_changed;
   pending_candles_.push_back(candle);
-  if (!material && pending_candles_.size() < kCheckpointEveryCandles) {
+  const bool urgent = !batch.journal.empty() || !batch.audit.empty() || host_changed;
+  if (!urgent && !checkpoint_due()) {
     last_candle_ = candle.start;
     return;
   }
   batch.candles = pending_candles_;
+  batch.setups = pending_setups_;
   auto state = strategy_->export_state();
   if (!state) {
     if (hooks_.on_store_failure) hooks_.on_store_failure("strategy export failed: " + state.status().message());
@@ -219,14 +230,19 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
   }
   last_candle_ = candle.start;
   pending_candles_.clear();
+  pending_setups_.clear();
+  last_commit_wall_ = wall_.now();
   auto brackets = std::move(pending_brackets_);
   pending_brackets_.clear();
   for (const auto& b : brackets) send_bracket(b);
 }
 
-void TradingEngine::apply_output(const sdk::StrategyOutput& output, sdk::WriteBatch& batch) {
+void TradingEngine::apply_output(const sdk::StrategyOutput& output) {
   for (const auto& u : output.updates) {
-    batch.setups.push_back(u.record);
+    auto held = std::find_if(pending_setups_.begin(), pending_setups_.end(),
+                             [&](const sdk::SetupRecord& r) { return r.id == u.record.id; });
+    if (held != pending_setups_.end()) *held = u.record;
+    else pending_setups_.push_back(u.record);
     if (!u.finished) continue;
     if (u.record.state == "SETUP_COMPLETE") ++stats_.setups_complete;
     else ++stats_.setups_invalidated;

@@ -4,11 +4,17 @@
 // broker, and broker reports → journal, fill ledger and trades. Every state change goes through
 // the store before anything acts on it (ARCHITECTURE §6):
 //
-// - A commit for every handled candle that changed a setup, sent an order or moved host state —
-//   with the candle, the changed setups and the strategy checkpoint — and at least every
-//   kCheckpointEveryCandles candles. A restart continues from the checkpoint: the broker
-//   re-delivers the later candles and the deterministic strategy handles them again, never one
-//   it has already handled since the checkpoint.
+// - Write-behind for what can be derived again: handled candles, setup records and the strategy
+//   checkpoint (which carries the last-candle mark) are held and committed together, at the
+//   latest every kCheckpointEveryCandles candles or, for changed setups, once kSetupLag of wall
+//   time has passed since the last commit (live, one candle a minute, a changed setup is stored
+//   with its candle; a replay stores one batch per kCheckpointEveryCandles candles). A restart
+//   continues from the checkpoint: the broker re-delivers the later candles and the
+//   deterministic strategy handles them again, never one it has already handled since the
+//   checkpoint, and re-emits the same setup updates.
+// - Anything that must be durable before it acts — a bracket intent, an audit event, a change of
+//   host state (halt, order-id high-water, the risk day and its trade count) — is committed with
+//   the candle that caused it, at once, together with everything held.
 // - A bracket intent is committed (all three legs, state "intent", and the raised order-id
 //   high-water mark) before the first byte goes to the broker.
 // - A fill is committed to the ledger (keyed by execution id, so replays are idempotent) together
@@ -55,9 +61,11 @@ struct EngineStats {
 
 class TradingEngine {
  public:
-  // A candle that changed nothing durable still checkpoints the strategy at this interval, so
-  // a restart re-handles at most this many candles.
+  // The strategy is checkpointed at least this often (in candles), so a restart re-handles at
+  // most this many candles.
   static constexpr std::size_t kCheckpointEveryCandles = 60;
+  // A changed setup waits at most this long (wall time) for its commit when candles keep coming.
+  static constexpr sdk::Duration kSetupLag = std::chrono::seconds(1);
 
   struct Hooks {
     // Why an order must not leave now (lifecycle, order channel, safe mode), or nullopt.
@@ -68,8 +76,9 @@ class TradingEngine {
     std::function<void(const std::string& day)> on_new_day;
   };
 
-  TradingEngine(sdk::Store& store, sdk::Clock& clock, sdk::Logger& logger, const RiskSection& risk,
-                CandleBuilder::Options candle_options, Hooks hooks);
+  // `clock` is market time (simulated in a replay); `wall` is the host's wall clock.
+  TradingEngine(sdk::Store& store, sdk::Clock& clock, sdk::Clock& wall, sdk::Logger& logger,
+                const RiskSection& risk, CandleBuilder::Options candle_options, Hooks hooks);
   ~TradingEngine();
 
   // Startup recovery, before any connection: host state, strategy checkpoint, open trades and
@@ -132,7 +141,10 @@ class TradingEngine {
  private:
   void on_candle(const sdk::Candle& candle);
   void on_hole(sdk::Time minute);
-  void apply_output(const sdk::StrategyOutput& output, sdk::WriteBatch& batch);
+  // Counts and logs finished setups; the updates join pending_setups_.
+  void apply_output(const sdk::StrategyOutput& output);
+  // Whether the held candles and setups are due for their commit.
+  bool checkpoint_due() const;
   void handle_intent(const sdk::BracketIntent& intent, sdk::WriteBatch& candle_batch);
   void send_bracket(const sdk::BracketOrder& order);
   void roll_day(sdk::Time t);
@@ -147,6 +159,7 @@ class TradingEngine {
 
   sdk::Store& store_;
   sdk::Clock& clock_;
+  sdk::Clock& wall_;
   sdk::Logger& log_;
   const RiskSection& risk_;
   Hooks hooks_;
@@ -170,7 +183,9 @@ class TradingEngine {
   std::vector<sdk::BracketOrder> pending_brackets_;       // journalled, sent after the commit
   std::map<std::string, sdk::BracketOrder> resends_;      // never received, by setup id
   sdk::Duration resend_window_ = ReconcileInput{}.resend_window;
-  std::vector<sdk::Candle> pending_candles_;  // handled since the last commit
+  std::vector<sdk::Candle> pending_candles_;     // handled since the last checkpoint
+  std::vector<sdk::SetupRecord> pending_setups_;  // changed since then, the latest of each id
+  sdk::Time last_commit_wall_{};                  // of the last commit that took them
   std::set<std::string> flatten_sent_;        // client refs of closes sent by this process
 };
 

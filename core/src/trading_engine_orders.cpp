@@ -393,8 +393,12 @@ sdk::Status TradingEngine::persist_final_state() {
   batch.checkpoint = sdk::StrategyCheckpoint{strategy_name_, last_candle_, std::move(*state)};
   batch.host_state = host_state_;
   batch.candles = pending_candles_;
+  batch.setups = pending_setups_;
   sdk::Status s = store_.commit(batch);
-  if (s) pending_candles_.clear();
+  if (s) {
+    pending_candles_.clear();
+    pending_setups_.clear();
+  }
   return s;
 }
 

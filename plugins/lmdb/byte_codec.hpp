@@ -18,6 +18,8 @@ namespace slob::plugins::lmdb {
 
 class ByteWriter {
  public:
+  // `expected` bytes are reserved up front: a candle (50 bytes) grew its string three times.
+  explicit ByteWriter(std::size_t expected = 64) { out_.reserve(expected); }
   void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
   // Little-endian, appended in one piece: a push_back per byte (a capacity check each) cost
   // more than the rest of a candle's encoding.

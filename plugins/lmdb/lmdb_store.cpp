@@ -184,7 +184,12 @@ int LmdbStore::apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& wh
     for (const auto& c : batch.candles) {
       // The failing record is named only on failure: formatting its time for every candle
       // cost more than writing the candle.
-      if ((rc = put(txn, db.candles, time_key(c.start), encode(c)))) {
+      // Candles come in time order, after every stored one: an append skips the tree search
+      // (LMDB refuses it with MDB_KEYEXIST for a key not after the last, then it is a put).
+      const std::string key = time_key(c.start), value = encode(c);
+      rc = put(txn, db.candles, key, value, MDB_APPEND);
+      if (rc == MDB_KEYEXIST) rc = put(txn, db.candles, key, value);
+      if (rc) {
         where = std::string(kDbCandles) + "[" + sdk::format_rfc3339(c.start) + "]";
         return rc;
       }

@@ -16,21 +16,62 @@ sdk::Side opposite(sdk::Side s) { return s == sdk::Side::kBuy ? sdk::Side::kSell
 }  // namespace
 
 OrderBook::OrderBook(BookParams params, BookState state)
-    : params_(std::move(params)), state_(std::move(state)) {}
+    : params_(std::move(params)), state_(std::move(state)) {
+  index_from(0);
+}
+
+void OrderBook::index_from(std::size_t first) {
+  for (std::size_t i = first; i < state_.orders.size(); ++i)
+    by_ref_[state_.orders[i].report.client_ref] = i;
+}
 
 SimOrder* OrderBook::find(const std::string& client_ref) {
-  for (auto& o : state_.orders)
-    if (o.report.client_ref == client_ref) return &o;
-  return nullptr;
+  const auto it = by_ref_.find(client_ref);
+  return it == by_ref_.end() ? nullptr : &state_.orders[it->second];
+}
+
+void OrderBook::append(SimOrder order) {
+  by_ref_[order.report.client_ref] = state_.orders.size();
+  state_.orders.push_back(std::move(order));
+}
+
+std::size_t OrderBook::settled_orders() {
+  while (first_open_ < state_.orders.size() && is_final(state_.orders[first_open_])) ++first_open_;
+  return first_open_;
+}
+
+OrderBook::Mark OrderBook::mark() {
+  Mark m;
+  m.settled = settled_orders();
+  m.tail.assign(state_.orders.begin() + static_cast<std::ptrdiff_t>(m.settled), state_.orders.end());
+  m.executions = state_.executions.size();
+  // The counters without the history: the two vectors step aside for the copy.
+  std::vector<SimOrder> orders = std::move(state_.orders);
+  std::vector<sdk::Execution> executions = std::move(state_.executions);
+  m.counters = state_;
+  state_.orders = std::move(orders);
+  state_.executions = std::move(executions);
+  return m;
+}
+
+void OrderBook::rollback(Mark m) {
+  for (std::size_t i = m.settled; i < state_.orders.size(); ++i)
+    by_ref_.erase(state_.orders[i].report.client_ref);
+  state_.orders.resize(m.settled);
+  for (auto& o : m.tail) state_.orders.push_back(std::move(o));
+  index_from(m.settled);
+  state_.executions.resize(m.executions);
+  m.counters.orders = std::move(state_.orders);
+  m.counters.executions = std::move(state_.executions);
+  state_ = std::move(m.counters);
+  first_open_ = std::min(first_open_, m.settled);
 }
 
 sdk::Status OrderBook::check_new_ref(const std::string& client_ref,
                                      std::int64_t broker_order_id) const {
   if (client_ref.empty()) return sdk::Status::invalid_argument("order has no client reference");
-  for (const auto& o : state_.orders) {
-    if (o.report.client_ref == client_ref)
-      return sdk::Status::invalid_argument("duplicate order reference \"" + client_ref + "\"");
-  }
+  if (by_ref_.count(client_ref) != 0)
+    return sdk::Status::invalid_argument("duplicate order reference \"" + client_ref + "\"");
   // IB refuses an order id at or below one it has seen ("Duplicate order id").
   if (broker_order_id <= state_.max_order_id) {
     return sdk::Status::invalid_argument("order id " + std::to_string(broker_order_id) + " of \"" +
@@ -120,7 +161,7 @@ sdk::Status OrderBook::place_bracket(const sdk::BracketOrder& order, sdk::Time n
   state_.max_order_id = previous_id;
   for (SimOrder* o : {&entry, &tp, &sl}) {
     out.emplace_back(o->report);
-    state_.orders.push_back(std::move(*o));
+    append(std::move(*o));
   }
   return sdk::Status::ok();
 }
@@ -141,8 +182,9 @@ sdk::Status OrderBook::cancel(const std::string& client_ref, BookEvents& out) {
   }
   cancel_one(*o, "cancelled", out);
   if (o->leg == sdk::Leg::kEntry && !o->flatten) {
-    // IB cancels the children of a cancelled parent.
-    for (auto& child : state_.orders) {
+    // IB cancels the children of a cancelled parent; children follow their entry.
+    for (std::size_t i = by_ref_.at(client_ref) + 1; i < state_.orders.size(); ++i) {
+      SimOrder& child = state_.orders[i];
       if (child.parent_ref == client_ref && !is_final(child)) cancel_one(child, "parent cancelled", out);
     }
   }
@@ -167,7 +209,7 @@ sdk::Status OrderBook::flatten(const std::string& symbol, const std::string& cli
   o.flatten = true;
   state_.max_order_id = broker_order_id;
   out.emplace_back(o.report);
-  state_.orders.push_back(std::move(o));
+  append(std::move(o));
   return sdk::Status::ok();
 }
 
@@ -216,7 +258,7 @@ void OrderBook::fill(SimOrder& order, double price, sdk::Time when, BookEvents& 
 
 bool OrderBook::fill_market_orders_at(double price, sdk::Time when, BookEvents& out) {
   const std::size_t before = out.size();
-  for (std::size_t i = 0; i < state_.orders.size(); ++i) {
+  for (std::size_t i = settled_orders(); i < state_.orders.size(); ++i) {
     SimOrder& o = state_.orders[i];
     if (!is_final(o) && !o.held && o.report.type == sdk::OrderType::kMarket) fill(o, price, when, out);
   }
@@ -225,8 +267,7 @@ bool OrderBook::fill_market_orders_at(double price, sdk::Time when, BookEvents& 
 
 bool OrderBook::evaluate(const sdk::Candle& bar, BookEvents& out) {
   const std::size_t before = out.size();
-  while (first_open_ < state_.orders.size() && is_final(state_.orders[first_open_])) ++first_open_;
-  const std::size_t first = first_open_;
+  const std::size_t first = settled_orders();
   auto eligible = [&](const SimOrder& o) {
     return !is_final(o) && !o.held && bar.start >= o.active_from;
   };

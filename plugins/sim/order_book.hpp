@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -91,6 +92,21 @@ class OrderBook {
 
   sdk::BrokerSnapshot snapshot(sdk::Time executions_since, sdk::Time now) const;
 
+  // How many leading orders are final. Final orders never change again and orders are only
+  // appended, so everything a later change can touch lies at or after this index: the state file
+  // journals only that tail and a mark copies only that tail, never the whole history.
+  std::size_t settled_orders();
+
+  // What a failed change needs to be undone (SimBroker: the book could not be persisted).
+  struct Mark {
+    std::size_t settled = 0;
+    std::vector<SimOrder> tail;  // orders[settled..] as they were
+    std::size_t executions = 0;
+    BookState counters;  // position, P&L, commission, sequences; without orders and executions
+  };
+  Mark mark();
+  void rollback(Mark mark);
+
   // Starting equity + realised P&L - commission (no mark-to-market of an open position).
   double equity() const;
   std::int64_t next_valid_order_id() const { return state_.max_order_id + 1; }
@@ -100,6 +116,8 @@ class OrderBook {
 
  private:
   SimOrder* find(const std::string& client_ref);
+  void append(SimOrder order);
+  void index_from(std::size_t first);
   sdk::Status check_new_ref(const std::string& client_ref, std::int64_t broker_order_id) const;
   sdk::Status check_price(const char* leg, double price) const;
   SimOrder make_order(const sdk::OrderLeg& leg, std::int64_t quantity, sdk::Time now);
@@ -113,6 +131,9 @@ class OrderBook {
   // so evaluate() starts here: without it each bar walked the whole order history, and a
   // multi-year replay slowed down as it went.
   std::size_t first_open_ = 0;
+  // Order index by client reference: placing checks every reference ever used and fills look
+  // their OCA peer up, which were walks over the whole history.
+  std::unordered_map<std::string, std::size_t> by_ref_;
 };
 
 }  // namespace slob::plugins::sim

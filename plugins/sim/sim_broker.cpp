@@ -68,9 +68,12 @@ sdk::Result<std::unique_ptr<SimBroker>> SimBroker::create(sdk::HostServices& hos
   auto bars = load_bars(config);
   if (!bars.is_ok()) return bars.status();
   std::optional<PersistedState> restored;
+  std::unique_ptr<StateFile> state_file;
   // `slob-host --check` validates the config and the data, never the stored state.
   if (!config.state_path.empty() && !host.check_only()) {
-    auto loaded = load_state(config.state_path);
+    state_file = std::make_unique<StateFile>(
+        config.state_path, StateOwner{config.data_path, config.symbol, config.equity});
+    auto loaded = state_file->load();
     if (!loaded.is_ok()) return loaded.status();
     restored = std::move(loaded.value());
     if (restored && (restored->data_path != config.data_path || restored->symbol != config.symbol ||
@@ -86,15 +89,17 @@ sdk::Result<std::unique_ptr<SimBroker>> SimBroker::create(sdk::HostServices& hos
                          sdk::format_rfc3339(bars->front().start) + " to " +
                          sdk::format_rfc3339(bars->back().start));
   return std::make_unique<SimBroker>(Key{}, host, std::move(config), std::move(bars.value()),
-                                     std::move(restored));
+                                     std::move(state_file), std::move(restored));
 }
 
 SimBroker::SimBroker(Key, sdk::HostServices& host, SimConfig config,
-                     std::vector<sdk::Candle> bars, std::optional<PersistedState> restored)
+                     std::vector<sdk::Candle> bars, std::unique_ptr<StateFile> state_file,
+                     std::optional<PersistedState> restored)
     : host_(host),
       config_(std::move(config)),
       bars_(std::move(bars)),
       book_(book_params(config_), restored ? std::move(restored->book) : BookState{}),
+      state_file_(std::move(state_file)),
       alive_(std::make_shared<char>(0)) {
   if (restored) {
     evaluated_through_ = restored->evaluated_through;
@@ -166,9 +171,14 @@ void SimBroker::disconnect() {
 }
 
 void SimBroker::stop(std::function<void()> done) {
-  // The book is persisted at every change, so there is nothing left to flush.
+  // The book is persisted at every change; the snapshot is rewritten so that it alone holds the
+  // book after a clean stop.
   connected_ = false;
   halt_replay();
+  if (state_file_) {
+    if (auto st = state_file_->compact(book_.state(), evaluated_through_); !st)
+      host_.logger().error("SLOB_SIM_STATE_WRITE_FAILED", st.message() + " (its journal still holds the book)");
+  }
   done();
 }
 
@@ -268,19 +278,13 @@ void SimBroker::step(std::uint64_t generation) {
 }
 
 sdk::Status SimBroker::persist() {
-  if (config_.state_path.empty()) return sdk::Status::ok();
-  PersistedState s;
-  s.data_path = config_.data_path;
-  s.symbol = config_.symbol;
-  s.starting_equity = config_.equity;
-  s.evaluated_through = evaluated_through_;
-  s.book = book_.state();
-  return save_state(config_.state_path, s);
+  if (!state_file_) return sdk::Status::ok();
+  return state_file_->save(book_.state(), evaluated_through_, book_.settled_orders());
 }
 
 sdk::Status SimBroker::change_book(const std::function<sdk::Status(BookEvents&)>& change) {
   if (auto st = check_ready(); !st.is_ok()) return st;
-  BookState before = book_.state();
+  OrderBook::Mark before = book_.mark();
   BookEvents events;
   if (auto st = change(events); !st.is_ok()) {
     host_.logger().warn("SLOB_SIM_ORDER_REJECTED", st.message());
@@ -288,7 +292,7 @@ sdk::Status SimBroker::change_book(const std::function<sdk::Status(BookEvents&)>
   }
   if (auto st = persist(); !st.is_ok()) {
     host_.logger().critical("SLOB_SIM_STATE_WRITE_FAILED", st.message());
-    book_ = OrderBook(book_params(config_), std::move(before));
+    book_.rollback(std::move(before));
     return st;
   }
   queue_events(std::move(events));

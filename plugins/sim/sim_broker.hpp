@@ -51,7 +51,7 @@ class SimBroker final : public sdk::Broker {
     Key() = default;
   };
   SimBroker(Key, sdk::HostServices& host, SimConfig config, std::vector<sdk::Candle> bars,
-            std::optional<PersistedState> restored);
+            std::unique_ptr<StateFile> state_file, std::optional<PersistedState> restored);
   ~SimBroker() override;
 
   void set_listener(sdk::BrokerListener& listener) override { listener_ = &listener; }
@@ -89,6 +89,7 @@ class SimBroker final : public sdk::Broker {
   SimConfig config_;
   std::vector<sdk::Candle> bars_;
   OrderBook book_;
+  std::unique_ptr<StateFile> state_file_;  // null: nothing persisted (state_file = "", --check)
   std::optional<sdk::Time> evaluated_through_;
   sdk::BrokerListener* listener_ = nullptr;
   std::deque<BookEvent> outbox_;

@@ -5,12 +5,25 @@
 // whose server keeps orders and fills while the client is gone.
 //
 // Written write-ahead: the sim saves after every change of the book and before it reports that
-// change, so the host never sees a fill the sim could forget. The file is JSON, replaced
-// atomically (temp file, fsync, rename, fsync of the directory).
+// change, so the host never sees a fill the sim could forget.
 //
-// Errors: save() returns io_error naming the path; load() returns corruption naming the path
-// for a file it cannot decode (the file is left untouched for inspection).
+// Two files. `path` is a JSON snapshot of the whole book, replaced atomically (temp file, fsync,
+// rename, fsync of the directory). `path.journal` holds one JSON line per save since that
+// snapshot: the orders from the first one not yet final (earlier ones never change again), the
+// executions added, and the counters. A save appends one line and fsyncs it, so its cost follows
+// what changed, not the history: rewriting the whole book at every change made a replay
+// quadratic in its length. When the journal outgrows the snapshot, and at a clean stop, the
+// snapshot is rewritten and the journal emptied (each line carries a sequence number and the
+// snapshot the last one it includes, so a crash between the two steps only leaves lines that
+// load skips). The snapshot alone is therefore the whole book after a clean stop.
+//
+// A last journal line without its newline is a save that never completed (a crash inside
+// write()); nothing was reported for it, so load drops it.
+//
+// Errors: save() and compact() return io_error naming the path; load() returns corruption naming
+// the path for a file it cannot decode (the files are left untouched for inspection).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -33,9 +46,48 @@ struct PersistedState {
   BookState book;
 };
 
-sdk::Status save_state(const std::string& path, const PersistedState& state);
+// What a state file is written for (PersistedState without the book).
+struct StateOwner {
+  std::string data_path;
+  std::string symbol;
+  double starting_equity = 0;
+};
 
-// nullopt when the file does not exist.
-sdk::Result<std::optional<PersistedState>> load_state(const std::string& path);
+class StateFile {
+ public:
+  StateFile(std::string path, StateOwner owner);
+  ~StateFile();
+  StateFile(const StateFile&) = delete;
+  StateFile& operator=(const StateFile&) = delete;
+
+  // The snapshot with the journal applied; nullopt when there is no snapshot. Call once, before
+  // the first save: it also positions the journal for appending.
+  sdk::Result<std::optional<PersistedState>> load();
+
+  // Makes the book durable. `settled` is book.settled_orders(): orders before it are final.
+  sdk::Status save(const BookState& book, std::optional<sdk::Time> evaluated_through,
+                   std::size_t settled);
+  // Folds the journal into a new snapshot (a clean stop). `book` must be the book of the last
+  // save: this adds no change, so a broker instance that loaded the files before (a reload's
+  // replacement) goes on appending after it.
+  sdk::Status compact(const BookState& book, std::optional<sdk::Time> evaluated_through);
+
+ private:
+  sdk::Status append(const std::string& line);
+  // The snapshot as of save number `seq`, then an empty journal.
+  sdk::Status write_snapshot(const BookState& book, std::optional<sdk::Time> evaluated_through,
+                             std::uint64_t seq);
+  sdk::Status open_journal();
+
+  std::string path_;
+  std::string journal_path_;
+  StateOwner owner_;
+  int journal_fd_ = -1;
+  std::uint64_t seq_ = 0;             // sequence number of the last save
+  std::size_t orders_from_ = 0;       // orders before this were final at the last save
+  std::size_t executions_saved_ = 0;  // executions already written
+  std::uint64_t snapshot_bytes_ = 0;  // 0: no snapshot yet
+  std::uint64_t journal_bytes_ = 0;
+};
 
 }  // namespace slob::plugins::sim

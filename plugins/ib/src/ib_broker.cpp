@@ -345,7 +345,10 @@ void IbBroker::stop(std::function<void()> done) {
 
 void IbBroker::poll_stopped(std::function<void()> done, int attempts) {
   // Aborted socket operations complete on the next loop turns; wait for them so no handler of
-  // this library is still queued when the host unloads it.
+  // this library is still queued when the host unloads it. They are queued by the close itself,
+  // so the first checks are posted behind them (a fixed 10 ms timer made every stop wait at
+  // least that long); only operations that take longer are polled on a timer.
+  constexpr int kPostedChecks = 20;
   bool idle = true;
   for (const auto& w : retired_)
     if (auto c = w.lock(); c && !c->idle()) idle = false;
@@ -354,10 +357,15 @@ void IbBroker::poll_stopped(std::function<void()> done, int attempts) {
     done();
     return;
   }
-  stop_timer_ = host_.clock().call_after(std::chrono::milliseconds(10), [this, done = std::move(done), attempts]() mutable {
+  auto again = [this, done = std::move(done), attempts]() mutable {
     stop_timer_ = sdk::kNoTimer;
     poll_stopped(std::move(done), attempts + 1);
-  });
+  };
+  if (attempts < kPostedChecks) {
+    host_.post(std::move(again));  // dropped by the host if this instance is destroyed first
+    return;
+  }
+  stop_timer_ = host_.clock().call_after(std::chrono::milliseconds(10), std::move(again));
 }
 
 }  // namespace slob::plugins::ib
