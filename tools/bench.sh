@@ -32,7 +32,7 @@ reload_targets=()
 for f in bench/reload*.cpp; do
   [ -e "$f" ] || continue
   name=$(basename "$f" .cpp)
-  reload_targets+=("$name")  # the target is named after its file (bench/reload.cmake)
+  reload_targets+=("bench_${name%_bench}")  # reload_bench.cpp -> bench_reload, like the others
 done
 echo "== build" >&2
 [ "${BENCH_NO_BUILD:-0}" = 1 ] || cmake --build "$build" --target slob-host slob-plugin-ib slob-plugin-sim slob-plugin-lmdb slob-plugin-slob \
@@ -89,7 +89,8 @@ for t in ${reload_targets[@]+"${reload_targets[@]}"}; do
   if [ -x "$benches/$t" ]; then
     # Not through run(): a failing reload benchmark must not cost the other figures.
     echo "== reload ($t)" >&2
-    "$benches/$t" --dir "$PWD/$scratch" >"$out/reload.txt" 2>"$out/reload.err" ||
+    "$benches/$t" --host "$host_bin" --plugins "$plugins" --dir "$PWD/$scratch" \
+      >"$out/reload.txt" 2>"$out/reload.err" ||
       echo "bench.sh: $t failed; see $out/reload.err" >&2
     reload_rows=$(grep '^ROW|' "$out/reload.txt" || true)
   fi
