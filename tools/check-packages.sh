@@ -222,7 +222,9 @@ read -ra exec_start <<<"$(unit_exec_start slob-host@.service sim-replay)"
 as_slob "${exec_start[@]}" >"$work/instance.out" 2>"$work/instance.err" &
 daemon_pid=$!
 wait_for_log "$work/instance.err" 'SLOB_LIFECYCLE.*Running' 120
-[ -S /run/slob/sim-replay/slob.sock ] || fail "instance socket /run/slob/sim-replay/slob.sock missing"
+# The replay may be over (and its socket removed) by now: the daemon's own line says where it was.
+grep -q 'SLOB_CONTROL_LISTENING: slob-ctl socket /run/slob/sim-replay/slob.sock$' "$work/instance.err" ||
+  fail "instance socket not at /run/slob/sim-replay/slob.sock: $(grep SLOB_CONTROL "$work/instance.err")"
 wait_daemon 180
 [ "$code" = 0 ] || fail "instance exited $code: $(tail -5 "$work/instance.err")"
 [ -f /var/lib/slob/sim-replay/state/data.mdb ] || fail "instance state not in /var/lib/slob/sim-replay"

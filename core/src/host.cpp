@@ -133,6 +133,7 @@ int Host::run() {
     log_.error("SLOB_CONTROL_FAILED", s.message());
     return 1;
   }
+  log_.info("SLOB_CONTROL_LISTENING", "slob-ctl socket " + config_.host.control_socket.string());
   wait_for_signals();
   boost::asio::post(io_, [this] { start(); });
   io_.run();

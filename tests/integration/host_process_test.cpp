@@ -4,6 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <ctime>
 #include <fstream>
@@ -31,10 +34,12 @@ struct Daemon {
                           << "\n[store]\nplugin = \"teststore\"\n[strategy]\nplugin = "
                              "\"teststrategy\"\n";
   }
-  void start() {
-    process = std::make_unique<Process>(
-        std::vector<std::string>{SLOB_HOST_BIN, "--config", config.string()}, dir / "out.log",
-        dir / "err.log");
+  // `env`: NAME=VALUE settings for the daemon, through env(1), which execs it in place.
+  void start(const std::vector<std::string>& env = {}) {
+    std::vector<std::string> argv = {"/usr/bin/env"};
+    argv.insert(argv.end(), env.begin(), env.end());
+    argv.insert(argv.end(), {SLOB_HOST_BIN, "--config", config.string()});
+    process = std::make_unique<Process>(argv, dir / "out.log", dir / "err.log");
   }
   slob::test::RunResult ctl(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {SLOB_CTL_BIN, "--socket", socket.string()};
@@ -69,7 +74,74 @@ const std::vector<std::string> kSteps = {
     "shutdown 3/6: apply position policy leave", "shutdown 4/6: persist final state",
     "shutdown 5/6: disconnect from the broker",  "shutdown 6/6: stop strategy and store"};
 
+// A stand-in for systemd's notify socket: a datagram socket the daemon's sd_notify() writes to.
+class NotifySocket {
+ public:
+  explicit NotifySocket(const std::filesystem::path& path) : path_(path) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd_ >= 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  }
+  ~NotifySocket() { ::close(fd_); }
+  const std::filesystem::path& path() const { return path_; }
+  // Everything received so far, one datagram per entry (a datagram may hold several lines).
+  const std::vector<std::string>& messages() {
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT)) > 0;) messages_.emplace_back(buf, n);
+    return messages_;
+  }
+  std::size_t count(const std::string& message) {
+    std::size_t n = 0;
+    for (const auto& m : messages()) n += m == message;
+    return n;
+  }
+  // Index of the first message starting with `prefix`, or -1.
+  long index_of(const std::string& prefix) {
+    const auto& all = messages();
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (all[i].rfind(prefix, 0) == 0) return static_cast<long>(i);
+    return -1;
+  }
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::vector<std::string> messages_;
+};
+
 }  // namespace
+
+TEST_CASE("under systemd: STATUS follows the lifecycle, READY=1 once Running, WATCHDOG=1 only while "
+          "the loop runs, STOPPING=1 at SIGTERM", "[process][systemd]") {
+  // The broker's stop blocks the loop for good, so the end of the watchdog pings shows; the hard
+  // deadline ends the process 2 s after the signal.
+  Daemon d("shutdown_timeout = \"2s\"\nshutdown_step_timeout = \"1s\"", "stop_mode = \"block\"");
+  NotifySocket notify(d.dir / "notify.sock");
+  d.start({"NOTIFY_SOCKET=" + notify.path().string(), "WATCHDOG_USEC=100000"});  // a ping every 50 ms
+  REQUIRE(slob::test::wait_until([&] { return notify.count("READY=1") == 1; }));
+  const long running = notify.index_of("STATUS=Running");
+  REQUIRE(running >= 0);
+  CHECK(notify.index_of("STATUS=Recovering") < running);
+  CHECK(notify.index_of("STATUS=Connecting") < running);
+  CHECK(notify.index_of("STATUS=Reconciling") < running);
+  CHECK(notify.index_of("READY=1") > running);
+  REQUIRE(slob::test::wait_until([&] { return notify.count("WATCHDOG=1") >= 10; }));
+
+  d.process->signal(SIGTERM);
+  REQUIRE(slob::test::wait_until([&] { return notify.count("STOPPING=1") == 1; }));
+  const std::size_t pings_at_stop = notify.count("WATCHDOG=1");
+  const auto code = d.process->wait_for_exit(20s);
+  REQUIRE(code);
+  CHECK(*code == 1);  // the hard deadline
+  // Blocked for about 2 s at 50 ms a ping: the loop would have sent ~40 more; a blocked loop
+  // sends none (at most the ones due in the few milliseconds before the broker's stop).
+  INFO("pings before SIGTERM " << pings_at_stop << ", in all " << notify.count("WATCHDOG=1"));
+  CHECK(notify.count("WATCHDOG=1") <= pings_at_stop + 3);
+  CHECK(notify.index_of("STATUS=Draining") > notify.index_of("READY=1"));
+}
 
 TEST_CASE("SIGTERM and SIGINT run the ordered shutdown and exit 0", "[process]") {
   for (int sig : {SIGTERM, SIGINT}) {
