@@ -1,12 +1,15 @@
 #pragma once
 
 // Simulated time for replays and tests: now() moves only through advance_to(), called by the
-// plugin that replays data (the sim broker) via sdk::ClockDriver. Due timers fire in time order,
-// inline in advance_to(), on the loop thread.
+// plugin that replays data (the sim broker) via sdk::ClockDriver. Due timers fire in time order
+// (equal times in the order they were set), inline in advance_to(), on the loop thread.
+//
+// The pending timers are a sorted vector, not a tree: a replay has a handful at a time, and the
+// candle builder re-arms its close timer on every candle, so node allocations on each
+// call_at()/cancel() cost more than moving a few elements.
 
 #include <functional>
-#include <map>
-#include <utility>
+#include <vector>
 
 #include "slob/sdk/clock.hpp"
 
@@ -26,9 +29,14 @@ class SimulatedClock final : public sdk::Clock, public sdk::ClockDriver {
 
  private:
   sdk::Time now_;
+  struct Timer {
+    sdk::Time when;
+    sdk::TimerId id;
+    std::function<void()> fn;
+  };
+
   sdk::TimerId next_id_ = 0;
-  std::map<std::pair<sdk::Time, sdk::TimerId>, std::function<void()>> timers_;
-  std::map<sdk::TimerId, sdk::Time> due_;
+  std::vector<Timer> timers_;  // by `when`, then by id (ids only grow)
 };
 
 }  // namespace slob::core

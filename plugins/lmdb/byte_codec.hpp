@@ -8,6 +8,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,11 +46,19 @@ class ByteWriter {
   std::string take() { return std::move(out_); }
 
  private:
+  // On a little-endian host the bytes are the value's own, copied in one store: the shifting
+  // loop and append() cost about 90 instructions per field, a third of storing a candle.
   template <int N>
   void put_le(std::uint64_t v) {
-    char bytes[N];
-    for (int i = 0; i < N; ++i) bytes[i] = static_cast<char>((v >> (8 * i)) & 0xff);
-    out_.append(bytes, N);
+    char bytes[8];
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(bytes, &v, sizeof v);
+    } else {
+      for (int i = 0; i < N; ++i) bytes[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+    }
+    const std::size_t at = out_.size();
+    out_.resize(at + N);
+    std::memcpy(out_.data() + at, bytes, N);
   }
   std::string out_;
 };

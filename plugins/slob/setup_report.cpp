@@ -1,80 +1,9 @@
 #include "setup_report.hpp"
 
-#include <charconv>
+#include "json_writer.hpp"
 
 namespace slob::plugins::slob {
 namespace {
-
-// Reports are written on every change of every setup, so they are appended by hand in one pass
-// (an ordered_json object costs a linear key search per field). Every string written is ours:
-// ids, day keys, enum names and RFC 3339 times, none of which needs escaping.
-class ObjectWriter {
- public:
-  ObjectWriter() { out_.reserve(640); out_ += '{'; }
-
-  void str(const char* key, const std::string& v) {
-    name(key);
-    out_ += '"';
-    out_ += v;
-    out_ += '"';
-  }
-  void null(const char* key) {
-    name(key);
-    out_ += "null";
-  }
-  void num(const char* key, double v) {
-    name(key);
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, r.ptr);
-  }
-  // sdk::format_rfc3339's output, without its snprintf for the whole-second case.
-  void time(const char* key, sdk::Time t) {
-    using namespace std::chrono;
-    const auto day = floor<days>(t);
-    const auto secs = duration_cast<seconds>(t - day).count();
-    std::int64_t y = 0;
-    unsigned m = 0, d = 0;
-    sdk::detail::civil_from_days(day.time_since_epoch().count(), y, m, d);
-    if (t != day + seconds(secs) || y < 0 || y > 9999) return str(key, sdk::format_rfc3339(t));
-    char b[22] = "0000-00-00T00:00:00Z\"";
-    auto put2 = [&](int at, long long v) {
-      b[at] = static_cast<char>('0' + v / 10);
-      b[at + 1] = static_cast<char>('0' + v % 10);
-    };
-    put2(0, y / 100);
-    put2(2, y % 100);
-    put2(5, m);
-    put2(8, d);
-    put2(11, secs / 3600);
-    put2(14, secs / 60 % 60);
-    put2(17, secs % 60);
-    name(key);
-    out_ += '"';
-    out_.append(b, 21);
-  }
-  void time(const char* key, const std::optional<sdk::Time>& t) {
-    if (t) time(key, *t);
-    else null(key);
-  }
-  void num(const char* key, const std::optional<double>& v) {
-    if (v) num(key, *v);
-    else null(key);
-  }
-  std::string finish() {
-    out_ += '}';
-    return std::move(out_);
-  }
-
- private:
-  void name(const char* key) {
-    if (out_.size() > 1) out_ += ',';
-    out_ += '"';
-    out_ += key;
-    out_ += "\":";
-  }
-  std::string out_;
-};
 
 std::optional<double> real(const std::optional<double>& p, sdk::Direction d) {
   if (!p) return std::nullopt;
@@ -114,7 +43,7 @@ ReportView report_view(const Candidate& c) {
 }
 
 std::string report_json(const Candidate& c, const ReportView& v) {
-  ObjectWriter w;
+  JsonWriter w;
   w.str("id", c.id);
   w.str("direction", sdk::direction_name(c.direction));
   w.str("trading_day", c.trading_day);

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_writer.hpp"
+
 namespace slob::plugins::slob {
 namespace {
 
@@ -15,15 +17,16 @@ struct DecodeError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-Json time_json(sdk::Time t) { return sdk::format_rfc3339(t); }
-Json opt_time_json(const std::optional<sdk::Time>& t) { return t ? time_json(*t) : Json(nullptr); }
-Json opt_num_json(const std::optional<double>& d) { return d ? Json(*d) : Json(nullptr); }
-
-Json bar_json(const ShortBar& b) {
-  return Json{{"start", time_json(b.start)}, {"open", b.open}, {"high", b.high},
-              {"low", b.low}, {"close", b.close}};
+void write_bar(JsonWriter& w, const char* key, const std::optional<ShortBar>& b) {
+  if (!b) return w.null(key);
+  w.begin_object(key);
+  w.time("start", b->start);
+  w.num("open", b->open);
+  w.num("high", b->high);
+  w.num("low", b->low);
+  w.num("close", b->close);
+  w.end_object();
 }
-Json opt_bar_json(const std::optional<ShortBar>& b) { return b ? bar_json(*b) : Json(nullptr); }
 
 const Json& field(const Json& obj, const char* name) {
   if (!obj.is_object()) throw DecodeError("expected an object");
@@ -81,29 +84,32 @@ std::optional<ShortBar> opt_bar(const Json& obj, const char* name) {
   return bar(v);
 }
 
-Json candidate_json(const Candidate& c) {
-  return Json{{"id", c.id},
-              {"direction", sdk::direction_name(c.direction)},
-              {"trading_day", c.trading_day},
-              {"cutoff", time_json(c.cutoff)},
-              {"lse_high", c.lse_high},
-              {"lse_low", c.lse_low},
-              {"state", state_name(c.state)},
-              {"liq1_time", time_json(c.liq1_time)},
-              {"liq1_price", c.liq1_price},
-              {"high", c.high},
-              {"high_time", time_json(c.high_time)},
-              {"high_count", c.high_count},
-              {"high_confirm_time", opt_time_json(c.high_confirm_time)},
-              {"low", c.low},
-              {"low_time", time_json(c.low_time)},
-              {"low_count", c.low_count},
-              {"low_confirm_time", opt_time_json(c.low_confirm_time)},
-              {"nowick_seen", opt_bar_json(c.nowick_seen)},
-              {"nowick", opt_bar_json(c.nowick)},
-              {"liq2", opt_bar_json(c.liq2)},
-              {"spike_high", c.spike_high},
-              {"entry_wait", c.entry_wait}};
+// One element of "candidates", its fields in their usual order.
+void write_candidate(JsonWriter& w, const Candidate& c) {
+  w.begin_object(nullptr);
+  w.str("id", c.id);
+  w.str("direction", sdk::direction_name(c.direction));
+  w.str("trading_day", c.trading_day);
+  w.time("cutoff", c.cutoff);
+  w.num("lse_high", c.lse_high);
+  w.num("lse_low", c.lse_low);
+  w.str("state", state_name(c.state));
+  w.time("liq1_time", c.liq1_time);
+  w.num("liq1_price", c.liq1_price);
+  w.num("high", c.high);
+  w.time("high_time", c.high_time);
+  w.integer("high_count", c.high_count);
+  w.time("high_confirm_time", c.high_confirm_time);
+  w.num("low", c.low);
+  w.time("low_time", c.low_time);
+  w.integer("low_count", c.low_count);
+  w.time("low_confirm_time", c.low_confirm_time);
+  write_bar(w, "nowick_seen", c.nowick_seen);
+  write_bar(w, "nowick", c.nowick);
+  write_bar(w, "liq2", c.liq2);
+  w.num("spike_high", c.spike_high);
+  w.integer("entry_wait", c.entry_wait);
+  w.end_object();
 }
 
 Candidate candidate(const Json& j) {
@@ -146,24 +152,32 @@ Candidate candidate(const Json& j) {
 
 }  // namespace
 
+// Written by hand (JsonWriter): the state is exported at every checkpoint, and building an
+// ordered_json tree for it cost as much as the strategy's own work on the candles between two.
 std::string encode_state(const EngineState& s) {
-  Json j;
-  j["format"] = kStateFormat;
-  j["version"] = kStateVersion;
-  j["day"] = s.day;
-  j["lse_high"] = opt_num_json(s.lse_high);
-  j["lse_low"] = opt_num_json(s.lse_low);
+  JsonWriter w(256 + 768 * s.candidates.size());
+  w.str("format", kStateFormat);
+  w.integer("version", kStateVersion);
+  w.str("day", s.day);
+  w.num("lse_high", s.lse_high);
+  w.num("lse_low", s.lse_low);
   if (s.last_candle) {
     const sdk::Candle& c = *s.last_candle;
-    j["last_candle"] = Json{{"start", time_json(c.start)}, {"open", c.open}, {"high", c.high},
-                            {"low", c.low}, {"close", c.close}, {"volume", c.volume}};
+    w.begin_object("last_candle");
+    w.time("start", c.start);
+    w.num("open", c.open);
+    w.num("high", c.high);
+    w.num("low", c.low);
+    w.num("close", c.close);
+    w.num("volume", c.volume);
+    w.end_object();
   } else {
-    j["last_candle"] = nullptr;
+    w.null("last_candle");
   }
-  Json cands = Json::array();
-  for (const Candidate& c : s.candidates) cands.push_back(candidate_json(c));
-  j["candidates"] = std::move(cands);
-  return j.dump();
+  w.begin_array("candidates");
+  for (const Candidate& c : s.candidates) write_candidate(w, c);
+  w.end_array();
+  return w.finish();
 }
 
 sdk::Result<EngineState> decode_state(std::string_view text) {
