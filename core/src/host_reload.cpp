@@ -54,6 +54,14 @@ std::string describe_plugin(const std::string& slot, const PluginLibrary& librar
   return slot + " " + library.descriptor().name + " " + library.version();
 }
 
+// "<slot> <old name> <old version> -> <new name> <new version>: <why>", for log, audit and reply.
+template <typename T>
+std::string swap_line(const std::string& slot, const PluginInstance<T>& running,
+                      const PluginInstance<T>& next, const std::string& why) {
+  return describe_plugin(slot, running.library()) + " -> " + next.name() + " " + next.version() +
+         ": " + why;
+}
+
 std::string seconds(sdk::Duration d) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   return ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms";
@@ -242,13 +250,11 @@ void Host::complete_reload(std::unique_ptr<PendingReload> pending) {
   std::vector<std::string> swapped;
   std::string strategy_line, broker_line;
   if (next_strategy) {
-    strategy_line = describe_plugin("strategy", strategy_->library()) + " -> " + next_strategy->name() +
-                    " " + next_strategy->version() + ": " + plan.strategy->why;
+    strategy_line = swap_line("strategy", *strategy_, *next_strategy, plan.strategy->why);
     swapped.push_back(strategy_line);
   }
   if (next_broker) {
-    broker_line = describe_plugin("broker", broker_->library()) + " -> " + next_broker->name() + " " +
-                  next_broker->version() + ": " + plan.broker->why;
+    broker_line = swap_line("broker", *broker_, *next_broker, plan.broker->why);
     swapped.push_back(broker_line);
   }
   std::vector<std::string> lines = swapped;

@@ -102,14 +102,11 @@ sdk::Status TradingEngine::switch_strategy(sdk::Strategy& next, const std::strin
                        "the new strategy cannot export its state: " + state.status().message());
   }
   sdk::WriteBatch batch;
-  batch.candles = pending_candles_;
-  batch.setups = pending_setups_;
+  add_held(batch);
   batch.checkpoint = sdk::StrategyCheckpoint{name, last_candle_, std::move(*state)};
   batch.audit.push_back(event("reload", audit_subject, audit_reason));
   if (auto s = store_.commit(batch); !s) return s;
-  pending_candles_.clear();
-  pending_setups_.clear();
-  last_commit_wall_ = wall_.now();
+  held_committed();
   strategy_ = &next;
   strategy_name_ = name;
   return sdk::Status::ok();
@@ -173,6 +170,17 @@ void TradingEngine::on_hole(sdk::Time minute) {
   }
 }
 
+void TradingEngine::add_held(sdk::WriteBatch& batch) const {
+  batch.candles = pending_candles_;
+  batch.setups = pending_setups_;
+}
+
+void TradingEngine::held_committed() {
+  pending_candles_.clear();
+  pending_setups_.clear();
+  last_commit_wall_ = wall_.now();
+}
+
 bool TradingEngine::checkpoint_due() const {
   return pending_candles_.size() >= kCheckpointEveryCandles ||
          (!pending_setups_.empty() && wall_.now() - last_commit_wall_ >= kSetupLag);
@@ -211,8 +219,7 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
     last_candle_ = candle.start;
     return;
   }
-  batch.candles = pending_candles_;
-  batch.setups = pending_setups_;
+  add_held(batch);
   auto state = strategy_->export_state();
   if (!state) {
     if (hooks_.on_store_failure) hooks_.on_store_failure("strategy export failed: " + state.status().message());
@@ -229,9 +236,7 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
     return;
   }
   last_candle_ = candle.start;
-  pending_candles_.clear();
-  pending_setups_.clear();
-  last_commit_wall_ = wall_.now();
+  held_committed();
   auto brackets = std::move(pending_brackets_);
   pending_brackets_.clear();
   for (const auto& b : brackets) send_bracket(b);

@@ -145,6 +145,10 @@ class TradingEngine {
   void apply_output(const sdk::StrategyOutput& output);
   // Whether the held candles and setups are due for their commit.
   bool checkpoint_due() const;
+  // The held candles and setups go into `batch`; once it is committed, held_committed() lets
+  // them go (they stay held if the commit fails).
+  void add_held(sdk::WriteBatch& batch) const;
+  void held_committed();
   void handle_intent(const sdk::BracketIntent& intent, sdk::WriteBatch& candle_batch);
   void send_bracket(const sdk::BracketOrder& order);
   void roll_day(sdk::Time t);

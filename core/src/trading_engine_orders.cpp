@@ -392,13 +392,9 @@ sdk::Status TradingEngine::persist_final_state() {
   sdk::WriteBatch batch;
   batch.checkpoint = sdk::StrategyCheckpoint{strategy_name_, last_candle_, std::move(*state)};
   batch.host_state = host_state_;
-  batch.candles = pending_candles_;
-  batch.setups = pending_setups_;
+  add_held(batch);
   sdk::Status s = store_.commit(batch);
-  if (s) {
-    pending_candles_.clear();
-    pending_setups_.clear();
-  }
+  if (s) held_committed();
   return s;
 }
 
