@@ -176,9 +176,17 @@ ReconcileResult TradingEngine::reconcile(const sdk::BrokerSnapshot& snapshot,
   if (snapshot.equity) equity_ = snapshot.equity;
   next_valid_order_id_ = std::max(next_valid_order_id_, snapshot.next_valid_order_id);
 
-  // 1. The fill ledger: every execution not yet known, oldest first.
+  // 1. The fill ledger: every execution not yet known, entries before exits, each oldest first.
+  // An exit never precedes its own entry, but IB stamps executions to the second: an entry and
+  // the stop that filled in the same second must not be read exit first (the exit would find no
+  // trade, and the entry would then open one the broker has already closed).
   std::vector<sdk::Execution> executions = snapshot.executions;
-  std::sort(executions.begin(), executions.end(), [](const auto& a, const auto& b) {
+  auto is_exit = [](const sdk::Execution& e) {
+    auto ref = parse_ref(e.client_ref);
+    return ref && ref->leg != "entry";
+  };
+  std::sort(executions.begin(), executions.end(), [&](const auto& a, const auto& b) {
+    if (is_exit(a) != is_exit(b)) return !is_exit(a);
     return a.time != b.time ? a.time < b.time : a.exec_id < b.exec_id;
   });
   for (const auto& e : executions) on_execution(e);
