@@ -4,6 +4,7 @@ set(_lmdb_tests ${CMAKE_CURRENT_LIST_DIR})
 
 slob_add_unit_test(lmdb_unit_tests
   SOURCES
+    ${_lmdb_tests}/unit/lmdb_candle_hours_test.cpp
     ${_lmdb_tests}/unit/lmdb_codec_test.cpp
     ${_lmdb_tests}/unit/lmdb_config_test.cpp
     ${_lmdb_tests}/unit/lmdb_fixture_test.cpp

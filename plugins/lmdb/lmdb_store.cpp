@@ -5,6 +5,7 @@
 #include <exception>
 #include <filesystem>
 
+#include "candle_hours.hpp"
 #include "record_codec.hpp"
 #include "schema.hpp"
 
@@ -85,12 +86,19 @@ sdk::Result<std::unique_ptr<LmdbStore>> LmdbStore::open(sdk::HostServices& host,
     log.info("SLOB_LMDB_CREATED", config.path + ": created store, schema version " +
                                       std::to_string(kSchemaVersion));
   }
+  if (opened->migration.from != 0) {
+    log.info("SLOB_LMDB_MIGRATED",
+             config.path + ": schema " + std::to_string(opened->migration.from) + " -> " +
+                 std::to_string(opened->schema_version) + ": " +
+                 std::to_string(opened->migration.candles_regrouped) + " candles regrouped into " +
+                 std::to_string(opened->migration.candle_hours) + " hour records");
+  }
   if (config.sync == SyncMode::kNone && !config.read_only) {
     log.warn("SLOB_LMDB_SYNC_NONE",
              config.path + ": sync = \"none\": commits are not durable and a crash may corrupt "
                            "the store (use only for replays)");
   }
-  log.info("SLOB_LMDB_OPENED", config.path + ": schema " + std::to_string(kSchemaVersion) +
+  log.info("SLOB_LMDB_OPENED", config.path + ": schema " + std::to_string(opened->schema_version) +
                                    ", map " + mib(opened->map_size) + " (max " +
                                    mib(config.max_map_size) + "), sync " +
                                    (config.sync == SyncMode::kFull ? "full" : "none") +
@@ -180,22 +188,7 @@ int LmdbStore::apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& wh
     }
   }
   if (!batch.candles.empty()) {
-    sdk::Time newest = batch.candles.front().start;
-    for (const auto& c : batch.candles) {
-      // The failing record is named only on failure: formatting its time for every candle
-      // cost more than writing the candle.
-      // Candles come in time order, after every stored one: an append skips the tree search
-      // (LMDB refuses it with MDB_KEYEXIST for a key not after the last, then it is a put).
-      const std::string key = time_key(c.start), value = encode(c);
-      rc = put(txn, db.candles, key, value, MDB_APPEND);
-      if (rc == MDB_KEYEXIST) rc = put(txn, db.candles, key, value);
-      if (rc) {
-        where = std::string(kDbCandles) + "[" + sdk::format_rfc3339(c.start) + "]";
-        return rc;
-      }
-      newest = std::max(newest, c.start);
-    }
-    if ((rc = prune_candles(txn, newest, where))) return rc;
+    if ((rc = put_candles(txn, batch.candles, where))) return rc;
   }
   if (batch.host_state) {
     where = std::string(kDbHost) + "[" + kKeyHostState + "]";
@@ -208,21 +201,110 @@ int LmdbStore::apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& wh
   return MDB_SUCCESS;
 }
 
+// Each hour the batch touches is read, merged and written once (candle_hours.hpp), then the
+// hours behind the retention window are dropped. The failing record is named only on failure:
+// formatting a time for every candle cost more than writing it.
+int LmdbStore::put_candles(MDB_txn* txn, const std::vector<sdk::Candle>& candles, std::string& where) {
+  std::vector<sdk::Candle> sorted;
+  std::span<const sdk::Candle> in(candles);
+  const auto earlier = [](const sdk::Candle& a, const sdk::Candle& b) { return a.start < b.start; };
+  if (!std::is_sorted(in.begin(), in.end(), earlier)) {
+    sorted.assign(in.begin(), in.end());
+    std::stable_sort(sorted.begin(), sorted.end(), earlier);  // stable: a later duplicate wins
+    in = sorted;
+  }
+  std::vector<sdk::Candle> hour_candles;
+  int rc = MDB_SUCCESS;
+  for (std::size_t i = 0; i < in.size();) {
+    const sdk::Time hour = hour_of(in[i].start);
+    std::size_t end = i + 1;
+    bool increasing = true;  // no duplicates in the run: it may be appended as it is
+    for (; end < in.size() && hour_of(in[end].start) == hour; ++end)
+      increasing = increasing && in[end - 1].start < in[end].start;
+    const std::span<const sdk::Candle> run = in.subspan(i, end - i);
+    const std::string key = time_key(hour);
+    MDB_val k = to_val(key);
+    MDB_val v;
+    std::string value;
+    bool fresh = false;
+    rc = mdb_get(txn, opened_.dbs.candles, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+      rc = MDB_SUCCESS;
+      fresh = true;
+      if (increasing) {
+        value = encode_candle_hour(run);
+      } else {
+        hour_candles.clear();
+        merge_candles(hour_candles, run);
+        value = encode_candle_hour(hour_candles);
+      }
+    } else if (rc == MDB_SUCCESS) {
+      // The common case, candles after every stored one of their hour, appends bytes; anything
+      // else decodes the hour and merges.
+      const auto last = last_candle_start(to_view(v));
+      if (increasing && last && *last < run.front().start) {
+        value.assign(to_view(v));
+        append_candles(value, run);
+      } else {
+        hour_candles.clear();
+        if (decode_candle_hour(to_view(v), hour, hour_candles).is_ok()) {
+          merge_candles(hour_candles, run);
+          value = encode_candle_hour(hour_candles);
+        } else {
+          rc = MDB_CORRUPTED;
+        }
+      }
+    }
+    if (rc == MDB_SUCCESS) {
+      // A new hour is usually after every stored one: an append skips the tree search (LMDB
+      // refuses it with MDB_KEYEXIST for a key not after the last, then it is a put).
+      rc = put(txn, opened_.dbs.candles, key, value, fresh ? MDB_APPEND : 0);
+      if (rc == MDB_KEYEXIST) rc = put(txn, opened_.dbs.candles, key, value);
+    }
+    if (rc) {
+      where = std::string(kDbCandles) + "[" + sdk::format_rfc3339(hour) + "]";
+      return rc;
+    }
+    i = end;
+  }
+  return prune_candles(txn, in.back().start, where);
+}
+
 // Candles older than the retention window behind the newest one are only history; dropping
-// them keeps the candle database at a bounded size. Cost: the candles dropped.
+// them keeps the candle database at a bounded size. Whole hours go with one delete each; the
+// hour the window starts in is trimmed to it, so exactly the candles older than the window go.
 int LmdbStore::prune_candles(MDB_txn* txn, sdk::Time newest, std::string& where) {
   where = std::string(kDbCandles) + " (pruning)";
-  const std::string cutoff = time_key(newest - config_.candle_retention);
-  CursorHandle cursor;
-  int rc = open_cursor(txn, opened_.dbs.candles, cursor);
-  if (rc) return rc;
-  MDB_val k, v;
-  for (rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
-       rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT)) {
-    if (to_view(k) >= cutoff) return MDB_SUCCESS;
-    if ((rc = mdb_cursor_del(cursor.get(), 0))) return rc;
+  const sdk::Time cutoff = newest - config_.candle_retention;
+  const sdk::Time cutoff_hour = hour_of(cutoff);
+  const std::string cutoff_key = time_key(cutoff_hour);
+  int rc;
+  {
+    CursorHandle cursor;
+    if ((rc = open_cursor(txn, opened_.dbs.candles, cursor))) return rc;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+         rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT)) {
+      if (to_view(k) >= cutoff_key) break;
+      if ((rc = mdb_cursor_del(cursor.get(), 0))) return rc;
+    }
+    if (rc == MDB_NOTFOUND) return MDB_SUCCESS;
+    if (rc) return rc;
+    if (to_view(k) != cutoff_key) return MDB_SUCCESS;
+    // Usually the hour was trimmed by the last commit already, or starts inside the window.
+    if (const auto first = first_candle_start(to_view(v)); first && *first >= cutoff) return MDB_SUCCESS;
+    std::vector<sdk::Candle> kept;
+    if (!decode_candle_hour(to_view(v), cutoff_hour, kept).is_ok()) return MDB_CORRUPTED;
+    const auto first_kept = std::find_if(kept.begin(), kept.end(),
+                                         [&](const sdk::Candle& c) { return c.start >= cutoff; });
+    if (first_kept == kept.begin()) return MDB_SUCCESS;
+    kept.erase(kept.begin(), first_kept);
+    if (kept.empty()) return mdb_cursor_del(cursor.get(), 0);
+    // The key from our own copy: `k` points into the page the replacement rewrites.
+    const std::string value = encode_candle_hour(kept);
+    MDB_val key = to_val(cutoff_key), nv = to_val(value);
+    return mdb_cursor_put(cursor.get(), &key, &nv, MDB_CURRENT);
   }
-  return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
 }
 
 sdk::Status LmdbStore::grow_map() {
@@ -343,8 +425,44 @@ sdk::Status LmdbStore::scan_trades(const sdk::Visitor<sdk::TradeRecord>& visit) 
 sdk::Status LmdbStore::scan_events(const sdk::Visitor<sdk::AuditEvent>& visit) {
   return scan(opened_.dbs.events, kDbEvents, visit);
 }
+// Hour records from the one `from` falls in; candles before `from` in it are skipped. A store
+// still at schema 1 (opened read-only, so not migrated) holds one candle per record instead.
 sdk::Status LmdbStore::scan_candles(sdk::Time from, const sdk::Visitor<sdk::Candle>& visit) {
-  return scan(opened_.dbs.candles, kDbCandles, visit, time_key(from));
+  TxnHandle txn;
+  int rc = begin_read(txn);
+  if (rc != MDB_SUCCESS) return lmdb_status(rc, config_.path + ": read " + kDbCandles);
+  CursorHandle cursor;
+  if ((rc = open_cursor(txn.get(), opened_.dbs.candles, cursor)))
+    return lmdb_status(rc, config_.path + ": read " + kDbCandles);
+  // hour_of() would overflow for the earliest representable times: those scan from the start.
+  const bool from_first = from < sdk::Time::min() + std::chrono::hours(1);
+  const std::string start = from_first ? std::string() : time_key(hour_of(from));
+  MDB_val k = to_val(start), v;
+  const bool single_candles = opened_.schema_version < 2;
+  std::vector<sdk::Candle> candles;
+  for (rc = mdb_cursor_get(cursor.get(), &k, &v, from_first ? MDB_FIRST : MDB_SET_RANGE);
+       rc == MDB_SUCCESS; rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT)) {
+    candles.clear();
+    std::uint64_t biased = 0;
+    sdk::Status s = decode_sequence_key(to_view(k), biased)
+                        ? sdk::Status::ok()
+                        : sdk::Status::corruption("candles key is not 8 bytes");
+    if (s && single_candles) {
+      candles.emplace_back();
+      s = decode(to_view(v), candles.back());
+    } else if (s) {
+      const sdk::Time hour{sdk::Duration{static_cast<std::int64_t>(biased ^ (1ull << 63))}};
+      s = decode_candle_hour(to_view(v), hour, candles);
+    }
+    if (!s) {
+      return sdk::Status::corruption(config_.path + ": " + kDbCandles + "[" +
+                                     printable_key(to_view(k)) + "]: " + s.message());
+    }
+    for (const sdk::Candle& c : candles)
+      if (c.start >= from && !visit(c)) return sdk::Status::ok();
+  }
+  if (rc != MDB_NOTFOUND) return lmdb_status(rc, config_.path + ": read " + kDbCandles);
+  return sdk::Status::ok();
 }
 
 sdk::Result<std::unique_ptr<sdk::Store>> create_store(sdk::HostServices& host,

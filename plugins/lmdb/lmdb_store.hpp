@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "slob/sdk/host_services.hpp"
 #include "slob/sdk/store.hpp"
@@ -57,6 +58,7 @@ class LmdbStore final : public sdk::Store {
  private:
   // Writes the batch into `txn`; on failure `where` names the database and key.
   int apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& where);
+  int put_candles(MDB_txn* txn, const std::vector<sdk::Candle>& candles, std::string& where);
   int prune_candles(MDB_txn* txn, sdk::Time newest, std::string& where);
   sdk::Status grow_map();
   int begin_read(TxnHandle& txn);

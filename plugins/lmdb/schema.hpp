@@ -8,7 +8,8 @@
 
 namespace slob::plugins::lmdb {
 
-inline constexpr std::uint32_t kSchemaVersion = 1;
+// 2: candles grouped by UTC hour (candle_hours.hpp); 1 kept one record per candle.
+inline constexpr std::uint32_t kSchemaVersion = 2;
 
 // Full history, one record per key.
 inline constexpr const char kDbSetups[] = "setups";        // setup id -> SetupRecord
@@ -16,7 +17,7 @@ inline constexpr const char kDbOrders[] = "orders";        // client ref -> Jour
 inline constexpr const char kDbFills[] = "fills";          // exec id -> FillRecord
 inline constexpr const char kDbTrades[] = "trades";        // trade id -> TradeRecord
 inline constexpr const char kDbEvents[] = "events";        // sequence (u64 BE) -> AuditEvent
-inline constexpr const char kDbCandles[] = "candles";      // start (biased i64 BE) -> Candle
+inline constexpr const char kDbCandles[] = "candles";      // hour start (biased i64 BE) -> candle hour
 // Live indexes: a copy of the record while it is live, so recovery is one cursor pass over
 // live state and never touches history.
 inline constexpr const char kDbSetupsLive[] = "setups.live";

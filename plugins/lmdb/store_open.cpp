@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "schema.hpp"
+#include "schema_migration.hpp"
 #include "store_probe.hpp"
 
 namespace slob::plugins::lmdb {
@@ -72,20 +73,31 @@ sdk::Status open_databases(OpenedEnv& opened, const std::string& dir, bool creat
       return lmdb_status(rc, dir + ": cannot open database \"" + db.name + "\"");
     }
   }
-  if (create) {
-    const std::uint32_t v = kSchemaVersion;
-    const unsigned char bytes[4] = {static_cast<unsigned char>(v & 0xff),
-                                    static_cast<unsigned char>((v >> 8) & 0xff),
-                                    static_cast<unsigned char>((v >> 16) & 0xff),
-                                    static_cast<unsigned char>((v >> 24) & 0xff)};
-    MDB_val key = to_val(kKeySchemaVersion);
-    MDB_val value{sizeof bytes, const_cast<unsigned char*>(bytes)};
-    rc = mdb_put(txn.get(), opened.dbs.meta, &key, &value, 0);
-    if (rc != MDB_SUCCESS) return lmdb_status(rc, dir + ": cannot write schema version");
-  }
+  if (create && (rc = put_schema_version(txn.get(), opened.dbs, kSchemaVersion)) != MDB_SUCCESS)
+    return lmdb_status(rc, dir + ": cannot write schema version");
   // Committing also a read transaction: that is what keeps the database handles open.
   rc = txn.commit();
   if (rc != MDB_SUCCESS) return lmdb_status(rc, dir + ": cannot initialise store");
+  return sdk::Status::ok();
+}
+
+// An older layout becomes the current one in one write transaction, version included.
+sdk::Status migrate(OpenedEnv& opened, const std::string& dir) {
+  TxnHandle txn;
+  int rc = begin_txn(opened.env.get(), 0, txn);
+  std::string where = "begin";
+  if (rc == MDB_SUCCESS) rc = migrate_schema(txn.get(), opened.dbs, opened.schema_version, opened.migration, where);
+  if (rc == MDB_SUCCESS) {
+    where = "commit";
+    rc = txn.commit();
+  }
+  if (rc != MDB_SUCCESS) {
+    return lmdb_status(rc, dir + ": cannot migrate schema " + std::to_string(opened.schema_version) +
+                               " to " + std::to_string(kSchemaVersion) + " at " + where +
+                               " (the store is left at schema " +
+                               std::to_string(opened.schema_version) + ")");
+  }
+  opened.schema_version = kSchemaVersion;
   return sdk::Status::ok();
 }
 
@@ -108,8 +120,7 @@ sdk::Result<OpenedEnv> open_environment(const StoreConfig& config) {
         " is newer than this build supports (" + std::to_string(kSchemaVersion) +
         "); refusing to open it");
   }
-  // Schema 1 is the first: there is nothing older to migrate yet (README, "Migrations").
-  if (probe->initialized && probe->schema_version < kSchemaVersion) {
+  if (probe->initialized && probe->schema_version < 1) {
     return sdk::Status::corruption(dir + ": invalid schema version " +
                                    std::to_string(probe->schema_version));
   }
@@ -136,6 +147,10 @@ sdk::Result<OpenedEnv> open_environment(const StoreConfig& config) {
 
   opened.created = !probe->initialized;
   if (auto s = open_databases(opened, dir, opened.created); !s) return s;
+  opened.schema_version = opened.created ? kSchemaVersion : probe->schema_version;
+  if (opened.schema_version < kSchemaVersion && !config.read_only) {
+    if (auto s = migrate(opened, dir); !s) return s;
+  }
 
   MDB_envinfo info{};
   mdb_env_info(opened.env.get(), &info);

@@ -5,13 +5,15 @@
 //      directory; in read_only mode it must already hold a store;
 //   2. claim it in the process-wide registry (never two environments on one file);
 //   3. probe it read-only (store_probe.hpp): anything refused is left byte-for-byte untouched;
-//   4. refuse a newer schema; migrate an older one in one transaction;
-//   5. open read-write, clear stale reader slots, create the layout on a fresh store.
+//   4. refuse a newer schema;
+//   5. open, clear stale reader slots, create the layout on a fresh store, migrate an older one
+//      (read-write only) in one transaction (schema_migration.hpp).
 //
 // Errors are one line naming the path and the problem. Threading: call from one thread.
 
 #include <lmdb.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -36,12 +38,22 @@ struct Databases {
   MDB_dbi candles = 0;
 };
 
+struct MigrationReport {
+  std::uint32_t from = 0;             // the version found; 0 when nothing was migrated
+  std::size_t candles_regrouped = 0;  // 1 -> 2: candles moved into hour records
+  std::size_t candle_hours = 0;       // 1 -> 2: hour records written
+};
+
 struct OpenedEnv {
   EnvClaim claim;  // declared before env: released only after the environment is closed
   EnvHandle env;
   Databases dbs;
   std::uint64_t map_size = 0;
   bool created = false;     // the layout was created by this open
+  // The layout the handles read: kSchemaVersion, or an older one opened read-only (an older
+  // store opened read-write is migrated first; `migration` says what was done).
+  std::uint32_t schema_version = 0;
+  MigrationReport migration;
   int stale_readers = 0;    // reader slots of dead processes cleared at open
 };
 

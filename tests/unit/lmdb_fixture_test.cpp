@@ -1,8 +1,10 @@
-// The committed schema-1 store (tests/fixtures/lmdb/schema-v1/) must keep opening and reading
-// exactly as recorded in schema-v1.jsonl: it pins the on-disk encodings and the export format,
-// and is the input of the 1 -> 2 migration test once schema 2 exists.
+// The committed stores of each schema (tests/fixtures/lmdb/schema-vN/) must keep opening and
+// reading exactly as recorded in schema-vN.jsonl: they pin the on-disk encodings and the export
+// format. The schema-1 store is also the input of the 1 -> 2 migration (candles regrouped by
+// hour), read-write, and must stay readable unmigrated, read-only.
 //
-// Regenerate (only for a deliberate format change, with a schema bump):
+// Generate the fixture of the current schema (only for a deliberate format change, with a
+// schema bump; older fixtures are never regenerated):
 //   lmdb_unit_tests "[.generate-fixture]"
 
 #include <catch2/catch.hpp>
@@ -11,6 +13,8 @@
 #include <sstream>
 
 #include "lmdb_store.hpp"
+#include "schema.hpp"
+#include "store_probe.hpp"
 #include "lmdb_test_support.hpp"
 #include "record_json.hpp"
 #include "test_host_services.hpp"
@@ -26,8 +30,11 @@ using slob::test::lmdb::TempDir;
 
 namespace {
 
-const fs::path kFixture = fs::path(SLOB_TEST_FIXTURES_DIR) / "lmdb" / "schema-v1";
-const fs::path kExpected = fs::path(SLOB_TEST_FIXTURES_DIR) / "lmdb" / "schema-v1.jsonl";
+const fs::path kFixtures = fs::path(SLOB_TEST_FIXTURES_DIR) / "lmdb";
+const fs::path kFixture = kFixtures / "schema-v1";
+const fs::path kExpected = kFixtures / "schema-v1.jsonl";
+const fs::path kFixtureCurrent = kFixtures / ("schema-v" + std::to_string(lmdb::kSchemaVersion));
+const fs::path kExpectedCurrent = kFixtures / ("schema-v" + std::to_string(lmdb::kSchemaVersion) + ".jsonl");
 
 // Every record kind plus the singletons, each line prefixed with its kind.
 std::string dump(sdk::Store& store) {
@@ -59,32 +66,99 @@ std::string read_file(const fs::path& p) {
   return s.str();
 }
 
+// A copy of a fixture's data file in a fresh directory; the fixture itself is never opened.
+std::string copy_of(TempDir& dir, const fs::path& fixture) {
+  const std::string path = dir.sub("state");
+  fs::create_directory(path);
+  fs::copy_file(fixture / "data.mdb", path + "/data.mdb");
+  return path;
+}
+
+std::uint32_t schema_of(const std::string& path) {
+  auto probe = lmdb::probe_store(path);
+  REQUIRE(probe.is_ok());
+  return probe->schema_version;
+}
+
 }  // namespace
 
-TEST_CASE("lmdb fixture: the schema-1 store reads as recorded", "[lmdb][fixture]") {
+TEST_CASE("lmdb fixture: the schema-1 store is migrated to schema 2 and reads as recorded", "[lmdb][fixture]") {
   REQUIRE(fs::exists(kFixture / "data.mdb"));
   const std::string before = file_fingerprint((kFixture / "data.mdb").string());
   TempDir dir;
-  const std::string path = dir.sub("state");
-  fs::create_directory(path);
-  fs::copy_file(kFixture / "data.mdb", path + "/data.mdb");
+  const std::string path = copy_of(dir, kFixture);
+  REQUIRE(schema_of(path) == 1);
+  {
+    TestHostServices host;
+    auto store = lmdb::create_store(host, store_table(path));
+    INFO(store.status().message());
+    REQUIRE(store.is_ok());
+    CHECK(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
+    CHECK(dump(**store) == read_file(kExpected));
+  }
+  CHECK(schema_of(path) == 2);
+  {
+    // Migrated once: a second open reads the same without migrating again, and candles added
+    // in a migrated hour join it in time order.
+    TestHostServices host;
+    auto store = lmdb::create_store(host, store_table(path));
+    REQUIRE(store.is_ok());
+    CHECK_FALSE(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
+    CHECK(dump(**store) == read_file(kExpected));
+    sdk::WriteBatch b;
+    b.candles.push_back({slob::test::lmdb::at("2026-01-06T15:23:00Z"), 1, 2, 0, 1, 1});
+    b.candles.push_back({slob::test::lmdb::at("2026-01-06T15:26:00Z"), 1, 2, 0, 1, 1});
+    REQUIRE((*store)->commit(b).is_ok());
+    std::vector<std::string> starts;
+    REQUIRE((*store)->scan_candles(sdk::Time::min(), [&](const sdk::Candle& c) {
+      starts.push_back(sdk::format_rfc3339(c.start));
+      return true;
+    }).is_ok());
+    CHECK(starts == std::vector<std::string>{"2026-01-06T15:23:00Z", "2026-01-06T15:24:00Z",
+                                             "2026-01-06T15:25:00Z", "2026-01-06T15:26:00Z"});
+  }
+  CHECK(file_fingerprint((kFixture / "data.mdb").string()) == before);
+}
+
+TEST_CASE("lmdb fixture: the schema-1 store opened read-only reads as recorded, unmigrated", "[lmdb][fixture]") {
+  TempDir dir;
+  const std::string path = copy_of(dir, kFixture);
+  const std::string before = file_fingerprint(path + "/data.mdb");
+  {
+    TestHostServices host;
+    auto table = store_table(path);
+    table.values["read_only"] = sdk::ConfigValue{true, {"test.toml", 13, 8}};
+    auto store = lmdb::create_store(host, table);
+    INFO(store.status().message());
+    REQUIRE(store.is_ok());
+    CHECK_FALSE(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
+    CHECK(dump(**store) == read_file(kExpected));
+  }
+  CHECK(schema_of(path) == 1);
+  CHECK(file_fingerprint(path + "/data.mdb") == before);
+}
+
+TEST_CASE("lmdb fixture: the current-schema store reads as recorded", "[lmdb][fixture]") {
+  REQUIRE(fs::exists(kFixtureCurrent / "data.mdb"));
+  TempDir dir;
+  const std::string path = copy_of(dir, kFixtureCurrent);
+  REQUIRE(schema_of(path) == lmdb::kSchemaVersion);
   TestHostServices host;
   auto store = lmdb::create_store(host, store_table(path));
   INFO(store.status().message());
   REQUIRE(store.is_ok());
-  CHECK(dump(**store) == read_file(kExpected));
-  CHECK(file_fingerprint((kFixture / "data.mdb").string()) == before);
+  CHECK(dump(**store) == read_file(kExpectedCurrent));
 }
 
 TEST_CASE("lmdb fixture: generate", "[.generate-fixture]") {
-  fs::remove_all(kFixture);
-  fs::create_directories(kFixture);
+  fs::remove_all(kFixtureCurrent);
+  fs::create_directories(kFixtureCurrent);
   {
     TestHostServices host;
-    auto store = lmdb::create_store(host, store_table(kFixture.string()));
+    auto store = lmdb::create_store(host, store_table(kFixtureCurrent.string()));
     REQUIRE(store.is_ok());
     REQUIRE((*store)->commit(sample_batch()).is_ok());
-    std::ofstream(kExpected) << dump(**store);
+    std::ofstream(kExpectedCurrent) << dump(**store);
   }
-  fs::remove(kFixture / "lock.mdb");
+  fs::remove(kFixtureCurrent / "lock.mdb");
 }

@@ -279,6 +279,60 @@ TEST_CASE("lmdb store: candles scan from a time and are pruned beyond retention"
   CHECK(all.front()["start"] == "2026-01-06T15:04:00Z");
 }
 
+TEST_CASE("lmdb store: candles across hours keep time order, replace and prune exactly", "[lmdb][store]") {
+  TempDir dir;
+  TestHostServices host;
+  lmdb::StoreConfig c = config_for(dir.sub("state"));
+  c.candle_retention = std::chrono::minutes(90);
+  const sdk::Time t0 = at("2026-01-06T14:50:00Z");
+  auto minute = [&](int m, double close) { return sdk::Candle{t0 + std::chrono::minutes(m), 1, 2, 0, close, 1}; };
+  auto starts = [](const std::vector<json>& candles) {
+    std::vector<std::string> out;
+    for (const auto& j : candles) out.push_back(j["start"].get<std::string>() + "=" + j["close"].dump());
+    return out;
+  };
+  {
+    auto s = open_ok(host, c);
+    sdk::WriteBatch b;  // 14:50 .. 16:09, one commit spanning three hours
+    for (int m = 0; m < 80; ++m) b.candles.push_back(minute(m, m));
+    REQUIRE(s->commit(b).is_ok());
+    auto all = collect<sdk::Candle>([&](auto v) { return s->scan_candles(sdk::Time::min(), v); });
+    REQUIRE(all.size() == 80);
+    CHECK(all.front()["start"] == "2026-01-06T14:50:00Z");
+    CHECK(all.back()["start"] == "2026-01-06T16:09:00Z");
+
+    // Out of order, into stored hours: a candle with a stored start replaces it.
+    sdk::WriteBatch again;
+    again.candles = {minute(75, 1075), minute(5, 1005), minute(80, 1080)};
+    REQUIRE(s->commit(again).is_ok());
+    auto from = collect<sdk::Candle>(
+        [&](auto v) { return s->scan_candles(t0 + std::chrono::minutes(74) + std::chrono::seconds(30), v); });
+    CHECK(starts(from) == std::vector<std::string>{"2026-01-06T16:05:00Z=1075.0", "2026-01-06T16:06:00Z=76.0",
+                                                   "2026-01-06T16:07:00Z=77.0", "2026-01-06T16:08:00Z=78.0",
+                                                   "2026-01-06T16:09:00Z=79.0", "2026-01-06T16:10:00Z=1080.0"});
+    auto early = collect<sdk::Candle>([&](auto v) { return s->scan_candles(t0 + std::chrono::minutes(5), v); });
+    CHECK(early.front()["close"] == 1005.0);
+
+    // Newest 16:10 with 90 minutes of retention: everything before 14:40 was already gone;
+    // now 16:40 drops the whole 14:00 hour and 15:00 .. 15:09.
+    sdk::WriteBatch later;
+    later.candles.push_back(minute(110, 110));
+    REQUIRE(s->commit(later).is_ok());
+    all = collect<sdk::Candle>([&](auto v) { return s->scan_candles(sdk::Time::min(), v); });
+    CHECK(all.front()["start"] == "2026-01-06T15:10:00Z");
+    CHECK(all.size() == 80 + 1 + 1 - 20);  // 15:10 .. 16:10, then 16:40
+  }
+  // The same after a reopen, and a scan can stop early across hour records.
+  auto s = open_ok(host, c);
+  int seen = 0;
+  REQUIRE(s->scan_candles(sdk::Time::min(), [&](const sdk::Candle&) { return ++seen < 55; }).is_ok());
+  CHECK(seen == 55);
+  sdk::WriteBatch far;  // a day later: every stored hour goes, the new one stays
+  far.candles.push_back(minute(24 * 60, 1));
+  REQUIRE(s->commit(far).is_ok());
+  CHECK(collect<sdk::Candle>([&](auto v) { return s->scan_candles(sdk::Time::min(), v); }).size() == 1);
+}
+
 TEST_CASE("lmdb store: the map grows when full, up to max_map_size", "[lmdb][store]") {
   TempDir dir;
   TestHostServices host;
