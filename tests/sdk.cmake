@@ -5,3 +5,9 @@ slob_add_unit_test(sdk_example_tests
   LIBRARIES slob_core
   DEPENDS slob-plugin-breakout
   PREFIX sdk)
+
+# The header-only SDK's own helpers (CSV reader).
+slob_add_unit_test(sdk_unit_tests
+  SOURCES unit/sdk_candle_csv_test.cpp
+  LIBRARIES slob_sdk
+  PREFIX sdk)
