@@ -137,7 +137,9 @@ sdk::Result<OpenedEnv> open_environment(const StoreConfig& config) {
   rc = mdb_env_set_mapsize(opened.env.get(), std::max(config.map_size, probe->map_size));
   if (rc != MDB_SUCCESS) return lmdb_status(rc, dir + ": cannot set map size");
   unsigned flags = MDB_NOTLS;  // read transactions are not tied to a thread
-  if (config.sync == SyncMode::kNone) flags |= MDB_NOSYNC;
+  // Not durable anyway: writing through the map spares a pwrite per dirty page per commit
+  // (59,000 a simulated year of replay, a third of its system time).
+  if (config.sync == SyncMode::kNone) flags |= MDB_NOSYNC | MDB_WRITEMAP;
   if (config.read_only) flags |= MDB_RDONLY;
   rc = mdb_env_open(opened.env.get(), dir.c_str(), flags, 0640);
   if (rc != MDB_SUCCESS) return lmdb_status(rc, dir + ": cannot open store");

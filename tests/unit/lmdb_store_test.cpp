@@ -415,11 +415,38 @@ TEST_CASE("lmdb store: read_only reads, refuses writes, never creates", "[lmdb][
 TEST_CASE("lmdb store: sync none works and warns", "[lmdb][store]") {
   TempDir dir;
   TestHostServices host;
-  auto s = lmdb::create_store(host, store_table(dir.sub("state"), "none"));
-  REQUIRE(s.is_ok());
-  CHECK(host.recording_logger().contains_id("SLOB_LMDB_SYNC_NONE"));
-  REQUIRE((*s)->commit(sample_batch()).is_ok());
-  check_sample(**s);
+  {
+    auto s = lmdb::create_store(host, store_table(dir.sub("state"), "none"));
+    REQUIRE(s.is_ok());
+    CHECK(host.recording_logger().contains_id("SLOB_LMDB_SYNC_NONE"));
+    REQUIRE((*s)->commit(sample_batch()).is_ok());
+    check_sample(**s);
+  }
+  // sync none writes through the map (MDB_WRITEMAP): the same file opens with sync full.
+  auto again = lmdb::create_store(host, store_table(dir.sub("state"), "full"));
+  REQUIRE(again.is_ok());
+  check_sample(**again);
+}
+
+TEST_CASE("lmdb store: with sync none the map still grows when full", "[lmdb][store]") {
+  TempDir dir;
+  TestHostServices host;
+  lmdb::StoreConfig c = config_for(dir.sub("state"));
+  c.sync = lmdb::SyncMode::kNone;
+  c.map_size = lmdb::kMiB;
+  c.max_map_size = 8 * lmdb::kMiB;
+  auto s = open_ok(host, c);
+  const std::string big(100 * 1024, 'r');
+  for (int i = 0; i < 30; ++i) {
+    sdk::WriteBatch b;
+    b.audit.push_back({0, at("2026-01-06T15:00:00Z"), "note", "big", big});
+    REQUIRE(s->commit(b).is_ok());
+  }
+  CHECK(s->map_size() > lmdb::kMiB);
+  CHECK(host.recording_logger().contains_id("SLOB_LMDB_MAP_GROWN"));
+  int events = 0;
+  REQUIRE(s->scan_events([&](const sdk::AuditEvent& e) { return e.reason == big && ++events; }).is_ok());
+  CHECK(events == 30);
 }
 
 TEST_CASE("lmdb store: stale reader slots are cleared at open", "[lmdb][store]") {
