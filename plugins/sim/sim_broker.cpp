@@ -72,7 +72,14 @@ sdk::Result<std::unique_ptr<SimBroker>> SimBroker::create(sdk::HostServices& hos
   // `slob-host --check` validates the config and the data, never the stored state.
   if (!config.state_path.empty() && !host.check_only()) {
     state_file = std::make_unique<StateFile>(
-        config.state_path, StateOwner{config.data_path, config.symbol, config.equity});
+        config.state_path, StateOwner{config.data_path, config.symbol, config.equity}, config.sync);
+    if (config.sync == SyncMode::kNone) {
+      host.logger().warn("SLOB_SIM_SYNC_NONE",
+                         config.state_path +
+                             ": sync = \"none\": the book is not fsynced; it survives kill -9, "
+                             "but a machine crash or power loss may lose or tear it (use only "
+                             "for replays)");
+    }
     auto loaded = state_file->load();
     if (!loaded.is_ok()) return loaded.status();
     restored = std::move(loaded.value());

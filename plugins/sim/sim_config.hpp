@@ -14,6 +14,14 @@ namespace slob::plugins::sim {
 
 inline constexpr const char* kDefaultStateFile = "sim-broker.json";
 
+// Whether the persisted book is fsynced. Either way it is written write-ahead, in the same order,
+// so a process killed with -9 finds its book in the page cache; only a machine crash tells them
+// apart.
+enum class SyncMode {
+  kFull,  // every save fsynced before the change is reported: survives power loss
+  kNone,  // no fsync: replays and benchmarks; a machine crash may lose or tear the book
+};
+
 struct SimConfig {
   std::string data_path;  // absolute, or resolved against the config directory
   double speed = 0;       // 0: as fast as possible; N: N times real time
@@ -26,6 +34,7 @@ struct SimConfig {
   std::optional<sdk::Time> start;  // first bar start replayed (inclusive); unset: file start
   std::optional<sdk::Time> end;    // replay stops before this bar start; unset: file end
   std::string state_path;          // resolved; empty: persist nothing
+  SyncMode sync = SyncMode::kFull;
 };
 
 // `config_dir` and `state_dir` resolve relative `data` and `state_file`.

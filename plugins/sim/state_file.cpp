@@ -205,18 +205,32 @@ constexpr std::uint64_t kMinJournalBytes = 64 * 1024;
 
 }  // namespace
 
-StateFile::StateFile(std::string path, StateOwner owner)
-    : path_(std::move(path)), journal_path_(path_ + ".journal"), owner_(std::move(owner)) {}
+StateFile::StateFile(std::string path, StateOwner owner, SyncMode sync)
+    : path_(std::move(path)),
+      journal_path_(path_ + ".journal"),
+      owner_(std::move(owner)),
+      sync_(sync) {}
 
 StateFile::~StateFile() {
   if (journal_fd_ >= 0) ::close(journal_fd_);
+}
+
+sdk::Status StateFile::sync_file(int fd, const std::string& path) const {
+  if (sync_ == SyncMode::kNone) return sdk::Status::ok();
+  if (::fsync(fd) != 0) return errno_status("fsync failed", path);
+  return sdk::Status::ok();
+}
+
+sdk::Status StateFile::sync_dir_of(const std::string& path) const {
+  if (sync_ == SyncMode::kNone) return sdk::Status::ok();
+  return fsync_dir_of(path);
 }
 
 sdk::Status StateFile::open_journal() {
   if (journal_fd_ >= 0) return sdk::Status::ok();
   journal_fd_ = ::open(journal_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (journal_fd_ < 0) return errno_status("cannot open", journal_path_);
-  return fsync_dir_of(journal_path_);  // the file itself must survive, not only its lines
+  return sync_dir_of(journal_path_);  // the file itself must survive, not only its lines
 }
 
 sdk::Result<std::optional<PersistedState>> StateFile::load() {
@@ -304,7 +318,7 @@ sdk::Status StateFile::append(const std::string& line) {
     if (::ftruncate(journal_fd_, info.st_size) == 0) return st;
     return sdk::Status::io_error(st.message() + "; the partial line could not be cut off");
   }
-  if (::fsync(journal_fd_) != 0) return errno_status("fsync failed", journal_path_);
+  if (auto st = sync_file(journal_fd_, journal_path_); !st) return st;
   journal_bytes_ += line.size();
   return sdk::Status::ok();
 }
@@ -349,10 +363,10 @@ sdk::Status StateFile::write_snapshot(const BookState& book,
     Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (fd.get() < 0) return errno_status("cannot create", tmp);
     if (auto st = write_all(fd.get(), text, tmp); !st) return st;
-    if (::fsync(fd.get()) != 0) return errno_status("fsync failed", tmp);
+    if (auto st = sync_file(fd.get(), tmp); !st) return st;
   }
   if (::rename(tmp.c_str(), path_.c_str()) != 0) return errno_status("rename failed", path_);
-  if (auto st = fsync_dir_of(path_); !st) return st;
+  if (auto st = sync_dir_of(path_); !st) return st;
   snapshot_bytes_ = text.size();
   // The snapshot holds every line: they are skipped by number even if this truncation is lost.
   if (journal_fd_ >= 0 || std::filesystem::exists(journal_path_)) {

@@ -20,6 +20,11 @@
 // A last journal line without its newline is a save that never completed (a crash inside
 // write()); nothing was reported for it, so load drops it.
 //
+// SyncMode::kNone skips every fsync (journal lines, the snapshot's temp file, the directory) and
+// changes nothing else: the same writes in the same order, so a process killed with -9 still
+// leaves its book (the page cache outlives the process), but a machine crash or power loss may
+// lose or tear it. For replays and benchmarks, where nothing asked for durability.
+//
 // Errors: save() and compact() return io_error naming the path; load() returns corruption naming
 // the path for a file it cannot decode (the files are left untouched for inspection).
 
@@ -28,6 +33,7 @@
 #include <string>
 
 #include "order_book.hpp"
+#include "sim_config.hpp"
 #include "slob/sdk/status.hpp"
 #include "slob/sdk/time.hpp"
 
@@ -55,7 +61,7 @@ struct StateOwner {
 
 class StateFile {
  public:
-  StateFile(std::string path, StateOwner owner);
+  StateFile(std::string path, StateOwner owner, SyncMode sync);
   ~StateFile();
   StateFile(const StateFile&) = delete;
   StateFile& operator=(const StateFile&) = delete;
@@ -78,10 +84,14 @@ class StateFile {
   sdk::Status write_snapshot(const BookState& book, std::optional<sdk::Time> evaluated_through,
                              std::uint64_t seq);
   sdk::Status open_journal();
+  // Every fsync goes through these two, so SyncMode::kNone cannot miss one.
+  sdk::Status sync_file(int fd, const std::string& path) const;
+  sdk::Status sync_dir_of(const std::string& path) const;
 
   std::string path_;
   std::string journal_path_;
   StateOwner owner_;
+  SyncMode sync_;
   int journal_fd_ = -1;
   std::uint64_t seq_ = 0;             // sequence number of the last save
   std::size_t orders_from_ = 0;       // orders before this were final at the last save

@@ -431,6 +431,90 @@ TEST_CASE("state written for another data file is refused and a corrupt one name
   CHECK_THAT(corrupt.status().message(), Catch::StartsWith((dir.path / "sim-broker.json").string()));
 }
 
+TEST_CASE("sync none still writes the book write-ahead: a second StateFile loads what it saved") {
+  TempDir dir;
+  auto c = config_for("bars_12.csv", dir);
+  c.sync = plugins::sim::SyncMode::kNone;
+  plugins::sim::BookState saved;
+  {
+    test::TestHostServices host;
+    Recorder rec;
+    auto broker = make(host, c, rec);
+    CHECK(host.recording_logger().contains_id("SLOB_SIM_SYNC_NONE"));
+    REQUIRE(broker->connect().is_ok());
+    REQUIRE(broker->subscribe({"NQ", std::nullopt}).is_ok());
+    run_until_bars(host, rec, 5);
+    REQUIRE(broker->place_bracket(short_bracket("s1", 1, 25585, 25595, 25500)).is_ok());
+    run_until_bars(host, rec, 7);  // entry filled in 15:05; "killed" after 15:06, no clean stop
+    saved = broker->book_for_test().state();
+  }
+  // The placement wrote the snapshot, the fill a journal line after it: both paths ran.
+  CHECK(std::filesystem::file_size(c.state_path + ".journal") > 0);
+  plugins::sim::StateFile again(c.state_path, {c.data_path, c.symbol, c.equity},
+                                plugins::sim::SyncMode::kNone);
+  auto loaded = again.load();
+  REQUIRE(loaded.is_ok());
+  REQUIRE(loaded->has_value());
+  const auto& book = (*loaded)->book;
+  REQUIRE(book.orders.size() == saved.orders.size());
+  for (std::size_t i = 0; i < book.orders.size(); ++i) {
+    CHECK(book.orders[i].report.client_ref == saved.orders[i].report.client_ref);
+    CHECK(book.orders[i].report.state == saved.orders[i].report.state);
+  }
+  REQUIRE(book.executions.size() == 1);
+  CHECK(book.executions[0].exec_id == saved.executions[0].exec_id);
+  CHECK(book.position.quantity == -1);
+  CHECK(book.max_order_id == saved.max_order_id);
+  CHECK((*loaded)->evaluated_through == kFirst + minutes(5));  // 15:06 changed nothing: not saved
+}
+
+TEST_CASE("SLOB_SIM_SYNC_NONE only with sync none and a state file") {
+  TempDir dir;
+  {
+    test::TestHostServices host;
+    REQUIRE(SimBroker::create(host, config_for("bars_12.csv", dir)).is_ok());
+    CHECK_FALSE(host.recording_logger().contains_id("SLOB_SIM_SYNC_NONE"));
+  }
+  test::TestHostServices host;
+  auto c = config_for("bars_12.csv", dir);
+  c.sync = plugins::sim::SyncMode::kNone;
+  c.state_path.clear();
+  REQUIRE(SimBroker::create(host, c).is_ok());
+  CHECK_FALSE(host.recording_logger().contains_id("SLOB_SIM_SYNC_NONE"));
+}
+
+// fsync(2) refuses special files with EINVAL, so files that are symlinks to /dev/null take the
+// writes and fail any fsync: a real probe, no mock. It covers the snapshot's temp file and the
+// journal; the directory fsyncs (a real directory) are not observed.
+TEST_CASE("sync none calls no fsync on the snapshot or the journal, sync full does") {
+  using plugins::sim::SyncMode;
+  for (const SyncMode mode : {SyncMode::kFull, SyncMode::kNone}) {
+    TempDir dir;
+    const std::string path = (dir.path / "sim-broker.json").string();
+    plugins::sim::StateFile file(path, {"data.csv", "NQ", 100000.0}, mode);
+    REQUIRE(file.load().is_ok());
+    plugins::sim::BookState book;
+    std::filesystem::create_symlink("/dev/null", path + ".tmp");
+    const auto snapshot = file.save(book, std::nullopt, 0);  // the first save is a snapshot
+    if (mode == SyncMode::kFull) {
+      CHECK(snapshot.code() == sdk::StatusCode::kIoError);
+      CHECK_THAT(snapshot.message(), Catch::StartsWith(path + ".tmp: fsync failed"));
+      std::filesystem::remove(path + ".tmp");
+      REQUIRE(file.save(book, std::nullopt, 0).is_ok());  // a real snapshot to append after
+    } else {
+      CHECK(snapshot.is_ok());
+    }
+    std::filesystem::create_symlink("/dev/null", path + ".journal");
+    book.max_order_id = 3;
+    const auto line = file.save(book, std::nullopt, 0);  // a small change: one journal line
+    if (mode == SyncMode::kFull) {
+      CHECK_THAT(line.message(), Catch::StartsWith(path + ".journal: fsync failed"));
+    } else {
+      CHECK(line.is_ok());
+    }
+  }
+}
+
 TEST_CASE("bad market data fails the factory with file and line") {
   TempDir dir;
   test::TestHostServices host;

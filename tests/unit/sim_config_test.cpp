@@ -8,6 +8,7 @@
 
 using namespace slob;
 using plugins::sim::parse_sim_config;
+using plugins::sim::SyncMode;
 
 namespace {
 
@@ -36,6 +37,7 @@ TEST_CASE("defaults, and relative paths resolve against the config and state dir
   CHECK(c->symbol == "NQ");
   CHECK_FALSE(c->start.has_value());
   CHECK_FALSE(c->end.has_value());
+  CHECK(c->sync == SyncMode::kFull);
 }
 
 TEST_CASE("every key read with its type") {
@@ -85,4 +87,26 @@ TEST_CASE("end must follow start") {
                             ".", ".");
   REQUIRE_FALSE(c.is_ok());
   CHECK(c.status().message() == "slob.toml:13:1: [broker.config] end must be after start");
+}
+
+TEST_CASE("sync is \"full\" or \"none\", anything else names file and line and both values") {
+  for (const auto& [text, mode] :
+       {std::pair{"full", SyncMode::kFull}, std::pair{"none", SyncMode::kNone}}) {
+    auto c = parse_sim_config(table({{"data", value(std::string("x.csv"), 11)},
+                                     {"sync", value(std::string(text), 12)}}),
+                              ".", ".");
+    REQUIRE(c.is_ok());
+    CHECK(c->sync == mode);
+  }
+  auto c = parse_sim_config(table({{"data", value(std::string("x.csv"), 11)},
+                                   {"sync", value(std::string("off"), 12)}}),
+                            ".", ".");
+  REQUIRE_FALSE(c.is_ok());
+  CHECK(c.status().message() ==
+        "slob.toml:12:1: [broker.config] sync must be \"full\" or \"none\", got \"off\"");
+  c = parse_sim_config(
+      table({{"data", value(std::string("x.csv"), 11)}, {"sync", value(false, 13)}}), ".", ".");
+  REQUIRE_FALSE(c.is_ok());
+  CHECK_THAT(c.status().message(),
+             Catch::StartsWith("slob.toml:13:1: [broker.config] sync must be a string"));
 }
