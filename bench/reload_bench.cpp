@@ -4,7 +4,7 @@
 //   bench_reload [--bars N] [--reloads N] [--broker-reloads N] [--sync full|none] [--dir DIR]
 //                [--host SLOB_HOST] [--plugins DIR]
 //
-// The daemon replays N generated 1-minute bars (default 300,000) at speed 0, so bars follow each
+// The daemon replays N generated 1-minute bars (default 2,000,000) at speed 0, so bars follow each
 // other back to back and any stall shows. While it runs, the bench swaps, one reload at a time:
 // the strategy with only its config table changed (two equivalent forms; the loaded library
 // makes the new instance), the strategy after its library was reinstalled (a new file at the same
@@ -120,7 +120,7 @@ double maximum(const std::vector<double>& v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  long bars = 300000;
+  long bars = 2000000;
   int reloads = 20;
   int broker_reloads = 5;
   std::string sync = "full";
