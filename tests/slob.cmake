@@ -8,6 +8,7 @@ slob_add_unit_test(slob_strategy_tests
     unit/slob_state_test.cpp
     unit/slob_worked_example_test.cpp
     unit/slob_scan_test.cpp
+    unit/slob_json_writer_test.cpp
   LIBRARIES slob_strategy_lib slob_core nlohmann_json::nlohmann_json
   PREFIX slob)
 target_include_directories(slob_strategy_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)

@@ -12,9 +12,11 @@
 //   w.begin_array("list"); w.begin_object(nullptr); ...; w.end_object(); w.end_array();
 //   std::string text = w.finish();
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,33 +28,58 @@ namespace slob::plugins::slob {
 class JsonWriter {
  public:
   explicit JsonWriter(std::size_t expected = 640) {
-    out_.reserve(expected);
-    out_ += '{';
+    out_.resize(expected);
+    put('{');
   }
 
   // `key` is nullptr for an element of an array.
   void str(const char* key, std::string_view v) {
     name(key);
-    out_ += '"';
-    out_ += v;
-    out_ += '"';
+    reserve_more(v.size() + 2);
+    char* p = out_.data() + size_;
+    *p++ = '"';
+    std::memcpy(p, v.data(), v.size());
+    p[v.size()] = '"';
+    size_ += v.size() + 2;
   }
   void null(const char* key) {
     name(key);
-    out_ += "null";
+    put("null");
   }
   void num(const char* key, double v) {
     if (!std::isfinite(v)) return null(key);
     name(key);
     char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, r.ptr);
+    char* end = quarter(v, buf);
+    if (!end) end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+    put(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+  }
+
+  // std::to_chars's text for a whole number of quarters below 100,000 in magnitude (every NQ
+  // price: a tick is 0.25), without its shortest-representation search, which was most of a
+  // setup report's cost. For these values the shortest text is the exact decimal and fixed
+  // notation is never longer than scientific (5-digit integers tie, and to_chars picks fixed).
+  // nullptr for anything else, zero included (its sign). `buf` holds at least 10 chars.
+  static char* quarter(double v, char* buf) {
+    const double q = v * 4;  // exact: a power of two
+    if (!(v != 0 && v > -1e5 && v < 1e5) || q != static_cast<double>(static_cast<std::int64_t>(q)))
+      return nullptr;
+    std::int64_t quarters = static_cast<std::int64_t>(q);
+    char* p = buf;
+    if (quarters < 0) {
+      *p++ = '-';
+      quarters = -quarters;
+    }
+    p = std::to_chars(p, buf + 10, quarters / 4).ptr;
+    static constexpr const char* kFraction[] = {"", ".25", ".5", ".75"};
+    for (const char* f = kFraction[quarters % 4]; *f; ++f) *p++ = *f;
+    return p;
   }
   void integer(const char* key, std::int64_t v) {
     name(key);
     char buf[24];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, r.ptr);
+    put(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
   }
   // sdk::format_rfc3339's output, without its snprintf for the whole-second case.
   void time(const char* key, sdk::Time t) {
@@ -76,8 +103,8 @@ class JsonWriter {
     put2(14, secs / 60 % 60);
     put2(17, secs % 60);
     name(key);
-    out_ += '"';
-    out_.append(b, 21);
+    put('"');
+    put(std::string_view(b, 21));
   }
   void time(const char* key, const std::optional<sdk::Time>& t) {
     if (t) time(key, *t);
@@ -95,30 +122,54 @@ class JsonWriter {
 
   // Closes the top-level object.
   std::string finish() {
-    out_ += '}';
+    put('}');
+    out_.resize(size_);
     return std::move(out_);
   }
 
  private:
   void name(const char* key) {
-    if (!first_) out_ += ',';
+    if (!first_) put(',');
     first_ = false;
     if (!key) return;
-    out_ += '"';
-    out_ += key;
-    out_ += "\":";
+    const std::size_t n = std::strlen(key);
+    reserve_more(n + 3);
+    char* p = out_.data() + size_;
+    *p++ = '"';
+    std::memcpy(p, key, n);
+    p += n;
+    *p++ = '"';
+    *p = ':';
+    size_ += n + 3;
   }
   void open(const char* key, char bracket) {
     name(key);
-    out_ += bracket;
+    put(bracket);
     first_ = true;
   }
   void close(char bracket) {
-    out_ += bracket;
+    put(bracket);
     first_ = false;
   }
 
+  // The text is written into out_'s own storage, sized ahead, with size_ the length so far: a
+  // std::string append per piece (a capacity check and a length update each, three pieces a
+  // key) was a third of a setup report.
+  void reserve_more(std::size_t n) {
+    if (size_ + n > out_.size()) out_.resize(std::max(2 * out_.size(), size_ + n));
+  }
+  void put(char c) {
+    reserve_more(1);
+    out_[size_++] = c;
+  }
+  void put(std::string_view s) {
+    reserve_more(s.size());
+    std::memcpy(out_.data() + size_, s.data(), s.size());
+    size_ += s.size();
+  }
+
   std::string out_;
+  std::size_t size_ = 0;
   bool first_ = true;  // nothing written yet in the innermost open object or array
 };
 
