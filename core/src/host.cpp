@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <utility>
+
 #include <boost/asio/post.hpp>
 
 namespace slob::core {
@@ -293,21 +295,30 @@ void Host::begin_reconcile() {
   reconcile_pending_ = true;
   const sdk::Time since = clock_->now() - std::chrono::hours(24);
   if (auto s = broker_->get().request_snapshot(since); !s) {
-    reconcile_pending_ = false;
+    cancel_reconcile();
     log_.warn("SLOB_RECONCILE_REQUEST_FAILED", s.message());
   }
 }
 
+void Host::cancel_reconcile() {
+  reconcile_pending_ = false;
+  if (!held_executions_.empty()) engine_->apply_executions(std::exchange(held_executions_, {}));
+}
+
 void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
   if (!reconcile_pending_) return;
-  reconcile_pending_ = false;
   if (!snapshot) {
+    cancel_reconcile();
     log_.warn("SLOB_RECONCILE_SNAPSHOT_FAILED", snapshot.status().message());
     if (lifecycle_.state() == LifecycleState::kReconciling)
       enter_safe_mode("broker snapshot failed: " + snapshot.status().message());
     return;
   }
-  const ReconcileResult result = engine_->reconcile(*snapshot, ReconcilePolicy{});
+  reconcile_pending_ = false;
+  sdk::BrokerSnapshot with_held = *snapshot;
+  with_held.executions.insert(with_held.executions.end(), held_executions_.begin(), held_executions_.end());
+  held_executions_.clear();
+  const ReconcileResult result = engine_->reconcile(with_held, ReconcilePolicy{});
   if (result.requires_safe_mode()) {
     enter_safe_mode("reconciliation: " + result.safe_mode_reason());
   } else if (lifecycle_.state() == LifecycleState::kReconciling) {
@@ -365,7 +376,8 @@ void Host::on_order(const sdk::OrderReport& report) {
 }
 
 void Host::on_execution(const sdk::Execution& execution) {
-  engine_->on_execution(execution);
+  if (reconcile_pending_) held_executions_.push_back(execution);
+  else engine_->on_execution(execution);
   if (pending_reload_) continue_reload();
 }
 

@@ -71,6 +71,9 @@ class Host final : public sdk::BrokerListener {
   void attempt_connect(std::int64_t attempt);
   void connection_failed(const std::string& why, bool fatal = false);
   void begin_reconcile();
+  // No snapshot is awaited any more (it failed, or a shutdown or broker swap dropped it): the
+  // executions held for it are applied now.
+  void cancel_reconcile();
   // Brackets reconciliation found never received go out once the order path is open.
   void send_resends_when_ready();
   // The maintenance window `t` falls in (wall time for connections, market time for entries).
@@ -148,6 +151,10 @@ class Host final : public sdk::BrokerListener {
   bool subscribed_ = false;
   bool awaiting_first_bar_ = false;  // since the last subscribe: SLOB_MARKET_DATA_FLOWING pending
   bool reconcile_pending_ = false;
+  // Executions that arrive live while a snapshot is awaited: applied with the snapshot's, so an
+  // exit filling now is never read before the entry the snapshot brings (see
+  // TradingEngine::apply_executions). Released as they are if the snapshot never comes.
+  std::vector<sdk::Execution> held_executions_;
   int exit_code_ = 0;
   sdk::Time started_at_;
 

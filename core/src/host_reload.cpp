@@ -282,7 +282,7 @@ void Host::complete_reload(std::unique_ptr<PendingReload> pending) {
   }
   if (next_broker) {
     supervisor_.cancel();
-    reconcile_pending_ = false;
+    cancel_reconcile();
     subscribed_ = false;
     broker_port_->mute();
     broker_->get().disconnect();

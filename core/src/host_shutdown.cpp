@@ -35,7 +35,7 @@ std::vector<ShutdownStep> Host::shutdown_steps() {
                    }});
   steps.push_back({"cancel pending work", [this](auto done) {
                      supervisor_.cancel();
-                     reconcile_pending_ = false;
+                     cancel_reconcile();
                      done();
                    }});
   steps.push_back({std::string("apply position policy ") +

@@ -103,6 +103,9 @@ class TradingEngine {
   void on_bar(const sdk::Bar& bar);
   void on_order(const sdk::OrderReport& report);
   void on_execution(const sdk::Execution& execution);
+  // Several executions at once (a snapshot's, or those held while one was awaited), in an order
+  // that never reads an exit before its entry; each one not yet in the ledger is recorded.
+  void apply_executions(std::vector<sdk::Execution> executions);
   // After each (re)connect: records unknown fills, resolves the journal, compares positions.
   // Brackets the broker never received and that are still fresh are kept for send_resends().
   ReconcileResult reconcile(const sdk::BrokerSnapshot& snapshot, const ReconcilePolicy& policy);

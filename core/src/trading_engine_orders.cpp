@@ -99,6 +99,22 @@ void TradingEngine::on_execution(const sdk::Execution& execution) {
   if (commit(batch, "fill")) crash_point(CrashPoint::kAfterFillRecord, log_);
 }
 
+// Entries before exits, each oldest first. An exit never precedes its own entry, but IB stamps
+// executions to the second, and after a reconnect a stop filling now arrives live before the
+// snapshot brings the entry that filled while we were away: read exit first, the exit would
+// find no trade and the entry would then open one the broker has already closed.
+void TradingEngine::apply_executions(std::vector<sdk::Execution> executions) {
+  auto is_exit = [](const sdk::Execution& e) {
+    auto ref = parse_ref(e.client_ref);
+    return ref && ref->leg != "entry";
+  };
+  std::sort(executions.begin(), executions.end(), [&](const auto& a, const auto& b) {
+    if (is_exit(a) != is_exit(b)) return !is_exit(a);
+    return a.time != b.time ? a.time < b.time : a.exec_id < b.exec_id;
+  });
+  for (const auto& e : executions) on_execution(e);
+}
+
 void TradingEngine::store_failed(const char* what, const sdk::Status& s) {
   log_.critical("SLOB_STORE_FAILED", std::string(what) + ": " + s.message());
   if (hooks_.on_store_failure) hooks_.on_store_failure("store failed (" + std::string(what) + "): " + s.message());
@@ -176,20 +192,8 @@ ReconcileResult TradingEngine::reconcile(const sdk::BrokerSnapshot& snapshot,
   if (snapshot.equity) equity_ = snapshot.equity;
   next_valid_order_id_ = std::max(next_valid_order_id_, snapshot.next_valid_order_id);
 
-  // 1. The fill ledger: every execution not yet known, entries before exits, each oldest first.
-  // An exit never precedes its own entry, but IB stamps executions to the second: an entry and
-  // the stop that filled in the same second must not be read exit first (the exit would find no
-  // trade, and the entry would then open one the broker has already closed).
-  std::vector<sdk::Execution> executions = snapshot.executions;
-  auto is_exit = [](const sdk::Execution& e) {
-    auto ref = parse_ref(e.client_ref);
-    return ref && ref->leg != "entry";
-  };
-  std::sort(executions.begin(), executions.end(), [&](const auto& a, const auto& b) {
-    if (is_exit(a) != is_exit(b)) return !is_exit(a);
-    return a.time != b.time ? a.time < b.time : a.exec_id < b.exec_id;
-  });
-  for (const auto& e : executions) on_execution(e);
+  // 1. The fill ledger: every execution not yet known.
+  apply_executions(snapshot.executions);
 
   // 2. The pure comparison on the resulting state.
   ReconcileInput input;

@@ -161,6 +161,23 @@ TEST_CASE("SIGTERM and SIGINT run the ordered shutdown and exit 0", "[process]")
   }
 }
 
+TEST_CASE("an exit that arrives live before the snapshot's entry closes the trade", "[process]") {
+  // IB after a reconnect: the stop fills now and its execDetails arrives while the snapshot with
+  // the entry (filled while we were away) is still coming. Applied in arrival order the exit
+  // finds no trade and the entry then opens one the broker has closed: safe mode, a phantom
+  // position. The host holds live executions until the snapshot and applies them together.
+  Daemon d("", "exit_before_snapshot = true\n");
+  d.start();
+  REQUIRE(d.wait_for_state("Running"));
+  CHECK(d.log().find("SLOB_TRADE_CLOSED: away SHORT 1 stop_loss") != std::string::npos);
+  CHECK(d.log().find("SLOB_FILL_NO_TRADE") == std::string::npos);
+  CHECK(d.log().find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
+  d.process->signal(SIGTERM);
+  const auto code = d.process->wait_for_exit(std::chrono::seconds(30));
+  REQUIRE(code);
+  CHECK(*code == 0);
+}
+
 TEST_CASE("slob-ctl status reports the lifecycle and plugins, shutdown stops the daemon", "[process]") {
   Daemon d;
   d.start();

@@ -1,5 +1,10 @@
 // "testbroker": a broker for tests of the host itself. It connects at once (or fails, or never
 // answers, as configured), has no market data, no positions and 100000 of equity.
+// `exit_before_snapshot = true`: a trade that opened and closed while the host was away, told
+// the way IB can tell it after a reconnect — the stop's execution arrives live first, then the
+// snapshot brings the entry's.
+
+#include <chrono>
 
 #include "slob/sdk/broker.hpp"
 #include "slob/sdk/host_services.hpp"
@@ -10,8 +15,11 @@ namespace {
 
 class TestBroker final : public sdk::Broker {
  public:
-  TestBroker(sdk::HostServices& host, StopMode stop_mode, bool fail_connect)
-      : host_(host), stop_mode_(stop_mode), fail_connect_(fail_connect) {}
+  TestBroker(sdk::HostServices& host, StopMode stop_mode, bool fail_connect, bool exit_before_snapshot)
+      : host_(host),
+        stop_mode_(stop_mode),
+        fail_connect_(fail_connect),
+        exit_before_snapshot_(exit_before_snapshot) {}
 
   void set_listener(sdk::BrokerListener& listener) override { listener_ = &listener; }
 
@@ -42,6 +50,11 @@ class TestBroker final : public sdk::Broker {
       sdk::BrokerSnapshot s;
       s.taken = host_.clock().now();
       s.equity = 100000.0;
+      if (exit_before_snapshot_) {
+        const sdk::Time t = host_.clock().now() - std::chrono::minutes(5);
+        listener_->on_execution({"exec-sl", "slob:away:sl", 3, "NQ", sdk::Side::kBuy, 1, 21010.0, t, 2.25});
+        s.executions.push_back({"exec-entry", "slob:away:entry", 1, "NQ", sdk::Side::kSell, 1, 21000.0, t, 2.25});
+      }
       listener_->on_snapshot(s);
     });
     return sdk::Status::ok();
@@ -52,6 +65,7 @@ class TestBroker final : public sdk::Broker {
   sdk::HostServices& host_;
   StopMode stop_mode_;
   bool fail_connect_;
+  bool exit_before_snapshot_;
   sdk::BrokerListener* listener_ = nullptr;
 };
 
@@ -59,8 +73,9 @@ sdk::Result<std::unique_ptr<sdk::Broker>> make(sdk::HostServices& host, const sd
   sdk::ConfigReader reader(table);
   const StopMode mode = read_stop_mode(reader);
   const bool fail = reader.get_bool("fail_connect", false);
+  const bool exit_first = reader.get_bool("exit_before_snapshot", false);
   if (auto s = reader.finish(); !s) return s;
-  return std::unique_ptr<sdk::Broker>(std::make_unique<TestBroker>(host, mode, fail));
+  return std::unique_ptr<sdk::Broker>(std::make_unique<TestBroker>(host, mode, fail, exit_first));
 }
 
 }  // namespace
