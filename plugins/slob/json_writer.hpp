@@ -82,26 +82,34 @@ class JsonWriter {
     put(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
   }
   // sdk::format_rfc3339's output, without its snprintf for the whole-second case.
+  // The date part is kept from the last time written: the times of one report mostly share a
+  // day, and the calendar conversion was half of writing one.
   void time(const char* key, sdk::Time t) {
     using namespace std::chrono;
     const auto day = floor<days>(t);
     const auto secs = duration_cast<seconds>(t - day).count();
-    std::int64_t y = 0;
-    unsigned m = 0, d = 0;
-    sdk::detail::civil_from_days(day.time_since_epoch().count(), y, m, d);
-    if (t != day + seconds(secs) || y < 0 || y > 9999) return str(key, sdk::format_rfc3339(t));
-    char b[22] = "0000-00-00T00:00:00Z\"";
-    auto put2 = [&](int at, long long v) {
+    if (t != day + seconds(secs)) return str(key, sdk::format_rfc3339(t));
+    auto put2 = [](char* b, int at, long long v) {
       b[at] = static_cast<char>('0' + v / 10);
       b[at + 1] = static_cast<char>('0' + v % 10);
     };
-    put2(0, y / 100);
-    put2(2, y % 100);
-    put2(5, m);
-    put2(8, d);
-    put2(11, secs / 3600);
-    put2(14, secs / 60 % 60);
-    put2(17, secs % 60);
+    if (!date_day_ || *date_day_ != day) {
+      std::int64_t y = 0;
+      unsigned m = 0, d = 0;
+      sdk::detail::civil_from_days(day.time_since_epoch().count(), y, m, d);
+      if (y < 0 || y > 9999) return str(key, sdk::format_rfc3339(t));
+      put2(date_, 0, y / 100);
+      put2(date_, 2, y % 100);
+      put2(date_, 5, m);
+      put2(date_, 8, d);
+      date_day_ = day;
+    }
+    char b[22] = "0000-00-00T00:00:00Z\"";
+    std::memcpy(b, date_, 10);
+    auto put2b = [&](int at, long long v) { put2(b, at, v); };
+    put2b(11, secs / 3600);
+    put2b(14, secs / 60 % 60);
+    put2b(17, secs % 60);
     name(key);
     put('"');
     put(std::string_view(b, 21));
@@ -170,6 +178,8 @@ class JsonWriter {
 
   std::string out_;
   std::size_t size_ = 0;
+  std::optional<sdk::Time> date_day_;  // the day date_ holds ("YYYY-MM-DD"), once one was written
+  char date_[10] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0'};
   bool first_ = true;  // nothing written yet in the innermost open object or array
 };
 

@@ -46,3 +46,16 @@ TEST_CASE("slob json writer: other numbers go through to_chars; non-finite ones 
   CHECK(written(25601.0) == "25601");
   CHECK(written(-0.75) == "-0.75");
 }
+
+TEST_CASE("slob json writer: times read as format_rfc3339 writes them, across days in one writer", "[slob][json]") {
+  const char* times[] = {"2026-01-06T15:25:00Z", "2026-01-06T23:59:59Z", "2026-01-07T00:00:00Z",
+                         "2026-01-06T00:00:01Z", "1970-01-01T00:00:00Z", "2026-01-06T15:25:00.5Z"};
+  JsonWriter w;
+  std::string expected = "{";
+  for (const char* t : times) {
+    w.time("t", *slob::sdk::parse_rfc3339(t));
+    if (expected.size() > 1) expected += ',';
+    expected += "\"t\":\"" + slob::sdk::format_rfc3339(*slob::sdk::parse_rfc3339(t)) + "\"";
+  }
+  CHECK(w.finish() == expected + "}");
+}
