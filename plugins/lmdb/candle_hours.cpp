@@ -14,8 +14,6 @@ constexpr std::uint8_t kVersion1 = 1;
 constexpr std::size_t kHeaderBytes = 2;
 constexpr std::size_t kEntryBytes = 48;  // time + 5 f64
 
-bool earlier(const sdk::Candle& a, const sdk::Candle& b) { return a.start < b.start; }
-
 void write_entries(ByteWriter& w, std::span<const sdk::Candle> candles) {
   for (const sdk::Candle& c : candles) {
     w.time(c.start);
@@ -41,6 +39,13 @@ std::optional<sdk::Time> entry_start(std::string_view value, bool last) {
 
 sdk::Time hour_of(sdk::Time t) {
   return std::chrono::floor<std::chrono::hours>(t);
+}
+
+std::size_t hour_run_end(std::span<const sdk::Candle> sorted, std::size_t from) {
+  const sdk::Time hour = hour_of(sorted[from].start);
+  std::size_t end = from + 1;
+  while (end < sorted.size() && hour_of(sorted[end].start) == hour) ++end;
+  return end;
 }
 
 std::string encode_candle_hour(std::span<const sdk::Candle> candles) {
@@ -97,7 +102,7 @@ void merge_candles(std::vector<sdk::Candle>& stored, std::span<const sdk::Candle
       stored.push_back(c);
       continue;
     }
-    auto at = std::lower_bound(stored.begin(), stored.end(), c, earlier);
+    auto at = std::lower_bound(stored.begin(), stored.end(), c, starts_before);
     if (at != stored.end() && at->start == c.start)
       *at = c;
     else

@@ -25,7 +25,13 @@ namespace slob::plugins::lmdb {
 // The start of the UTC hour `t` falls in (floor, also before 1970).
 sdk::Time hour_of(sdk::Time t);
 
-// `candles` must be sorted by start, without duplicates, all in one hour.
+// The order of candles: by start.
+inline bool starts_before(const sdk::Candle& a, const sdk::Candle& b) { return a.start < b.start; }
+
+// In `sorted` (by start), the end of the run of candles in the hour of sorted[from].
+std::size_t hour_run_end(std::span<const sdk::Candle> sorted, std::size_t from);
+
+// `candles` must be sorted by start, without duplicates, all in one hour (none: the header only).
 std::string encode_candle_hour(std::span<const sdk::Candle> candles);
 
 // Appends the candles of an hour record keyed by `hour` to `out`. kCorruption (without the key:

@@ -207,47 +207,36 @@ int LmdbStore::apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& wh
 int LmdbStore::put_candles(MDB_txn* txn, const std::vector<sdk::Candle>& candles, std::string& where) {
   std::vector<sdk::Candle> sorted;
   std::span<const sdk::Candle> in(candles);
-  const auto earlier = [](const sdk::Candle& a, const sdk::Candle& b) { return a.start < b.start; };
-  if (!std::is_sorted(in.begin(), in.end(), earlier)) {
+  if (!std::is_sorted(in.begin(), in.end(), starts_before)) {
     sorted.assign(in.begin(), in.end());
-    std::stable_sort(sorted.begin(), sorted.end(), earlier);  // stable: a later duplicate wins
+    std::stable_sort(sorted.begin(), sorted.end(), starts_before);  // stable: a later duplicate wins
     in = sorted;
   }
   std::vector<sdk::Candle> hour_candles;
-  int rc = MDB_SUCCESS;
   for (std::size_t i = 0; i < in.size();) {
-    const sdk::Time hour = hour_of(in[i].start);
-    std::size_t end = i + 1;
-    bool increasing = true;  // no duplicates in the run: it may be appended as it is
-    for (; end < in.size() && hour_of(in[end].start) == hour; ++end)
-      increasing = increasing && in[end - 1].start < in[end].start;
+    const std::size_t end = hour_run_end(in, i);
     const std::span<const sdk::Candle> run = in.subspan(i, end - i);
+    const bool increasing = std::adjacent_find(run.begin(), run.end(), [](const auto& a, const auto& b) {
+                              return !starts_before(a, b);
+                            }) == run.end();  // no duplicates: the run may be appended as it is
+    const sdk::Time hour = hour_of(run.front().start);
     const std::string key = time_key(hour);
     MDB_val k = to_val(key);
     MDB_val v;
+    int rc = mdb_get(txn, opened_.dbs.candles, &k, &v);
+    const bool fresh = rc == MDB_NOTFOUND;
     std::string value;
-    bool fresh = false;
-    rc = mdb_get(txn, opened_.dbs.candles, &k, &v);
-    if (rc == MDB_NOTFOUND) {
+    if (fresh || rc == MDB_SUCCESS) {
       rc = MDB_SUCCESS;
-      fresh = true;
-      if (increasing) {
-        value = encode_candle_hour(run);
-      } else {
-        hour_candles.clear();
-        merge_candles(hour_candles, run);
-        value = encode_candle_hour(hour_candles);
-      }
-    } else if (rc == MDB_SUCCESS) {
-      // The common case, candles after every stored one of their hour, appends bytes; anything
-      // else decodes the hour and merges.
-      const auto last = last_candle_start(to_view(v));
-      if (increasing && last && *last < run.front().start) {
-        value.assign(to_view(v));
+      const std::string_view stored = fresh ? std::string_view() : to_view(v);
+      const auto last = fresh ? std::nullopt : last_candle_start(stored);
+      if (increasing && (fresh || (last && *last < run.front().start))) {
+        // The common case, candles after every stored one of their hour: bytes appended.
+        value = fresh ? encode_candle_hour({}) : std::string(stored);
         append_candles(value, run);
       } else {
         hour_candles.clear();
-        if (decode_candle_hour(to_view(v), hour, hour_candles).is_ok()) {
+        if (fresh || decode_candle_hour(stored, hour, hour_candles).is_ok()) {
           merge_candles(hour_candles, run);
           value = encode_candle_hour(hour_candles);
         } else {
@@ -443,15 +432,13 @@ sdk::Status LmdbStore::scan_candles(sdk::Time from, const sdk::Visitor<sdk::Cand
   for (rc = mdb_cursor_get(cursor.get(), &k, &v, from_first ? MDB_FIRST : MDB_SET_RANGE);
        rc == MDB_SUCCESS; rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT)) {
     candles.clear();
-    std::uint64_t biased = 0;
-    sdk::Status s = decode_sequence_key(to_view(k), biased)
-                        ? sdk::Status::ok()
-                        : sdk::Status::corruption("candles key is not 8 bytes");
+    sdk::Time hour;
+    sdk::Status s = decode_time_key(to_view(k), hour) ? sdk::Status::ok()
+                                                       : sdk::Status::corruption("candles key is not 8 bytes");
     if (s && single_candles) {
       candles.emplace_back();
       s = decode(to_view(v), candles.back());
     } else if (s) {
-      const sdk::Time hour{sdk::Duration{static_cast<std::int64_t>(biased ^ (1ull << 63))}};
       s = decode_candle_hour(to_view(v), hour, candles);
     }
     if (!s) {

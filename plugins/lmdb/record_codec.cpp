@@ -250,6 +250,13 @@ std::string time_key(sdk::Time t) {
   return sequence_key(biased);
 }
 
+bool decode_time_key(std::string_view key, sdk::Time& t) {
+  std::uint64_t biased = 0;
+  if (!decode_sequence_key(key, biased)) return false;
+  t = sdk::Time{sdk::Duration{static_cast<std::int64_t>(biased ^ (1ull << 63))}};
+  return true;
+}
+
 bool decode_sequence_key(std::string_view key, std::uint64_t& sequence) {
   if (key.size() != 8) return false;
   sequence = 0;

@@ -44,5 +44,6 @@ sdk::Status decode(std::string_view in, sdk::StrategyCheckpoint& out);
 std::string sequence_key(std::uint64_t sequence);
 std::string time_key(sdk::Time t);
 bool decode_sequence_key(std::string_view key, std::uint64_t& sequence);
+bool decode_time_key(std::string_view key, sdk::Time& t);
 
 }  // namespace slob::plugins::lmdb

@@ -32,10 +32,8 @@ int regroup_candles(MDB_txn* txn, const Databases& dbs, MigrationReport& report,
   report.candles_regrouped = all.size();
   where = std::string(kDbCandles) + " (schema 2 hours)";
   for (std::size_t i = 0; i < all.size();) {
-    const sdk::Time hour = hour_of(all[i].start);
-    std::size_t end = i + 1;
-    while (end < all.size() && hour_of(all[end].start) == hour) ++end;
-    const std::string key = time_key(hour);
+    const std::size_t end = hour_run_end(all, i);
+    const std::string key = time_key(hour_of(all[i].start));
     const std::string value = encode_candle_hour(std::span<const sdk::Candle>(all).subspan(i, end - i));
     MDB_val k = to_val(key), v = to_val(value);
     if ((rc = mdb_put(txn, dbs.candles, &k, &v, MDB_APPEND))) return rc;

@@ -106,10 +106,9 @@ class JsonWriter {
     }
     char b[22] = "0000-00-00T00:00:00Z\"";
     std::memcpy(b, date_, 10);
-    auto put2b = [&](int at, long long v) { put2(b, at, v); };
-    put2b(11, secs / 3600);
-    put2b(14, secs / 60 % 60);
-    put2b(17, secs % 60);
+    put2(b, 11, secs / 3600);
+    put2(b, 14, secs / 60 % 60);
+    put2(b, 17, secs % 60);
     name(key);
     put('"');
     put(std::string_view(b, 21));
