@@ -391,6 +391,7 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
     r.duration("backoff_max", config.connection.backoff_max);
     r.integer("startup_attempts", config.connection.startup_attempts, 1, 1000);
     r.integer("runtime_attempts", config.connection.runtime_attempts, 1, 1000);
+    r.duration("position_recheck", config.connection.position_recheck);
     if (config.connection.backoff_initial > config.connection.backoff_max) {
       if (const toml::node* n = t->get("backoff_initial"))
         problems.at(*n, "[connection] backoff_initial must not exceed backoff_max");

@@ -44,6 +44,11 @@ struct ConnectionSection {
   sdk::Duration backoff_max = std::chrono::seconds(60);
   std::int64_t startup_attempts = 10;
   std::int64_t runtime_attempts = 5;
+  // A reconciliation whose positions disagree with the store asks the broker again after this
+  // long before it acts (closes a trade, enters safe mode): a position report can predate a fill
+  // the same snapshot carries, or a fill still on its way. Longer than the broker's own delivery
+  // delay of a live fill (ib: commission_wait, 2 s).
+  sdk::Duration position_recheck = std::chrono::seconds(5);
 
   bool operator==(const ConnectionSection&) const = default;
 };

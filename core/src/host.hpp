@@ -70,9 +70,11 @@ class Host final : public sdk::BrokerListener {
   void on_transition(const Transition& t);
   void attempt_connect(std::int64_t attempt);
   void connection_failed(const std::string& why, bool fatal = false);
-  void begin_reconcile();
-  // No snapshot is awaited any more (it failed, or a shutdown or broker swap dropped it): the
-  // executions held for it are applied now.
+  // Asks the broker for a snapshot to reconcile with. `confirming`: the previous one's positions
+  // disagreed with the store; this one is acted on whatever it shows.
+  void begin_reconcile(bool confirming = false);
+  // No snapshot is awaited any more (it failed, or a shutdown, broker swap or lost connection
+  // dropped it): the executions held for it are applied now, a pending recheck is dropped.
   void cancel_reconcile();
   // Brackets reconciliation found never received go out once the order path is open.
   void send_resends_when_ready();
@@ -151,6 +153,8 @@ class Host final : public sdk::BrokerListener {
   bool subscribed_ = false;
   bool awaiting_first_bar_ = false;  // since the last subscribe: SLOB_MARKET_DATA_FLOWING pending
   bool reconcile_pending_ = false;
+  bool reconcile_confirming_ = false;                 // the awaited snapshot is a recheck
+  sdk::TimerId position_recheck_timer_ = sdk::kNoTimer;  // wall clock
   // Executions that arrive live while a snapshot is awaited: applied with the snapshot's, so an
   // exit filling now is never read before the entry the snapshot brings (see
   // TradingEngine::apply_executions). Released as they are if the snapshot never comes.

@@ -62,11 +62,6 @@ std::string swap_line(const std::string& slot, const PluginInstance<T>& running,
          ": " + why;
 }
 
-std::string seconds(sdk::Duration d) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  return ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms";
-}
-
 // The host's pin of `old` now holds `next`: the old library's last pins are PluginRetirement's.
 void repin(std::vector<std::shared_ptr<PluginLibrary>>& pins,
            const std::shared_ptr<PluginLibrary>& old, std::shared_ptr<PluginLibrary> next) {
@@ -168,7 +163,7 @@ void Host::reload(ControlServer::Reply reply) {
   }
   // Phase 2: a broker waits until no order's outcome is unknown.
   if (plan.broker && engine_->has_unknown_orders()) {
-    log_.info("SLOB_RELOAD_WAITING", "waiting up to " + seconds(config_.host.reload_wait) +
+    log_.info("SLOB_RELOAD_WAITING", "waiting up to " + sdk::format_duration(config_.host.reload_wait) +
                                          " for orders whose outcome is unknown before swapping "
                                          "the broker");
     pending->deadline = wall_clock_.call_after(config_.host.reload_wait, [this] {
@@ -178,7 +173,7 @@ void Host::reload(ControlServer::Reply reply) {
       refuse_reload(std::move(timed_out),
                     {"broker not swapped: orders whose outcome is unknown did not resolve within "
                      "[host] reload_wait (" +
-                     seconds(config_.host.reload_wait) +
+                     sdk::format_duration(config_.host.reload_wait) +
                      "); see `slob-ctl orders`"});
     });
     pending_reload_ = std::move(pending);

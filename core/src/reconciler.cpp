@@ -208,6 +208,15 @@ bool ReconcileResult::requires_safe_mode() const {
   return std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return f.safe_mode; });
 }
 
+const Finding* ReconcileResult::position_disagreement() const {
+  for (const auto& f : findings) {
+    if (f.kind == FindingKind::kExternalPosition || f.kind == FindingKind::kClosedExternally ||
+        f.kind == FindingKind::kQuantityMismatch || f.kind == FindingKind::kBracketChildMissing)
+      return &f;
+  }
+  return nullptr;
+}
+
 std::string ReconcileResult::safe_mode_reason() const {
   for (const auto& f : findings)
     if (f.safe_mode) return f.message;

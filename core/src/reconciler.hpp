@@ -71,6 +71,10 @@ struct ReconcileResult {
   std::vector<TradeClosure> closures;
 
   bool requires_safe_mode() const;
+  // The first finding from comparing positions (not orders), or null: what a snapshot can show
+  // for a moment when its position report predates a fill it also carries, or the other way
+  // round.
+  const Finding* position_disagreement() const;
   std::string safe_mode_reason() const;  // the first safe-mode finding's message
 };
 

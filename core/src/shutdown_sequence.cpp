@@ -3,15 +3,6 @@
 #include <chrono>
 
 namespace slob::core {
-namespace {
-
-std::string seconds_text(sdk::Duration d) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-  return std::to_string(ms) + "ms";
-}
-
-}  // namespace
 
 ShutdownSequence::ShutdownSequence(sdk::Clock& wall_clock, sdk::Logger& logger,
                                    std::function<void(int)> exit_now)
@@ -30,7 +21,7 @@ void ShutdownSequence::start(std::vector<ShutdownStep> steps, sdk::Duration tota
   deadline_.note(undone_from(0));
   total_timer_ = clock_.call_after(total, [this, total] {
     total_timer_ = sdk::kNoTimer;
-    logger_.error("SLOB_SHUTDOWN_TIMEOUT", "shutdown_timeout of " + seconds_text(total) +
+    logger_.error("SLOB_SHUTDOWN_TIMEOUT", "shutdown_timeout of " + sdk::format_duration(total) +
                                                " reached; exiting with code 1; left undone: " +
                                                undone_from(current_));
     exit_now_(1);
@@ -84,7 +75,7 @@ void ShutdownSequence::step_done(std::size_t index, bool timed_out) {
     logger_.error("SLOB_SHUTDOWN_STEP_TIMEOUT",
                   "shutdown " + std::to_string(index + 1) + "/" + std::to_string(steps_.size()) +
                       ": " + steps_[index].name + " did not finish within " +
-                      seconds_text(per_step_) + "; moving on");
+                      sdk::format_duration(per_step_) + "; moving on");
   }
   // Never recurse through a synchronous completion: the next step runs from a fresh handler.
   clock_.call_after(sdk::Duration::zero(), [this, index] { run_step(index + 1); });

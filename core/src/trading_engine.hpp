@@ -106,9 +106,14 @@ class TradingEngine {
   // Several executions at once (a snapshot's, or those held while one was awaited), in an order
   // that never reads an exit before its entry; each one not yet in the ledger is recorded.
   void apply_executions(std::vector<sdk::Execution> executions);
-  // After each (re)connect: records unknown fills, resolves the journal, compares positions.
-  // Brackets the broker never received and that are still fresh are kept for send_resends().
-  ReconcileResult reconcile(const sdk::BrokerSnapshot& snapshot, const ReconcilePolicy& policy);
+  // After each (re)connect, in two steps so the host can confirm a disagreement before acting.
+  // compare_with_broker records unknown fills (the ledger is keyed by execution id, so a second
+  // snapshot's are ignored) and compares the result with the snapshot; nothing else changes.
+  ReconcileResult compare_with_broker(const sdk::BrokerSnapshot& snapshot, const ReconcilePolicy& policy);
+  // Acts on a comparison: resolves the journal, closes trades found flat, logs and audits the
+  // findings. Brackets the broker never received and that are still fresh are kept for
+  // send_resends().
+  void act_on(const ReconcileResult& result);
   // Sends the brackets kept by reconcile() when the order gate is open (the caller also knows
   // the broker can take orders; every handled candle tries again); while it is closed they wait.
   // One that has become older than the resend window by then is cancelled in the journal

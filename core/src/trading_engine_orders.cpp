@@ -187,23 +187,25 @@ void TradingEngine::close_trade(const sdk::TradeRecord& t, sdk::WriteBatch& batc
                                      " P&L " + std::to_string(t.pnl));
 }
 
-ReconcileResult TradingEngine::reconcile(const sdk::BrokerSnapshot& snapshot,
-                                         const ReconcilePolicy& policy) {
+ReconcileResult TradingEngine::compare_with_broker(const sdk::BrokerSnapshot& snapshot,
+                                                   const ReconcilePolicy& policy) {
   if (snapshot.equity) equity_ = snapshot.equity;
   next_valid_order_id_ = std::max(next_valid_order_id_, snapshot.next_valid_order_id);
 
-  // 1. The fill ledger: every execution not yet known.
+  // The fill ledger first: every execution not yet known.
   apply_executions(snapshot.executions);
 
-  // 2. The pure comparison on the resulting state.
+  // Then the pure comparison on the resulting state.
   ReconcileInput input;
   for (const auto& [id, t] : open_trades_) input.open_trades.push_back(t);
   for (const auto& [ref, e] : live_orders_) input.unresolved_orders.push_back(e);
   input.snapshot = snapshot;
   input.now = clock_.now();
-  ReconcileResult result = core::reconcile(input, policy);
+  resend_window_ = input.resend_window;
+  return core::reconcile(input, policy);
+}
 
-  // 3. Act on it.
+void TradingEngine::act_on(const ReconcileResult& result) {
   sdk::WriteBatch batch;
   std::map<std::string, int> resend_legs;
   for (const auto& r : result.resolutions) {
@@ -242,10 +244,9 @@ ReconcileResult TradingEngine::reconcile(const sdk::BrokerSnapshot& snapshot,
   }
   if (!batch.empty()) commit(batch, "reconcile");
 
-  // 4. Brackets that never reached the broker and are still fresh wait, whole, for the order
-  // gate (send_resends): the reconciliation may have just found a reason for safe mode, and the
+  // Brackets that never reached the broker and are still fresh wait, whole, for the order gate
+  // (send_resends): the reconciliation may have just found a reason for safe mode, and the
   // broker may not take orders yet (IB resolves the contract after the order channel is up).
-  resend_window_ = input.resend_window;
   for (const auto& [setup, legs] : resend_legs) {
     if (legs != 3) continue;
     sdk::BracketOrder order;
@@ -266,7 +267,6 @@ ReconcileResult TradingEngine::reconcile(const sdk::BrokerSnapshot& snapshot,
     }
     resends_[setup] = order;
   }
-  return result;
 }
 
 void TradingEngine::send_resends() {

@@ -69,6 +69,12 @@ bool in_order(const std::string& hay, const std::vector<std::string>& needles) {
   return true;
 }
 
+int count_of(const std::string& hay, const std::string& needle) {
+  int n = 0;
+  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
 const std::vector<std::string> kSteps = {
     "shutdown 1/6: stop new setups and orders", "shutdown 2/6: cancel pending work",
     "shutdown 3/6: apply position policy leave", "shutdown 4/6: persist final state",
@@ -172,6 +178,47 @@ TEST_CASE("an exit that arrives live before the snapshot's entry closes the trad
   CHECK(d.log().find("SLOB_TRADE_CLOSED: away SHORT 1 stop_loss") != std::string::npos);
   CHECK(d.log().find("SLOB_FILL_NO_TRADE") == std::string::npos);
   CHECK(d.log().find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
+  d.process->signal(SIGTERM);
+  const auto code = d.process->wait_for_exit(std::chrono::seconds(30));
+  REQUIRE(code);
+  CHECK(*code == 0);
+}
+
+TEST_CASE("a position report older than the fills it comes with is asked again, not acted on", "[process]") {
+  // The stop filled after IB answered reqPositions but before the snapshot was complete: the
+  // snapshot says short 1, its executions say flat. Acting on it would be safe mode for a
+  // position nobody has; the host asks again and the second snapshot agrees.
+  Daemon d("[connection]\nposition_recheck = \"300ms\"\n",
+           "exit_before_snapshot = true\nfirst_snapshot_position = -1\n");
+  d.start();
+  REQUIRE(d.wait_for_state("Running"));
+  const std::string log = d.log();
+  INFO(log);
+  CHECK(in_order(log, {"SLOB_TRADE_CLOSED: away SHORT 1 stop_loss",
+                       "warning host SLOB_RECONCILE_RECHECK: position NQ -1 at the broker has no trade "
+                       "in the store (opened outside the bot?); asking the broker again in 300ms "
+                       "before acting on it",
+                       "Reconciling -> Running: reconciled: 0 findings, none blocking"}));
+  CHECK(log.find("SLOB_RECONCILE_MISMATCH") == std::string::npos);
+  CHECK(log.find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
+  d.process->signal(SIGTERM);
+  const auto code = d.process->wait_for_exit(std::chrono::seconds(30));
+  REQUIRE(code);
+  CHECK(*code == 0);
+}
+
+TEST_CASE("a position disagreement the second snapshot confirms enters safe mode", "[process]") {
+  Daemon d("[connection]\nposition_recheck = \"300ms\"\n", "first_snapshot_position = 2\nsnapshot_position = 2\n");
+  d.start();
+  REQUIRE(d.wait_for_state("SafeMode"));
+  const std::string log = d.log();
+  INFO(log);
+  CHECK(in_order(log, {"SLOB_RECONCILE_RECHECK: position NQ 2 at the broker has no trade in the store",
+                       "critical host SLOB_RECONCILE_MISMATCH: position NQ 2 at the broker has no "
+                       "trade in the store",
+                       "Reconciling -> SafeMode: reconciliation: position NQ 2"}));
+  CHECK(count_of(log, "SLOB_RECONCILE_RECHECK") == 1);
+  CHECK(count_of(log, "SLOB_RECONCILE_MISMATCH") == 1);
   d.process->signal(SIGTERM);
   const auto code = d.process->wait_for_exit(std::chrono::seconds(30));
   REQUIRE(code);
@@ -295,12 +342,6 @@ std::string window_around_now() {
     return std::string(buf);
   };
   return "daily " + hhmm(minute - 60) + "-" + hhmm(minute + 60);
-}
-
-int count_of(const std::string& hay, const std::string& needle) {
-  int n = 0;
-  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
-  return n;
 }
 
 }  // namespace

@@ -217,7 +217,7 @@ std::string ib_config(int port) {
          "commission_wait = \"200ms\"\n"
          "[strategy]\nplugin = \"teststrategy\"\n[strategy.config]\nbracket_every = 2\n"
          "bracket_distance = 1.0\n"
-         "[connection]\nbackoff_initial = \"100ms\"\nbackoff_max = \"1s\"\n"
+         "[connection]\nbackoff_initial = \"100ms\"\nbackoff_max = \"1s\"\nposition_recheck = \"500ms\"\n"
          "[risk]\nmax_trades_per_day = 1000\nmax_daily_loss = 100000000.0\n"
          // Trading on wall time: the nightly-reset window must not close the entry gate in CI.
          "[maintenance]\nwindows = []\n";
@@ -258,7 +258,12 @@ void crash_test_ib(const std::string& point) {
 
   // Recover unarmed, trade on for a while, then stop the market and let every report arrive.
   auto p = d.start();
-  REQUIRE(slob::test::wait_until([&] { return count(p->err(), "SLOB_ORDER_SENT") >= 2; }, 120s));
+  {
+    const bool trading =
+        slob::test::wait_until([&] { return count(p->err(), "SLOB_ORDER_SENT") >= 2; }, 120s);
+    INFO("every run\n" << d.logs() << "\ngateway status: " << gateway.control("status"));
+    REQUIRE(trading);
+  }
   REQUIRE(gateway.control("bars off").rfind("ok", 0) == 0);
   std::size_t broker_execs = 0;
   const bool settled = slob::test::wait_until(

@@ -3,6 +3,8 @@
 // `exit_before_snapshot = true`: a trade that opened and closed while the host was away, told
 // the way IB can tell it after a reconnect — the stop's execution arrives live first, then the
 // snapshot brings the entry's.
+// `first_snapshot_position = N` / `snapshot_position = N`: the NQ position the first snapshot
+// (a position report older than the fill that arrives live) and every later one report.
 
 #include <chrono>
 
@@ -15,16 +17,20 @@ namespace {
 
 class TestBroker final : public sdk::Broker {
  public:
-  TestBroker(sdk::HostServices& host, StopMode stop_mode, bool fail_connect, bool exit_before_snapshot)
-      : host_(host),
-        stop_mode_(stop_mode),
-        fail_connect_(fail_connect),
-        exit_before_snapshot_(exit_before_snapshot) {}
+  struct Script {
+    bool fail_connect = false;
+    bool exit_before_snapshot = false;
+    std::int64_t first_snapshot_position = 0;
+    std::int64_t snapshot_position = 0;
+  };
+
+  TestBroker(sdk::HostServices& host, StopMode stop_mode, Script script)
+      : host_(host), stop_mode_(stop_mode), script_(script) {}
 
   void set_listener(sdk::BrokerListener& listener) override { listener_ = &listener; }
 
   sdk::Status connect() override {
-    if (fail_connect_) {
+    if (script_.fail_connect) {
       host_.post([this] {
         listener_->on_health({sdk::Channel::kOrders, sdk::Health::kDown, "refused (test)", 0, false, false});
       });
@@ -50,7 +56,9 @@ class TestBroker final : public sdk::Broker {
       sdk::BrokerSnapshot s;
       s.taken = host_.clock().now();
       s.equity = 100000.0;
-      if (exit_before_snapshot_) {
+      const std::int64_t position = snapshots_++ == 0 ? script_.first_snapshot_position : script_.snapshot_position;
+      if (position != 0) s.positions.push_back({"NQ", position, 21000.0});
+      if (script_.exit_before_snapshot) {
         const sdk::Time t = host_.clock().now() - std::chrono::minutes(5);
         listener_->on_execution({"exec-sl", "slob:away:sl", 3, "NQ", sdk::Side::kBuy, 1, 21010.0, t, 2.25});
         s.executions.push_back({"exec-entry", "slob:away:entry", 1, "NQ", sdk::Side::kSell, 1, 21000.0, t, 2.25});
@@ -64,18 +72,21 @@ class TestBroker final : public sdk::Broker {
  private:
   sdk::HostServices& host_;
   StopMode stop_mode_;
-  bool fail_connect_;
-  bool exit_before_snapshot_;
+  Script script_;
+  int snapshots_ = 0;
   sdk::BrokerListener* listener_ = nullptr;
 };
 
 sdk::Result<std::unique_ptr<sdk::Broker>> make(sdk::HostServices& host, const sdk::ConfigTable& table) {
   sdk::ConfigReader reader(table);
   const StopMode mode = read_stop_mode(reader);
-  const bool fail = reader.get_bool("fail_connect", false);
-  const bool exit_first = reader.get_bool("exit_before_snapshot", false);
+  TestBroker::Script script;
+  script.fail_connect = reader.get_bool("fail_connect", false);
+  script.exit_before_snapshot = reader.get_bool("exit_before_snapshot", false);
+  script.first_snapshot_position = reader.get_int("first_snapshot_position", 0, -1000, 1000);
+  script.snapshot_position = reader.get_int("snapshot_position", 0, -1000, 1000);
   if (auto s = reader.finish(); !s) return s;
-  return std::unique_ptr<sdk::Broker>(std::make_unique<TestBroker>(host, mode, fail, exit_first));
+  return std::unique_ptr<sdk::Broker>(std::make_unique<TestBroker>(host, mode, script));
 }
 
 }  // namespace

@@ -19,6 +19,10 @@ using Time = std::chrono::sys_time<Duration>;
 // an unknown unit, a negative value or an empty string yields nullopt.
 std::optional<Duration> parse_duration(std::string_view text);
 
+// Formats a duration the way parse_duration reads it, in the largest unit that is exact:
+// "5s", "250ms", "40us".
+std::string format_duration(Duration d);
+
 // Formats a time as RFC 3339 UTC: "2026-01-06T15:25:00Z" (fractional seconds only when non-zero).
 std::string format_rfc3339(Time t);
 
@@ -84,6 +88,13 @@ inline std::optional<Duration> parse_duration(std::string_view text) {
     i = k;
   }
   return total;
+}
+
+inline std::string format_duration(Duration d) {
+  const std::int64_t us = d.count();
+  if (us % 1000000 == 0) return std::to_string(us / 1000000) + "s";
+  if (us % 1000 == 0) return std::to_string(us / 1000) + "ms";
+  return std::to_string(us) + "us";
 }
 
 inline std::string format_rfc3339(Time t) {
