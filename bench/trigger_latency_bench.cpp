@@ -5,7 +5,8 @@
 // durable journal commit (lmdb, sync "full") and the placeOrder encoder.
 //
 // Floor, measured in the same run: a loopback TCP round trip (1 byte each way, TCP_NODELAY) plus
-// one durable LMDB commit (one put of 90 bytes), timed together per trial.
+// one durable LMDB commit (one put of 90 bytes), timed together per trial; spaced like the
+// trials for the verdict, back to back for reference (see bench_main).
 //
 //   bench_trigger_latency --host BIN --plugins DIR --bench-plugins DIR --gateway BIN
 //                         [--trials 1000] [--dir DIR]
@@ -32,67 +33,93 @@ constexpr int kSpacingMs = 150;
 
 struct Floor {
   std::vector<double> rtt_us, commit_us, total_us;
+
+  void add(const Floor& o) {
+    rtt_us.insert(rtt_us.end(), o.rtt_us.begin(), o.rtt_us.end());
+    commit_us.insert(commit_us.end(), o.commit_us.begin(), o.commit_us.end());
+    total_us.insert(total_us.end(), o.total_us.begin(), o.total_us.end());
+  }
 };
 
-// One loopback round trip + one durable commit, `n` times.
-Floor measure_floor(const Scratch& dir, int n) {
-  const int server = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) || ::listen(server, 1) ||
-      ::getsockname(server, reinterpret_cast<sockaddr*>(&addr), &len))
-    die("loopback listen failed");
-  std::thread echo([server] {
-    const int c = ::accept(server, nullptr, nullptr);
+// The floor's parts: a loopback echo (1 byte each way, TCP_NODELAY) and an LMDB environment of
+// its own (one put of 90 bytes per durable commit). Open for the whole run, so floor trials can
+// be taken before and after the daemon's.
+class FloorRig {
+ public:
+  explicit FloorRig(const Scratch& dir) {
+    server_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (::bind(server_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) || ::listen(server_, 1) ||
+        ::getsockname(server_, reinterpret_cast<sockaddr*>(&addr), &len))
+      die("loopback listen failed");
+    echo_ = std::thread([this] {
+      const int c = ::accept(server_, nullptr, nullptr);
+      const int one = 1;
+      ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      char b;
+      while (::read(c, &b, 1) == 1)
+        if (::write(c, &b, 1) != 1) break;
+      ::close(c);
+    });
+    client_ = ::socket(AF_INET, SOCK_STREAM, 0);
     const int one = 1;
-    ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    char b;
-    while (::read(c, &b, 1) == 1)
-      if (::write(c, &b, 1) != 1) break;
-    ::close(c);
-  });
-  const int client = ::socket(AF_INET, SOCK_STREAM, 0);
-  const int one = 1;
-  ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr)) die("loopback connect failed");
+    ::setsockopt(client_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (::connect(client_, reinterpret_cast<sockaddr*>(&addr), sizeof addr)) die("loopback connect failed");
 
-  const auto path = dir / "floor-lmdb";
-  std::filesystem::create_directories(path);
-  MDB_env* env = nullptr;
-  if (mdb_env_create(&env) || mdb_env_set_mapsize(env, 64u << 20) ||
-      mdb_env_open(env, path.c_str(), MDB_NOTLS, 0640))
-    die("floor lmdb open failed");
-  MDB_txn* txn = nullptr;
-  MDB_dbi dbi;
-  mdb_txn_begin(env, nullptr, 0, &txn);
-  mdb_dbi_open(txn, nullptr, 0, &dbi);
-  mdb_txn_commit(txn);
-  std::string value(90, 'v');
-
-  Floor f;
-  for (int i = 0; i < n; ++i) {
-    const auto t0 = steady_now();
-    char b = 'x';
-    if (::write(client, &b, 1) != 1 || ::read(client, &b, 1) != 1) die("loopback echo failed");
-    const auto t1 = steady_now();
-    if (mdb_txn_begin(env, nullptr, 0, &txn)) die("floor lmdb begin failed");
-    const std::string key = "k" + std::to_string(i);
-    MDB_val k{key.size(), const_cast<char*>(key.data())};
-    MDB_val v{value.size(), value.data()};
-    if (mdb_put(txn, dbi, &k, &v, 0) || mdb_txn_commit(txn)) die("floor lmdb commit failed");
-    const auto t2 = steady_now();
-    f.rtt_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
-    f.commit_us.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
-    f.total_us.push_back(std::chrono::duration<double, std::micro>(t2 - t0).count());
+    const auto path = dir / "floor-lmdb";
+    std::filesystem::create_directories(path);
+    if (mdb_env_create(&env_) || mdb_env_set_mapsize(env_, 64u << 20) ||
+        mdb_env_open(env_, path.c_str(), MDB_NOTLS, 0640))
+      die("floor lmdb open failed");
+    MDB_txn* txn = nullptr;
+    mdb_txn_begin(env_, nullptr, 0, &txn);
+    mdb_dbi_open(txn, nullptr, 0, &dbi_);
+    mdb_txn_commit(txn);
   }
-  ::close(client);
-  echo.join();
-  ::close(server);
-  mdb_env_close(env);
-  return f;
-}
+  ~FloorRig() {
+    ::close(client_);
+    echo_.join();
+    ::close(server_);
+    mdb_env_close(env_);
+  }
+
+  // `n` trials, each starting `spacing` after the previous one started (0: back to back).
+  Floor measure(int n, std::chrono::milliseconds spacing) {
+    const std::string value(90, 'v');
+    Floor f;
+    for (int i = 0; i < n; ++i) {
+      if (spacing.count() > 0) std::this_thread::sleep_until(last_start_ + spacing);
+      const auto t0 = steady_now();
+      last_start_ = t0;
+      char b = 'x';
+      if (::write(client_, &b, 1) != 1 || ::read(client_, &b, 1) != 1) die("loopback echo failed");
+      const auto t1 = steady_now();
+      MDB_txn* txn = nullptr;
+      if (mdb_txn_begin(env_, nullptr, 0, &txn)) die("floor lmdb begin failed");
+      const std::string key = "k" + std::to_string(puts_++);
+      MDB_val k{key.size(), const_cast<char*>(key.data())};
+      MDB_val v{value.size(), const_cast<char*>(value.data())};
+      if (mdb_put(txn, dbi_, &k, &v, 0) || mdb_txn_commit(txn)) die("floor lmdb commit failed");
+      const auto t2 = steady_now();
+      f.rtt_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+      f.commit_us.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
+      f.total_us.push_back(std::chrono::duration<double, std::micro>(t2 - t0).count());
+    }
+    return f;
+  }
+
+ private:
+  int server_ = -1;
+  int client_ = -1;
+  std::thread echo_;
+  MDB_env* env_ = nullptr;
+  MDB_dbi dbi_ = 0;
+  std::uint64_t puts_ = 0;
+  std::chrono::steady_clock::time_point last_start_{};
+};
 
 std::string rfc3339(std::time_t t) {
   char buf[32];
@@ -117,7 +144,15 @@ int bench_main(int argc, char** argv) {
   const int trials = std::atoi(args.get("--trials", "1000").c_str());
   const Scratch dir(args.get("--dir", "."), "slob-bench-latency");
 
-  Floor floor = measure_floor(dir, trials);
+  // Two floors. Back to back, as the commit rate is usually quoted; and spaced like the trials,
+  // which is the daemon's situation: each trigger's commit comes after the disk has been idle
+  // for a spacing, and on a virtual disk the first flush after idling costs several times a
+  // flush in a tight loop (2026-12-02: 1.2-2 ms instead of 0.2 ms at p50). The spaced floor is
+  // taken half before and half after the daemon's trials, so a slow spell of a shared disk
+  // weighs on both; the verdict is against it.
+  FloorRig rig(dir);
+  Floor tight = rig.measure(trials, std::chrono::milliseconds(0));
+  Floor floor = rig.measure(trials / 2, std::chrono::milliseconds(kSpacingMs));
 
   // Market time starts tomorrow at 15:00 UTC (16:00 Stockholm in winter, 17:00 in summer): the
   // trials, one market minute each, then span two trading days, so the daily trade limit (at
@@ -153,6 +188,7 @@ int bench_main(int argc, char** argv) {
   if (!std::filesystem::exists(results)) die("the daemon exited: " + read_text(err).substr(0, 4000));
   daemon.signal(SIGTERM);
   daemon.wait(std::chrono::seconds(30));
+  floor.add(rig.measure(trials - trials / 2, std::chrono::milliseconds(kSpacingMs)));
 
   std::vector<double> us;
   int timeouts = 0;
@@ -170,13 +206,19 @@ int bench_main(int argc, char** argv) {
   const double c50 = quantile(floor.commit_us, 0.5), c99 = quantile(floor.commit_us, 0.99);
   const double f50 = quantile(floor.total_us, 0.5), f99 = quantile(floor.total_us, 0.99);
   std::printf("  daemon p50 %.0f µs, p99 %.0f µs, max %.0f µs\n", p50, p99, worst);
-  std::printf("  floor: loopback RTT p50 %.0f / p99 %.0f µs; durable LMDB commit p50 %.0f / p99 %.0f µs;"
-              " together p50 %.0f / p99 %.0f µs\n", rtt50, rtt99, c50, c99, f50, f99);
+  std::printf("  floor, spaced %d ms like the trials: loopback RTT p50 %.0f / p99 %.0f µs; durable LMDB commit"
+              " p50 %.0f / p99 %.0f µs; together p50 %.0f / p99 %.0f µs\n",
+              kSpacingMs, rtt50, rtt99, c50, c99, f50, f99);
+  const double t50 = quantile(tight.total_us, 0.5), t99 = quantile(tight.total_us, 0.99);
+  std::printf("  floor, back to back: durable LMDB commit p50 %.0f / p99 %.0f µs; with the RTT p50 %.0f / p99 %.0f µs\n",
+              quantile(tight.commit_us, 0.5), quantile(tight.commit_us, 0.99), t50, t99);
   const bool complete = timeouts == 0 && static_cast<int>(us.size()) == trials;
   row("trigger-to-order latency: the :55 bar that completes a setup → parent placeOrder at the gateway, " +
           std::to_string(us.size()) + " trials" + (complete ? "" : " (" + std::to_string(timeouts) + " timed out)"),
       "p50 " + fmt("%.0f", p50) + " µs, p99 " + fmt("%.0f", p99) + " µs",
-      "loopback RTT + durable LMDB commit: p50 " + fmt("%.0f", f50) + " µs, p99 " + fmt("%.0f", f99) + " µs",
+      "loopback RTT + durable LMDB commit, spaced " + std::to_string(kSpacingMs) + " ms like the trials: p50 " +
+          fmt("%.0f", f50) + " µs, p99 " + fmt("%.0f", f99) + " µs (back to back: p50 " + fmt("%.0f", t50) +
+          " µs, p99 " + fmt("%.0f", t99) + " µs)",
       "p99 " + fmt("%+.0f", p99 - f99) + " µs over the floor (p50 " + fmt("%+.0f", p50 - f50) + " µs)",
       "p99 ≤ floor + 200 µs", verdict(complete && p99 <= f99 + 200));
   return 0;

@@ -219,6 +219,12 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
     last_candle_ = candle.start;
     return;
   }
+  if (!pending_brackets_.empty() && !commit_and_send_intents(batch)) {
+    // Nothing of this candle happened: no order may leave for an intent that is not durable.
+    host_state_ = before;
+    pending_candles_.pop_back();
+    return;
+  }
   add_held(batch);
   auto state = strategy_->export_state();
   if (!state) {
@@ -226,20 +232,31 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
     return;
   }
   batch.checkpoint = sdk::StrategyCheckpoint{strategy_name_, candle.start, std::move(*state)};
-  if (!pending_brackets_.empty()) crash_point(CrashPoint::kBeforeJournal, log_);
-  if (!commit(batch, "candle")) {
-    // Nothing of this candle happened: no order may leave for an intent that is not durable.
-    host_state_ = before;
-    pending_candles_.pop_back();
-    for (const auto& e : batch.journal) live_orders_.erase(e.client_ref);
-    pending_brackets_.clear();
-    return;
-  }
+  if (!commit(batch, "candle")) return;
   last_candle_ = candle.start;
   held_committed();
+}
+
+bool TradingEngine::commit_and_send_intents(sdk::WriteBatch& batch) {
+  // Only what must be durable before an order leaves: the journal entries and the host state
+  // (order-id high water, trades today). Each page a durable commit writes costs the trigger
+  // its share of the fdatasync; the candle's other state (candles, setups, checkpoint, audit)
+  // follows in the next commit, after the send. A crash in between replays the candle from the
+  // last checkpoint, and the strategy's intent for a setup already journalled is skipped.
+  sdk::WriteBatch intents;
+  intents.journal = std::move(batch.journal);
+  batch.journal.clear();
+  intents.host_state = std::exchange(batch.host_state, std::nullopt);
+  crash_point(CrashPoint::kBeforeJournal, log_);
+  if (!commit(intents, "order intents")) {
+    for (const auto& e : intents.journal) live_orders_.erase(e.client_ref);
+    pending_brackets_.clear();
+    return false;
+  }
   auto brackets = std::move(pending_brackets_);
   pending_brackets_.clear();
   for (const auto& b : brackets) send_bracket(b);
+  return true;
 }
 
 void TradingEngine::apply_output(const sdk::StrategyOutput& output) {

@@ -158,6 +158,10 @@ class TradingEngine {
   void add_held(sdk::WriteBatch& batch) const;
   void held_committed();
   void handle_intent(const sdk::BracketIntent& intent, sdk::WriteBatch& candle_batch);
+  // Moves the journal entries and host state out of the candle's batch into a commit of their
+  // own and, once it is durable, sends the pending brackets. False (nothing sent, the intents
+  // forgotten) if the commit fails.
+  bool commit_and_send_intents(sdk::WriteBatch& candle_batch);
   void send_bracket(const sdk::BracketOrder& order);
   void roll_day(sdk::Time t);
   void release_expired_halt(sdk::Time t);

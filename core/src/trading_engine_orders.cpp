@@ -281,10 +281,18 @@ void TradingEngine::send_resends() {
     return a.entry.broker_order_id < b.entry.broker_order_id;
   });
   sdk::WriteBatch stale;
-  for (const auto& order : pending) {
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    const sdk::BracketOrder& order = pending[i];
     const std::string& setup = order.setup_id;
     auto entry = live_orders_.find(order.entry.client_ref);
     if (entry == live_orders_.end() || entry->second.state != sdk::OrderState::kIntent) continue;
+    if (entry->second.created > clock_.now()) {
+      // A replay restarted behind the candle that made this intent (the candle was not durable
+      // yet): the order leaves when the replayed market reaches that moment again, as it first
+      // would have, never on bars from before it. Live, market time is wall time: never here.
+      for (std::size_t j = i; j < pending.size(); ++j) resends_[pending[j].setup_id] = pending[j];
+      break;
+    }
     if (clock_.now() - entry->second.created > resend_window_) {
       // The gate stayed closed past the setup's moment: cancelled, as the reconciler would.
       log_.warn("SLOB_ORDER_RESEND_STALE", "bracket " + setup + " never reached the broker and "
