@@ -74,7 +74,8 @@ Gateway::Gateway(asio::io_context& io, GatewayOptions options)
       feed_(options_.price, options_.start_time.value_or(real_now()), options_.seed),
       book_([this](std::int64_t client_id, const std::string& p) { notify(client_id, p); }, options_.commission),
       next_valid_id_(options_.next_valid_id),
-      probe_(io, probe_options(options_), [this] { emit_bar(); }, [this] { return feed_.now(); }) {}
+      probe_(io, probe_options(options_), [this] { emit_bar(); }, [this] { return feed_.now(); },
+             [this](std::int64_t order_id) { book_.cancel(order_id, feed_.now()); }) {}
 
 std::int64_t Gateway::real_now() const {
   using namespace std::chrono;

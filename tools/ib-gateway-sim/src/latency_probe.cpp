@@ -5,13 +5,16 @@
 
 namespace slob::tools::ib_gateway_sim {
 
-LatencyProbe::LatencyProbe(boost::asio::io_context& io, Options options,
-                           std::function<void()> emit_bar, std::function<std::int64_t()> market_now)
+LatencyProbe::LatencyProbe(boost::asio::io_context& io, Options options, std::function<void()> emit_bar,
+                           std::function<std::int64_t()> market_now,
+                           std::function<void(std::int64_t)> cancel_order)
     : options_(std::move(options)),
       emit_bar_(std::move(emit_bar)),
       market_now_(std::move(market_now)),
+      cancel_order_(std::move(cancel_order)),
       timer_(io),
-      timeout_timer_(io) {}
+      timeout_timer_(io),
+      cancel_timer_(io) {}
 
 void LatencyProbe::on_subscribed() {
   if (!active() || started_) return;
@@ -46,11 +49,15 @@ void LatencyProbe::send_trigger() {
   });
 }
 
-void LatencyProbe::on_place_order(std::int64_t parent_id, bool transmit) {
+void LatencyProbe::on_place_order(std::int64_t order_id, std::int64_t parent_id, bool transmit) {
   if (!waiting_ || parent_id != 0 || transmit) return;
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - sent_).count();
   if (done_ >= options_.warmup) results_.push_back(std::to_string(us));
+  cancel_timer_.expires_after(options_.cancel_after);
+  cancel_timer_.async_wait([this, order_id](const boost::system::error_code& ec) {
+    if (!ec) cancel_order_(order_id);
+  });
   end_trial(false);
 }
 

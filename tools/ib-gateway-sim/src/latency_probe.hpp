@@ -9,6 +9,11 @@
 // such candle (bench/trigger_strategy.cpp). Trials are spaced so the client's outgoing pacing
 // (under 50 messages/s, three per bracket) never delays a parent.
 //
+// Soon after it arrived the bracket is cancelled (the parent, which takes its children along),
+// as an unfilled entry would be: a real account holds a few working brackets, not one per trial,
+// and the client's store should look like a real one's when the next trigger comes. Soon, so
+// the client's disk is as idle before each trigger as it would be without the cancel.
+//
 // The first `warmup` trials are not recorded. When done, FILE holds one latency in microseconds
 // per line (written to FILE.tmp, then renamed, so a reader never sees half a file); a trial
 // without an order within the timeout is written as "timeout".
@@ -36,16 +41,18 @@ class LatencyProbe {
     std::chrono::milliseconds pause{3};        // between the minute's first bars and the last
     std::chrono::milliseconds spacing{75};     // from one trial's start to the next
     std::chrono::milliseconds timeout{3000};  // no parent order by then: the trial failed
+    std::chrono::milliseconds cancel_after{10};  // from the parent's arrival to its cancel
   };
 
   // `emit_bar` sends the next 5-second bar to every subscriber; `market_now` is the market time
-  // (epoch seconds) the next bar starts at.
+  // (epoch seconds) the next bar starts at; `cancel_order` cancels an order as a client's
+  // cancelOrder would.
   LatencyProbe(boost::asio::io_context& io, Options options, std::function<void()> emit_bar,
-               std::function<std::int64_t()> market_now);
+               std::function<std::int64_t()> market_now, std::function<void(std::int64_t)> cancel_order);
 
   bool active() const { return options_.trials > 0; }
   void on_subscribed();
-  void on_place_order(std::int64_t parent_id, bool transmit);
+  void on_place_order(std::int64_t order_id, std::int64_t parent_id, bool transmit);
 
  private:
   void start_trial();
@@ -56,8 +63,10 @@ class LatencyProbe {
   Options options_;
   std::function<void()> emit_bar_;
   std::function<std::int64_t()> market_now_;
+  std::function<void(std::int64_t)> cancel_order_;
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer timeout_timer_;
+  boost::asio::steady_timer cancel_timer_;
   bool started_ = false;
   bool waiting_ = false;
   int done_ = 0;

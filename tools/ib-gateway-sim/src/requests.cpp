@@ -246,7 +246,7 @@ void Gateway::on_place_order(Session& s, const std::vector<std::string_view>& fi
     if (o.contract.symbol == fm.contract.symbol) o.contract = fm.contract;
   }
   next_valid_id_ = std::max(next_valid_id_, o.order_id + 1);
-  probe_.on_place_order(o.parent_id, o.transmit);
+  probe_.on_place_order(o.order_id, o.parent_id, o.transmit);
   if (auto err = book_.place(std::move(o), feed_.last(), feed_.now())) {
     s.send(msg_error(FieldReader("placeOrder", fields, 1).int_or(0), err->code, err->text));
   }
