@@ -56,6 +56,12 @@ struct Daemon {
     return slob::test::wait_until([&] { return state() == s; });
   }
   std::string log() const { return process->err(); }
+  // Starts the daemon and waits until it reports `s`; its log so far.
+  std::string start_until(const std::string& s) {
+    start();
+    REQUIRE(wait_for_state(s));
+    return log();
+  }
 };
 
 // The positions of `needles` in `hay`, all found and in order.
@@ -179,9 +185,7 @@ TEST_CASE("an exit that arrives live before the snapshot's entry closes the trad
   CHECK(d.log().find("SLOB_FILL_NO_TRADE") == std::string::npos);
   CHECK(d.log().find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
   d.process->signal(SIGTERM);
-  const auto code = d.process->wait_for_exit(std::chrono::seconds(30));
-  REQUIRE(code);
-  CHECK(*code == 0);
+  CHECK(d.process->wait_for_exit(30s) == 0);
 }
 
 TEST_CASE("a position report older than the fills it comes with is asked again, not acted on", "[process]") {
@@ -190,9 +194,7 @@ TEST_CASE("a position report older than the fills it comes with is asked again, 
   // position nobody has; the host asks again and the second snapshot agrees.
   Daemon d("[connection]\nposition_recheck = \"300ms\"\n",
            "exit_before_snapshot = true\nfirst_snapshot_position = -1\n");
-  d.start();
-  REQUIRE(d.wait_for_state("Running"));
-  const std::string log = d.log();
+  const std::string log = d.start_until("Running");
   INFO(log);
   CHECK(in_order(log, {"SLOB_TRADE_CLOSED: away SHORT 1 stop_loss",
                        "warning host SLOB_RECONCILE_RECHECK: position NQ -1 at the broker has no trade "
@@ -202,16 +204,12 @@ TEST_CASE("a position report older than the fills it comes with is asked again, 
   CHECK(log.find("SLOB_RECONCILE_MISMATCH") == std::string::npos);
   CHECK(log.find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
   d.process->signal(SIGTERM);
-  const auto code = d.process->wait_for_exit(std::chrono::seconds(30));
-  REQUIRE(code);
-  CHECK(*code == 0);
+  CHECK(d.process->wait_for_exit(30s) == 0);
 }
 
 TEST_CASE("a position disagreement the second snapshot confirms enters safe mode", "[process]") {
   Daemon d("[connection]\nposition_recheck = \"300ms\"\n", "first_snapshot_position = 2\nsnapshot_position = 2\n");
-  d.start();
-  REQUIRE(d.wait_for_state("SafeMode"));
-  const std::string log = d.log();
+  const std::string log = d.start_until("SafeMode");
   INFO(log);
   CHECK(in_order(log, {"SLOB_RECONCILE_RECHECK: position NQ 2 at the broker has no trade in the store",
                        "critical host SLOB_RECONCILE_MISMATCH: position NQ 2 at the broker has no "
@@ -220,9 +218,7 @@ TEST_CASE("a position disagreement the second snapshot confirms enters safe mode
   CHECK(count_of(log, "SLOB_RECONCILE_RECHECK") == 1);
   CHECK(count_of(log, "SLOB_RECONCILE_MISMATCH") == 1);
   d.process->signal(SIGTERM);
-  const auto code = d.process->wait_for_exit(std::chrono::seconds(30));
-  REQUIRE(code);
-  CHECK(*code == 0);
+  CHECK(d.process->wait_for_exit(30s) == 0);
 }
 
 TEST_CASE("slob-ctl status reports the lifecycle and plugins, shutdown stops the daemon", "[process]") {
