@@ -58,22 +58,26 @@ sdk::Status Host::load_plugins() {
   if (!broker_lib) return broker_lib.status();
   const bool replay = ((*broker_lib)->descriptor().flags & sdk::kPluginDrivesClock) != 0;
   std::error_code ec;
-  if (options_.fresh) {
+  if (options_.fresh && !replay) {
     // A fresh start wipes the state directory: far too dangerous for a live account.
-    if (!replay) {
-      return sdk::Status::failed_precondition(
-          "--fresh is only for replays: the broker plugin \"" + config_.broker.plugin +
-          "\" trades live, and its stored state must never be thrown away");
-    }
-    for (const auto& entry : std::filesystem::directory_iterator(config_.host.state_dir, ec))
-      std::filesystem::remove_all(entry.path(), ec);
-    log_.warn("SLOB_FRESH_START", "--fresh: emptied " + config_.host.state_dir.string());
+    return sdk::Status::failed_precondition(
+        "--fresh is only for replays: the broker plugin \"" + config_.broker.plugin +
+        "\" trades live, and its stored state must never be thrown away");
   }
   // The host owns its state directory; plugins keep their files inside it by default.
   std::filesystem::create_directories(config_.host.state_dir, ec);
   if (ec) {
     return sdk::Status::io_error(config_.host.state_dir.string() +
                                  ": cannot create state_dir: " + ec.message());
+  }
+  // Before anything in it is opened, or wiped.
+  auto lock = StateDirLock::acquire(config_.host.state_dir);
+  if (!lock) return lock.status();
+  state_lock_ = std::move(*lock);
+  if (options_.fresh) {
+    for (const auto& entry : std::filesystem::directory_iterator(config_.host.state_dir, ec))
+      if (entry.path().filename() != StateDirLock::kFileName) std::filesystem::remove_all(entry.path(), ec);
+    log_.warn("SLOB_FRESH_START", "--fresh: emptied " + config_.host.state_dir.string());
   }
   if (replay) {
     simulated_clock_ = std::make_unique<SimulatedClock>();

@@ -32,6 +32,7 @@
 #include "reload_plan.hpp"
 #include "shutdown_sequence.hpp"
 #include "simulated_clock.hpp"
+#include "state_dir_lock.hpp"
 #include "slob/sdk/broker.hpp"
 #include "systemd_notifier.hpp"
 #include "trading_engine.hpp"
@@ -121,6 +122,7 @@ class Host final : public sdk::BrokerListener {
 
   HostConfig config_;
   HostOptions options_;
+  std::unique_ptr<StateDirLock> state_lock_;  // held from load_plugins() until the process ends
   // Declared before io_ so they outlive it: the loop's pending handlers (a plugin's aborted
   // socket reads, say) are destroyed with io_, and their code must still be mapped then.
   // A reload replaces the entry of a swapped-out plugin when PluginRetirement releases it.

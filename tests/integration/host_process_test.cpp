@@ -221,6 +221,29 @@ TEST_CASE("a position disagreement the second snapshot confirms enters safe mode
   CHECK(d.process->wait_for_exit(30s) == 0);
 }
 
+TEST_CASE("a second slob-host on the same state_dir is refused, the first trades on", "[process]") {
+  Daemon d;
+  d.start_until("Running");
+  // Same state, another control socket: only the state directory can tell them apart.
+  const auto second = d.dir / "second.toml";
+  const std::string first_socket = "control_socket = \"slob.sock\"";
+  std::string text = slob::test::read_file(d.config);
+  text.replace(text.find(first_socket), first_socket.size(), "control_socket = \"two.sock\"");
+  std::ofstream(second) << text;
+  const auto r = slob::test::run({SLOB_HOST_BIN, "--config", second.string()}, d.dir.path());
+  INFO(r.err);
+  CHECK(r.code == 78);
+  CHECK(r.err.find("state_dir " + (d.dir / "state").string() + " is in use by another slob-host (pid " +
+                   std::to_string(d.process->pid()) + "): one store, one daemon\n") != std::string::npos);
+  CHECK(d.state() == "Running");
+  d.process->signal(SIGTERM);
+  CHECK(d.process->wait_for_exit(30s) == 0);
+  // Released with the process: the next start takes it.
+  d.start_until("Running");
+  d.process->signal(SIGTERM);
+  CHECK(d.process->wait_for_exit(30s) == 0);
+}
+
 TEST_CASE("slob-ctl status reports the lifecycle and plugins, shutdown stops the daemon", "[process]") {
   Daemon d;
   d.start();
@@ -301,11 +324,13 @@ TEST_CASE("slob-host --check: 0 for a good config, 78 with every error for a bad
 
   Daemon bad("shutdown_timeout = \"forever\"", "typo = 1");
   auto r = slob::test::run({SLOB_HOST_BIN, "--config", bad.config.string(), "--check"}, bad.dir.path());
+  INFO(r.err);
   CHECK(r.code == 78);
   CHECK(r.err == bad.config.string() + ":5:20: [host] shutdown_timeout: bad duration \"forever\" "
                                        "(use units h, m, s, ms, e.g. \"30s\")\n");
   Daemon bad_plugin("", "typo = 1");
   r = slob::test::run({SLOB_HOST_BIN, "--config", bad_plugin.config.string(), "--check"}, bad_plugin.dir.path());
+  INFO(r.err);
   CHECK(r.code == 78);
   CHECK(r.err == bad_plugin.config.string() + ":9:8: [broker.config] unknown key \"typo\"\n");
 }
