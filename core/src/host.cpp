@@ -273,8 +273,7 @@ void Host::on_health(const sdk::HealthEvent& event) {
   }
   if (event.health == sdk::Health::kDown) {
     subscribed_ = false;
-    // The next connect reconciles afresh.
-    wall_clock_.cancel(std::exchange(position_recheck_timer_, sdk::kNoTimer));
+    drop_position_recheck();  // the next connect reconciles afresh
     if (state == LifecycleState::kConnecting || state == LifecycleState::kReconnecting ||
         state == LifecycleState::kSafeMode) {
       connection_failed(event.reason, event.fatal);
@@ -298,7 +297,7 @@ void Host::on_health(const sdk::HealthEvent& event) {
 }
 
 void Host::begin_reconcile(bool confirming) {
-  wall_clock_.cancel(std::exchange(position_recheck_timer_, sdk::kNoTimer));
+  drop_position_recheck();
   reconcile_pending_ = true;
   reconcile_confirming_ = confirming;
   const sdk::Time since = clock_->now() - std::chrono::hours(24);
@@ -308,8 +307,12 @@ void Host::begin_reconcile(bool confirming) {
   }
 }
 
-void Host::cancel_reconcile() {
+void Host::drop_position_recheck() {
   wall_clock_.cancel(std::exchange(position_recheck_timer_, sdk::kNoTimer));
+}
+
+void Host::cancel_reconcile() {
+  drop_position_recheck();
   reconcile_pending_ = false;
   if (!held_executions_.empty()) engine_->apply_executions(std::exchange(held_executions_, {}));
 }
@@ -324,10 +327,8 @@ void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
     return;
   }
   reconcile_pending_ = false;
-  sdk::BrokerSnapshot with_held = *snapshot;
-  with_held.executions.insert(with_held.executions.end(), held_executions_.begin(), held_executions_.end());
-  held_executions_.clear();
-  const ReconcileResult result = engine_->compare_with_broker(with_held, ReconcilePolicy{});
+  const ReconcileResult result =
+      engine_->compare_with_broker(*snapshot, std::exchange(held_executions_, {}), ReconcilePolicy{});
   const Finding* disagreement = result.position_disagreement();
   if (disagreement && !reconcile_confirming_) {
     // Not acted on yet: IB answers positions, orders and executions separately while fills go

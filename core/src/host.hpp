@@ -77,6 +77,7 @@ class Host final : public sdk::BrokerListener {
   // No snapshot is awaited any more (it failed, or a shutdown, broker swap or lost connection
   // dropped it): the executions held for it are applied now, a pending recheck is dropped.
   void cancel_reconcile();
+  void drop_position_recheck();
   // Brackets reconciliation found never received go out once the order path is open.
   void send_resends_when_ready();
   // The maintenance window `t` falls in (wall time for connections, market time for entries).

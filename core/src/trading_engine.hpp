@@ -107,9 +107,12 @@ class TradingEngine {
   // that never reads an exit before its entry; each one not yet in the ledger is recorded.
   void apply_executions(std::vector<sdk::Execution> executions);
   // After each (re)connect, in two steps so the host can confirm a disagreement before acting.
-  // compare_with_broker records unknown fills (the ledger is keyed by execution id, so a second
-  // snapshot's are ignored) and compares the result with the snapshot; nothing else changes.
-  ReconcileResult compare_with_broker(const sdk::BrokerSnapshot& snapshot, const ReconcilePolicy& policy);
+  // compare_with_broker records unknown fills — the snapshot's and `live` ones that arrived
+  // while it was awaited, in apply_executions' order; the ledger is keyed by execution id, so a
+  // second snapshot's are ignored — and compares the result with the snapshot; nothing else
+  // changes.
+  ReconcileResult compare_with_broker(const sdk::BrokerSnapshot& snapshot, std::vector<sdk::Execution> live,
+                                      const ReconcilePolicy& policy);
   // Acts on a comparison: resolves the journal, closes trades found flat, logs and audits the
   // findings. Brackets the broker never received and that are still fresh are kept for
   // send_resends().

@@ -188,12 +188,14 @@ void TradingEngine::close_trade(const sdk::TradeRecord& t, sdk::WriteBatch& batc
 }
 
 ReconcileResult TradingEngine::compare_with_broker(const sdk::BrokerSnapshot& snapshot,
+                                                   std::vector<sdk::Execution> live,
                                                    const ReconcilePolicy& policy) {
   if (snapshot.equity) equity_ = snapshot.equity;
   next_valid_order_id_ = std::max(next_valid_order_id_, snapshot.next_valid_order_id);
 
   // The fill ledger first: every execution not yet known.
-  apply_executions(snapshot.executions);
+  live.insert(live.end(), snapshot.executions.begin(), snapshot.executions.end());
+  apply_executions(std::move(live));
 
   // Then the pure comparison on the resulting state.
   ReconcileInput input;
