@@ -8,6 +8,7 @@ slob_add_unit_test(lmdb_unit_tests
     ${_lmdb_tests}/unit/lmdb_codec_test.cpp
     ${_lmdb_tests}/unit/lmdb_config_test.cpp
     ${_lmdb_tests}/unit/lmdb_fixture_test.cpp
+    ${_lmdb_tests}/unit/lmdb_intent_log_test.cpp
     ${_lmdb_tests}/unit/lmdb_record_json_test.cpp
     ${_lmdb_tests}/unit/lmdb_refusal_test.cpp
     ${_lmdb_tests}/unit/lmdb_store_test.cpp

@@ -5,6 +5,7 @@
 #include <exception>
 #include <filesystem>
 
+#include "byte_codec.hpp"
 #include "candle_hours.hpp"
 #include "record_codec.hpp"
 #include "schema.hpp"
@@ -67,6 +68,28 @@ sdk::Status check_keys(const sdk::WriteBatch& batch) {
   return sdk::Status::ok();
 }
 
+sdk::Status refuse(sdk::HostServices& host, const sdk::Status& status) {
+  host.logger().error("SLOB_LMDB_REFUSED", status.message());
+  return status;
+}
+
+// The sequence of the last intent-log record an LMDB commit folded in (0: none yet, or a store
+// older than schema 3 opened read-only).
+sdk::Result<std::uint64_t> read_intent_log_applied(const OpenedEnv& opened, const std::string& path) {
+  const std::string where = path + ": " + kDbMeta + "[" + kKeyIntentLogApplied + "]";
+  TxnHandle txn;
+  int rc = begin_txn(opened.env.get(), MDB_RDONLY, txn);
+  if (rc != MDB_SUCCESS) return lmdb_status(rc, where);
+  MDB_val k = to_val(kKeyIntentLogApplied), v;
+  rc = mdb_get(txn.get(), opened.dbs.meta, &k, &v);
+  if (rc == MDB_NOTFOUND) return std::uint64_t{0};
+  if (rc != MDB_SUCCESS) return lmdb_status(rc, where);
+  std::uint64_t applied = 0;
+  ByteReader r(to_view(v));
+  if (!r.u64(applied) || !r.at_end()) return sdk::Status::corruption(where + " is not 8 bytes");
+  return applied;
+}
+
 }  // namespace
 
 sdk::Result<std::unique_ptr<LmdbStore>> LmdbStore::open(sdk::HostServices& host,
@@ -87,11 +110,14 @@ sdk::Result<std::unique_ptr<LmdbStore>> LmdbStore::open(sdk::HostServices& host,
                                       std::to_string(kSchemaVersion));
   }
   if (opened->migration.from != 0) {
+    const MigrationReport& m = opened->migration;
     log.info("SLOB_LMDB_MIGRATED",
-             config.path + ": schema " + std::to_string(opened->migration.from) + " -> " +
-                 std::to_string(opened->schema_version) + ": " +
-                 std::to_string(opened->migration.candles_regrouped) + " candles regrouped into " +
-                 std::to_string(opened->migration.candle_hours) + " hour records");
+             config.path + ": schema " + std::to_string(m.from) + " -> " +
+                 std::to_string(opened->schema_version) +
+                 (m.from < 2 ? ": " + std::to_string(m.candles_regrouped) + " candles regrouped into " +
+                                   std::to_string(m.candle_hours) + " hour records"
+                             : std::string()) +
+                 (m.from < 3 ? std::string(": intent log added") : std::string()));
   }
   if (config.sync == SyncMode::kNone && !config.read_only) {
     log.warn("SLOB_LMDB_SYNC_NONE",
@@ -103,7 +129,29 @@ sdk::Result<std::unique_ptr<LmdbStore>> LmdbStore::open(sdk::HostServices& host,
                                    mib(config.max_map_size) + "), sync " +
                                    (config.sync == SyncMode::kFull ? "full" : "none") +
                                    (config.read_only ? ", read-only" : ""));
-  return std::make_unique<LmdbStore>(host, std::move(config), std::move(*opened));
+  auto applied = read_intent_log_applied(*opened, config.path);
+  if (!applied) return refuse(host, applied.status());
+  std::vector<StagedBatch> pending;
+  auto intent_log = IntentLog::open(config.path, config.read_only, *applied, pending);
+  if (!intent_log) return refuse(host, intent_log.status());
+  auto store = std::make_unique<LmdbStore>(host, std::move(config), std::move(*opened),
+                                           std::move(*intent_log));
+  if (pending.empty()) return store;
+  std::size_t entries = 0;
+  for (auto& batch : pending) {
+    entries += batch.journal.size();
+    store->hold_staged(std::move(batch));
+  }
+  std::string what = store->config_.path + ": " + std::to_string(pending.size()) + " record(s) of " +
+                     kIntentLogFile + " (" + std::to_string(entries) + " journal entries) not yet in " +
+                     kDataFile;
+  if (store->config_.read_only) {
+    log.info("SLOB_LMDB_INTENTS_STAGED", what + ": read from the log");
+    return store;
+  }
+  if (auto s = store->commit_to_lmdb(sdk::WriteBatch{}); !s) return refuse(host, s);
+  log.info("SLOB_LMDB_INTENTS_FOLDED", what + ": folded in");
+  return store;
 }
 
 sdk::Status LmdbStore::commit(const sdk::WriteBatch& batch) {
@@ -112,22 +160,55 @@ sdk::Status LmdbStore::commit(const sdk::WriteBatch& batch) {
   }
   if (batch.empty()) return sdk::Status::ok();
   if (auto s = check_keys(batch); !s) return sdk::Status::invalid_argument(config_.path + ": " + s.message());
+  return stageable(batch) ? stage(batch) : commit_to_lmdb(batch);
+}
 
+bool LmdbStore::stageable(const sdk::WriteBatch& batch) const {
+  return config_.sync == SyncMode::kFull && batch.setups.empty() && batch.fills.empty() &&
+         batch.trades.empty() && batch.audit.empty() && batch.candles.empty() && !batch.checkpoint;
+}
+
+sdk::Status LmdbStore::stage(const sdk::WriteBatch& batch) {
+  StagedBatch staged{log_.next_sequence(), batch.journal, batch.host_state};
+  const std::string record = encode_staged_batch(staged);
+  if (!log_.fits(record.size())) return commit_to_lmdb(batch);
+  if (auto s = log_.append(record); !s) return s;
+  hold_staged(std::move(staged));
+  return sdk::Status::ok();
+}
+
+void LmdbStore::hold_staged(StagedBatch batch) {
+  for (auto& e : batch.journal) {
+    std::string key = e.client_ref;
+    staged_orders_.insert_or_assign(std::move(key), std::move(e));
+  }
+  if (batch.host_state) staged_host_ = std::move(batch.host_state);
+  staged_through_ = batch.sequence;
+}
+
+sdk::Status LmdbStore::commit_to_lmdb(const sdk::WriteBatch& batch) {
   for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
     std::string where = "begin";
     int rc;
     {
       TxnHandle txn;
       rc = begin_txn(opened_.env.get(), 0, txn);
+      if (rc == MDB_SUCCESS) rc = apply_staged(txn.get(), where);
+      if (rc == MDB_SUCCESS) rc = apply(txn.get(), batch, where);
       if (rc == MDB_SUCCESS) {
-        rc = apply(txn.get(), batch, where);
-        if (rc == MDB_SUCCESS) {
-          where = "commit";
-          rc = txn.commit();
-        }
+        where = "commit";
+        rc = txn.commit();
       }
     }  // an unfinished transaction is aborted here, before the map may be resized
-    if (rc == MDB_SUCCESS) return sdk::Status::ok();
+    if (rc == MDB_SUCCESS) {
+      if (staged_through_ != 0) {
+        staged_orders_.clear();
+        staged_host_.reset();
+        staged_through_ = 0;
+        log_.reset();
+      }
+      return sdk::Status::ok();
+    }
     if (rc == MDB_MAP_FULL) {
       if (auto s = grow_map(); !s) return s;
       continue;
@@ -143,6 +224,26 @@ sdk::Status LmdbStore::commit(const sdk::WriteBatch& batch) {
   }
   return sdk::Status::internal(config_.path + ": commit did not succeed after " +
                                std::to_string(kMaxCommitAttempts) + " attempts");
+}
+
+int LmdbStore::apply_staged(MDB_txn* txn, std::string& where) {
+  if (staged_through_ == 0) return MDB_SUCCESS;
+  const Databases& db = opened_.dbs;
+  int rc = MDB_SUCCESS;
+  for (const auto& [ref, e] : staged_orders_) {
+    where = std::string(kDbOrders) + "[" + ref + "] (from " + kIntentLogFile + ")";
+    if ((rc = put_indexed(txn, db.orders, db.orders_unresolved, ref, encode(e),
+                          !sdk::journal_entry_is_resolved(e))))
+      return rc;
+  }
+  if (staged_host_) {
+    where = std::string(kDbHost) + "[" + kKeyHostState + "] (from " + kIntentLogFile + ")";
+    if ((rc = put(txn, db.host, kKeyHostState, encode(*staged_host_)))) return rc;
+  }
+  where = std::string(kDbMeta) + "[" + kKeyIntentLogApplied + "]";
+  ByteWriter w(8);
+  w.u64(staged_through_);
+  return put(txn, db.meta, kKeyIntentLogApplied, w.take());
 }
 
 int LmdbStore::apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& where) {
@@ -365,6 +466,7 @@ sdk::Status LmdbStore::scan(MDB_dbi dbi, const char* db, const sdk::Visitor<T>& 
 }
 
 sdk::Result<sdk::HostState> LmdbStore::host_state() {
+  if (staged_host_) return *staged_host_;
   auto r = get<sdk::HostState>(opened_.dbs.host, kDbHost, kKeyHostState);
   if (!r) return r.status();
   return r->value_or(sdk::HostState{});
@@ -381,10 +483,36 @@ sdk::Status LmdbStore::scan_open_trades(const sdk::Visitor<sdk::TradeRecord>& vi
   return scan(opened_.dbs.trades_open, kDbTradesOpen, visit);
 }
 sdk::Status LmdbStore::scan_unresolved_orders(const sdk::Visitor<sdk::JournalEntry>& visit) {
-  return scan(opened_.dbs.orders_unresolved, kDbOrdersUnresolved, visit);
+  return scan_orders_with_staged(opened_.dbs.orders_unresolved, kDbOrdersUnresolved, visit, true);
+}
+
+sdk::Status LmdbStore::scan_orders_with_staged(MDB_dbi dbi, const char* db,
+                                               const sdk::Visitor<sdk::JournalEntry>& visit,
+                                               bool unresolved_only) {
+  auto emit = [&](const sdk::JournalEntry& e) {
+    return (unresolved_only && sdk::journal_entry_is_resolved(e)) || visit(e);
+  };
+  // std::string orders bytes as unsigned char, as LMDB's default comparison does.
+  auto next = staged_orders_.begin();
+  bool more = true;
+  auto st = scan<sdk::JournalEntry>(dbi, db, [&](const sdk::JournalEntry& stored) {
+    for (; next != staged_orders_.end() && next->first < stored.client_ref; ++next) {
+      if (!(more = emit(next->second))) return false;
+    }
+    if (next != staged_orders_.end() && next->first == stored.client_ref) {
+      return more = emit((next++)->second);
+    }
+    return more = emit(stored);
+  });
+  if (!st) return st;
+  for (; more && next != staged_orders_.end(); ++next) more = emit(next->second);
+  return sdk::Status::ok();
 }
 
 sdk::Result<std::optional<sdk::JournalEntry>> LmdbStore::find_order(const std::string& client_ref) {
+  if (auto it = staged_orders_.find(client_ref); it != staged_orders_.end()) {
+    return std::optional<sdk::JournalEntry>(it->second);
+  }
   return get<sdk::JournalEntry>(opened_.dbs.orders, kDbOrders, client_ref);
 }
 sdk::Result<std::optional<sdk::SetupRecord>> LmdbStore::find_setup(const std::string& id) {
@@ -403,7 +531,7 @@ sdk::Status LmdbStore::scan_setups(const sdk::Visitor<sdk::SetupRecord>& visit) 
   return scan(opened_.dbs.setups, kDbSetups, visit);
 }
 sdk::Status LmdbStore::scan_orders(const sdk::Visitor<sdk::JournalEntry>& visit) {
-  return scan(opened_.dbs.orders, kDbOrders, visit);
+  return scan_orders_with_staged(opened_.dbs.orders, kDbOrders, visit, false);
 }
 sdk::Status LmdbStore::scan_fills(const sdk::Visitor<sdk::FillRecord>& visit) {
   return scan(opened_.dbs.fills, kDbFills, visit);

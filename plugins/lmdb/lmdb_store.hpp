@@ -9,12 +9,14 @@
 // and key, a full map that may not grow is kResourceExhausted.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "intent_log.hpp"
 #include "slob/sdk/host_services.hpp"
 #include "slob/sdk/store.hpp"
 #include "store_config.hpp"
@@ -28,8 +30,8 @@ class LmdbStore final : public sdk::Store {
   static sdk::Result<std::unique_ptr<LmdbStore>> open(sdk::HostServices& host, StoreConfig config);
 
   // Use open(); public only so open() can use std::make_unique.
-  LmdbStore(sdk::HostServices& host, StoreConfig config, OpenedEnv opened)
-      : host_(host), config_(std::move(config)), opened_(std::move(opened)) {}
+  LmdbStore(sdk::HostServices& host, StoreConfig config, OpenedEnv opened, IntentLog log)
+      : host_(host), config_(std::move(config)), opened_(std::move(opened)), log_(std::move(log)) {}
 
   sdk::Status commit(const sdk::WriteBatch& batch) override;
   sdk::Result<sdk::HostState> host_state() override;
@@ -56,7 +58,15 @@ class LmdbStore final : public sdk::Store {
   const StoreConfig& config() const { return config_; }
 
  private:
-  // Writes the batch into `txn`; on failure `where` names the database and key.
+  // A batch of only journal entries and host state goes to the intent log when sync is "full"
+  // and it fits; anything else is an LMDB commit, which folds the staged records first.
+  bool stageable(const sdk::WriteBatch& batch) const;
+  sdk::Status stage(const sdk::WriteBatch& batch);
+  sdk::Status commit_to_lmdb(const sdk::WriteBatch& batch);
+  void hold_staged(StagedBatch batch);
+  // Writes the staged records and the applied sequence, then the batch, into `txn`; on failure
+  // `where` names the database and key.
+  int apply_staged(MDB_txn* txn, std::string& where);
   int apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& where);
   int put_candles(MDB_txn* txn, const std::vector<sdk::Candle>& candles, std::string& where);
   int prune_candles(MDB_txn* txn, sdk::Time newest, std::string& where);
@@ -68,10 +78,21 @@ class LmdbStore final : public sdk::Store {
   template <typename T>
   sdk::Status scan(MDB_dbi dbi, const char* db, const sdk::Visitor<T>& visit,
                    std::optional<std::string> from = std::nullopt);
+  // The journal entries of `dbi` in key order with the staged versions in their place (and
+  // staged entries not yet in it between them); `unresolved_only` skips resolved ones.
+  sdk::Status scan_orders_with_staged(MDB_dbi dbi, const char* db,
+                                      const sdk::Visitor<sdk::JournalEntry>& visit,
+                                      bool unresolved_only);
 
   sdk::HostServices& host_;
   StoreConfig config_;
   OpenedEnv opened_;
+  IntentLog log_;
+  // What the intent log holds beyond LMDB: the newest staged version of each journal entry and
+  // of the host state, read in their place until the next LMDB commit folds them in.
+  std::map<std::string, sdk::JournalEntry> staged_orders_;
+  std::optional<sdk::HostState> staged_host_;
+  std::uint64_t staged_through_ = 0;  // the last staged sequence; 0 when nothing is staged
 };
 
 // The plugin factory: validates `table` (every error at once) and opens the store.

@@ -8,8 +8,10 @@
 
 namespace slob::plugins::lmdb {
 
+// 3: the intent log beside data.mdb (intent_log.hpp) and meta kKeyIntentLogApplied; a build
+//    that ignored the log would lose the orders staged in it.
 // 2: candles grouped by UTC hour (candle_hours.hpp); 1 kept one record per candle.
-inline constexpr std::uint32_t kSchemaVersion = 2;
+inline constexpr std::uint32_t kSchemaVersion = 3;
 
 // Full history, one record per key.
 inline constexpr const char kDbSetups[] = "setups";        // setup id -> SetupRecord
@@ -30,6 +32,8 @@ inline constexpr const char kDbMeta[] = "meta";  // kKeySchemaVersion
 inline constexpr const char kKeyHostState[] = "host_state";
 inline constexpr const char kKeyCheckpoint[] = "checkpoint";
 inline constexpr const char kKeySchemaVersion[] = "schema_version";  // u32 little-endian
+// The last intent-log record folded into the databases, u64 little-endian (schema 3).
+inline constexpr const char kKeyIntentLogApplied[] = "intent_log_applied";
 
 inline constexpr std::array<const char*, 11> kDatabases = {
     kDbMeta,   kDbHost,   kDbSetups,  kDbSetupsLive, kDbOrders,     kDbOrdersUnresolved,

@@ -118,7 +118,7 @@ sdk::Result<ProbeResult> probe_store(const std::string& dir) {
   result.schema_version = std::uint32_t{b[0]} | std::uint32_t{b[1]} << 8 |
                           std::uint32_t{b[2]} << 16 | std::uint32_t{b[3]} << 24;
   result.initialized = true;
-  // Schemas 1 and 2 name the same databases; anything else is for the caller to refuse.
+  // Schemas 1 to 3 name the same databases; anything else is for the caller to refuse.
   if (result.schema_version < 1 || result.schema_version > kSchemaVersion) return result;
 
   for (const char* name : kDatabases) {

@@ -1,7 +1,8 @@
 // The committed stores of each schema (tests/fixtures/lmdb/schema-vN/) must keep opening and
 // reading exactly as recorded in schema-vN.jsonl: they pin the on-disk encodings and the export
-// format. The schema-1 store is also the input of the 1 -> 2 migration (candles regrouped by
-// hour), read-write, and must stay readable unmigrated, read-only.
+// format. The older stores are also the input of the migrations (1 -> 2: candles regrouped by
+// hour; 2 -> 3: the intent log added), read-write, and must stay readable unmigrated,
+// read-only. The schema-3 fixture holds a record in its intent log that is not in data.mdb.
 //
 // Generate the fixture of the current schema (only for a deliberate format change, with a
 // schema bump; older fixtures are never regenerated):
@@ -33,6 +34,8 @@ namespace {
 const fs::path kFixtures = fs::path(SLOB_TEST_FIXTURES_DIR) / "lmdb";
 const fs::path kFixture = kFixtures / "schema-v1";
 const fs::path kExpected = kFixtures / "schema-v1.jsonl";
+const fs::path kFixtureV2 = kFixtures / "schema-v2";
+const fs::path kExpectedV2 = kFixtures / "schema-v2.jsonl";
 const fs::path kFixtureCurrent = kFixtures / ("schema-v" + std::to_string(lmdb::kSchemaVersion));
 const fs::path kExpectedCurrent = kFixtures / ("schema-v" + std::to_string(lmdb::kSchemaVersion) + ".jsonl");
 
@@ -66,11 +69,13 @@ std::string read_file(const fs::path& p) {
   return s.str();
 }
 
-// A copy of a fixture's data file in a fresh directory; the fixture itself is never opened.
+// A copy of a fixture's files in a fresh directory; the fixture itself is never opened.
 std::string copy_of(TempDir& dir, const fs::path& fixture) {
   const std::string path = dir.sub("state");
   fs::create_directory(path);
-  fs::copy_file(fixture / "data.mdb", path + "/data.mdb");
+  for (const auto& file : fs::directory_iterator(fixture)) {
+    fs::copy_file(file.path(), fs::path(path) / file.path().filename());
+  }
   return path;
 }
 
@@ -82,7 +87,7 @@ std::uint32_t schema_of(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("lmdb fixture: the schema-1 store is migrated to schema 2 and reads as recorded", "[lmdb][fixture]") {
+TEST_CASE("lmdb fixture: the schema-1 store is migrated to the current schema and reads as recorded", "[lmdb][fixture]") {
   REQUIRE(fs::exists(kFixture / "data.mdb"));
   const std::string before = file_fingerprint((kFixture / "data.mdb").string());
   TempDir dir;
@@ -96,7 +101,7 @@ TEST_CASE("lmdb fixture: the schema-1 store is migrated to schema 2 and reads as
     CHECK(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
     CHECK(dump(**store) == read_file(kExpected));
   }
-  CHECK(schema_of(path) == 2);
+  CHECK(schema_of(path) == lmdb::kSchemaVersion);
   {
     // Migrated once: a second open reads the same without migrating again, and candles added
     // in a migrated hour join it in time order.
@@ -138,16 +143,66 @@ TEST_CASE("lmdb fixture: the schema-1 store opened read-only reads as recorded, 
   CHECK(file_fingerprint(path + "/data.mdb") == before);
 }
 
+TEST_CASE("lmdb fixture: the schema-2 store is migrated to the current schema and reads as recorded", "[lmdb][fixture]") {
+  const std::string before = file_fingerprint((kFixtureV2 / "data.mdb").string());
+  TempDir dir;
+  const std::string path = copy_of(dir, kFixtureV2);
+  REQUIRE(schema_of(path) == 2);
+  {
+    TestHostServices host;
+    auto table = store_table(path);
+    table.values["read_only"] = sdk::ConfigValue{true, {"test.toml", 13, 8}};
+    auto store = lmdb::create_store(host, table);
+    REQUIRE(store.is_ok());
+    CHECK(dump(**store) == read_file(kExpectedV2));
+  }
+  CHECK(schema_of(path) == 2);
+  CHECK_FALSE(fs::exists(fs::path(path) / lmdb::kIntentLogFile));  // read-only creates nothing
+  {
+    TestHostServices host;
+    auto store = lmdb::create_store(host, store_table(path));
+    INFO(store.status().message());
+    REQUIRE(store.is_ok());
+    CHECK(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
+    CHECK(dump(**store) == read_file(kExpectedV2));
+  }
+  CHECK(schema_of(path) == lmdb::kSchemaVersion);
+  CHECK(fs::file_size(fs::path(path) / lmdb::kIntentLogFile) == lmdb::kIntentLogCapacity);
+  CHECK(file_fingerprint((kFixtureV2 / "data.mdb").string()) == before);
+}
+
 TEST_CASE("lmdb fixture: the current-schema store reads as recorded", "[lmdb][fixture]") {
   REQUIRE(fs::exists(kFixtureCurrent / "data.mdb"));
   TempDir dir;
   const std::string path = copy_of(dir, kFixtureCurrent);
   REQUIRE(schema_of(path) == lmdb::kSchemaVersion);
-  TestHostServices host;
-  auto store = lmdb::create_store(host, store_table(path));
-  INFO(store.status().message());
-  REQUIRE(store.is_ok());
-  CHECK(dump(**store) == read_file(kExpectedCurrent));
+  SECTION("read-only: the intent log's record is read in place") {
+    const std::string before = file_fingerprint(path + "/data.mdb");
+    TestHostServices host;
+    auto table = store_table(path);
+    table.values["read_only"] = sdk::ConfigValue{true, {"test.toml", 13, 8}};
+    auto store = lmdb::create_store(host, table);
+    INFO(store.status().message());
+    REQUIRE(store.is_ok());
+    CHECK(host.recording_logger().contains_id("SLOB_LMDB_INTENTS_STAGED"));
+    CHECK(dump(**store) == read_file(kExpectedCurrent));
+    CHECK(file_fingerprint(path + "/data.mdb") == before);
+  }
+  SECTION("read-write: the record is folded into data.mdb") {
+    {
+      TestHostServices host;
+      auto store = lmdb::create_store(host, store_table(path));
+      INFO(store.status().message());
+      REQUIRE(store.is_ok());
+      CHECK(host.recording_logger().contains_id("SLOB_LMDB_INTENTS_FOLDED"));
+      CHECK(dump(**store) == read_file(kExpectedCurrent));
+    }
+    TestHostServices host;
+    auto store = lmdb::create_store(host, store_table(path));
+    REQUIRE(store.is_ok());
+    CHECK_FALSE(host.recording_logger().contains_id("SLOB_LMDB_INTENTS_FOLDED"));
+    CHECK(dump(**store) == read_file(kExpectedCurrent));
+  }
 }
 
 TEST_CASE("lmdb fixture: generate", "[.generate-fixture]") {
@@ -158,6 +213,18 @@ TEST_CASE("lmdb fixture: generate", "[.generate-fixture]") {
     auto store = lmdb::create_store(host, store_table(kFixtureCurrent.string()));
     REQUIRE(store.is_ok());
     REQUIRE((*store)->commit(sample_batch()).is_ok());
+    // An intent (journal entries and host state only) stays in the intent log: the store is
+    // closed before any other commit folds it in.
+    sdk::WriteBatch intent;
+    sdk::JournalEntry entry = sample_batch().journal.front();
+    entry.client_ref = sdk::client_ref("fixture-staged", sdk::Leg::kEntry);
+    entry.setup_id = "fixture-staged";
+    entry.broker_order_id = 0;
+    intent.journal.push_back(entry);
+    sdk::HostState host_state = (*store)->host_state().value();
+    host_state.order_id_high_water += 3;
+    intent.host_state = host_state;
+    REQUIRE((*store)->commit(intent).is_ok());
     std::ofstream(kExpectedCurrent) << dump(**store);
   }
   fs::remove(kFixtureCurrent / "lock.mdb");

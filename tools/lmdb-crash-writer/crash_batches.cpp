@@ -86,17 +86,43 @@ sdk::WriteBatch make_batch(std::int64_t n, int records) {
   return b;
 }
 
-sdk::Status verify_batches(sdk::Store& store, std::int64_t acked, int records,
-                           std::int64_t& committed) {
+sdk::WriteBatch make_intent(std::int64_t n, int records) {
+  sdk::WriteBatch b;
+  for (int j = 0; j < records; ++j) b.journal.push_back(order(n, j, sdk::OrderState::kSent));
+  sdk::HostState h;
+  h.order_id_high_water = n;
+  b.host_state = h;
+  return b;
+}
+
+sdk::Result<std::int64_t> next_batch(sdk::Store& store) {
   auto host = store.host_state();
   if (!host) return host.status();
   const std::int64_t n = host->order_id_high_water;
+  if (n == 0) return std::int64_t{1};
+  auto setup = store.find_setup(setup_id(n, 0));
+  if (!setup) return setup.status();
+  return setup->has_value() ? n + 1 : n;  // only its intent landed: batch n again
+}
+
+sdk::Status verify_batches(sdk::Store& store, std::int64_t acked, int records,
+                           std::int64_t& committed, bool& intent_pending) {
+  auto host = store.host_state();
+  if (!host) return host.status();
+  const std::int64_t reserved = host->order_id_high_water;  // the last batch whose intent landed
+  auto newest = reserved > 0 ? store.find_setup(setup_id(reserved, 0))
+                             : sdk::Result<std::optional<sdk::SetupRecord>>(std::nullopt);
+  if (!newest) return newest.status();
+  // The batch in flight may have landed its intent and not the rest.
+  const bool intent_only = reserved > 0 && !newest->has_value();
+  const std::int64_t n = intent_only ? reserved - 1 : reserved;
   if (n < acked) {
     return sdk::Status::internal("acknowledged batch " + std::to_string(acked) +
-                                 " is lost: the store ends at batch " + std::to_string(n));
+                                 " is lost: the store ends at batch " + std::to_string(n) +
+                                 (intent_only ? " and the intent of the next" : ""));
   }
-  if (n > acked + 1) {
-    return sdk::Status::internal("store is at batch " + std::to_string(n) +
+  if (n > acked + 1 || (intent_only && n != acked)) {
+    return sdk::Status::internal("store is at batch " + std::to_string(reserved) +
                                  " but only " + std::to_string(acked) + " were acknowledged");
   }
   for (std::int64_t i = 1; i <= n; ++i) {
@@ -117,6 +143,13 @@ sdk::Status verify_batches(sdk::Store& store, std::int64_t acked, int records,
     if (!t) return t.status();
     if (!*t || (*t)->open() != last) return fail(i, "trade missing or wrong");
   }
+  if (intent_only) {
+    for (int j = 0; j < records; ++j) {
+      auto o = store.find_order(sdk::client_ref(setup_id(reserved, j), sdk::Leg::kEntry));
+      if (!o) return o.status();
+      if (!*o || (*o)->state != sdk::OrderState::kSent) return fail(reserved, "intent without its journal entries");
+    }
+  }
   // Nothing of the next batch may exist: a partial batch would show here.
   auto next = store.find_setup(setup_id(n + 1, 0));
   if (!next) return next.status();
@@ -135,9 +168,11 @@ sdk::Status verify_batches(sdk::Store& store, std::int64_t acked, int records,
   std::size_t unresolved = 0, open = 0;
   bool unresolved_of_n = true;
   const std::string prefix = "b" + std::to_string(n) + "-";
+  const std::string intent_prefix = "b" + std::to_string(reserved) + "-";
   if (!(st = store.scan_unresolved_orders([&](const sdk::JournalEntry& e) {
           ++unresolved;
-          unresolved_of_n = unresolved_of_n && e.setup_id.rfind(prefix, 0) == 0;
+          unresolved_of_n = unresolved_of_n && (e.setup_id.rfind(prefix, 0) == 0 ||
+                                                (intent_only && e.setup_id.rfind(intent_prefix, 0) == 0));
           return true;
         })))
     return st;
@@ -148,7 +183,8 @@ sdk::Status verify_batches(sdk::Store& store, std::int64_t acked, int records,
     return st;
   const std::size_t want_live = n == 0 ? 0 : static_cast<std::size_t>(records);
   if (live.size() != want_live || (n > 0 && !live.count(setup_id(n, 0))) ||
-      unresolved != want_live || !unresolved_of_n || open != (n == 0 ? 0u : 1u)) {
+      unresolved != want_live + (intent_only ? static_cast<std::size_t>(records) : 0) ||
+      !unresolved_of_n || open != (n == 0 ? 0u : 1u)) {
     return fail(n, "live indexes do not match: " + std::to_string(live.size()) + " live setups, " +
                        std::to_string(unresolved) + " unresolved orders, " +
                        std::to_string(open) + " open trades");
@@ -164,6 +200,7 @@ sdk::Status verify_batches(sdk::Store& store, std::int64_t acked, int records,
     return st;
   if (events != n || !in_order) return fail(n, "audit log has " + std::to_string(events) + " events or is out of order");
   committed = n;
+  intent_pending = intent_only;
   return sdk::Status::ok();
 }
 

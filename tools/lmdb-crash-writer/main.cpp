@@ -3,7 +3,8 @@
 //
 //   lmdb-crash-writer --path DIR [--records K] [--batches N] [--sync full|none]
 //       Opens the store, continues after the last committed batch, commits N numbered batches
-//       (crash_batches.hpp) and prints "ack <n>" on stdout after each commit returned, flushed
+//       (crash_batches.hpp: each as its intent, then the whole batch) and prints "ack <n>" on
+//       stdout after both commits returned, flushed
 //       at once so a parent that reads the line knows the batch is durable.
 //   lmdb-crash-writer --check DIR [--read-only]
 //       Opens the store as the daemon would and prints "ok: ..." (exit 0), or the error as one
@@ -113,22 +114,23 @@ int run(const Options& o) {
   }
   if (o.mode == "--verify") {
     std::int64_t committed = 0;
-    auto st = writer::verify_batches(s, o.acked, o.records, committed);
+    bool intent_pending = false;
+    auto st = writer::verify_batches(s, o.acked, o.records, committed, intent_pending);
     if (!st) {
       std::cerr << "lmdb-crash-writer: " << o.path << ": " << st.message() << "\n";
       return 1;
     }
-    std::cout << "ok " << committed << "\n";
+    std::cout << "ok " << committed << (intent_pending ? " and the next intent" : "") << "\n";
     return 0;
   }
-  auto host_state = s.host_state();
-  if (!host_state) {
-    std::cerr << "lmdb-crash-writer: " << host_state.status().message() << "\n";
+  auto first = writer::next_batch(s);
+  if (!first) {
+    std::cerr << "lmdb-crash-writer: " << first.status().message() << "\n";
     return 1;
   }
-  const std::int64_t first = host_state->order_id_high_water + 1;
-  for (std::int64_t n = first; n < first + o.batches; ++n) {
-    auto st = s.commit(writer::make_batch(n, o.records));
+  for (std::int64_t n = *first; n < *first + o.batches; ++n) {
+    auto st = s.commit(writer::make_intent(n, o.records));
+    if (st) st = s.commit(writer::make_batch(n, o.records));
     if (!st) {
       std::cerr << "lmdb-crash-writer: batch " << n << ": " << st.message() << "\n";
       return 1;
