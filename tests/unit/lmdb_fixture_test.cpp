@@ -79,6 +79,12 @@ std::string copy_of(TempDir& dir, const fs::path& fixture) {
   return path;
 }
 
+sdk::ConfigTable read_only_table(const std::string& path) {
+  auto table = store_table(path);
+  table.values["read_only"] = sdk::ConfigValue{true, {"test.toml", 13, 8}};
+  return table;
+}
+
 std::uint32_t schema_of(const std::string& path) {
   auto probe = lmdb::probe_store(path);
   REQUIRE(probe.is_ok());
@@ -131,9 +137,7 @@ TEST_CASE("lmdb fixture: the schema-1 store opened read-only reads as recorded, 
   const std::string before = file_fingerprint(path + "/data.mdb");
   {
     TestHostServices host;
-    auto table = store_table(path);
-    table.values["read_only"] = sdk::ConfigValue{true, {"test.toml", 13, 8}};
-    auto store = lmdb::create_store(host, table);
+    auto store = lmdb::create_store(host, read_only_table(path));
     INFO(store.status().message());
     REQUIRE(store.is_ok());
     CHECK_FALSE(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
@@ -150,9 +154,7 @@ TEST_CASE("lmdb fixture: the schema-2 store is migrated to the current schema an
   REQUIRE(schema_of(path) == 2);
   {
     TestHostServices host;
-    auto table = store_table(path);
-    table.values["read_only"] = sdk::ConfigValue{true, {"test.toml", 13, 8}};
-    auto store = lmdb::create_store(host, table);
+    auto store = lmdb::create_store(host, read_only_table(path));
     REQUIRE(store.is_ok());
     CHECK(dump(**store) == read_file(kExpectedV2));
   }
@@ -179,9 +181,7 @@ TEST_CASE("lmdb fixture: the current-schema store reads as recorded", "[lmdb][fi
   SECTION("read-only: the intent log's record is read in place") {
     const std::string before = file_fingerprint(path + "/data.mdb");
     TestHostServices host;
-    auto table = store_table(path);
-    table.values["read_only"] = sdk::ConfigValue{true, {"test.toml", 13, 8}};
-    auto store = lmdb::create_store(host, table);
+    auto store = lmdb::create_store(host, read_only_table(path));
     INFO(store.status().message());
     REQUIRE(store.is_ok());
     CHECK(host.recording_logger().contains_id("SLOB_LMDB_INTENTS_STAGED"));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lmdb_store.hpp"
+#include "lmdb_store_open.hpp"
 #include "lmdb_test_support.hpp"
 #include "test_host_services.hpp"
 
@@ -19,25 +20,11 @@ namespace sdk = slob::sdk;
 using slob::test::TestHostServices;
 using slob::test::lmdb::at;
 using slob::test::lmdb::file_fingerprint;
+using slob::test::lmdb::config_for;
+using slob::test::lmdb::open_ok;
 using slob::test::lmdb::TempDir;
 
 namespace {
-
-lmdb::StoreConfig config_for(const std::string& path, bool read_only = false,
-                             lmdb::SyncMode sync = lmdb::SyncMode::kFull) {
-  lmdb::StoreConfig c;
-  c.path = path;
-  c.read_only = read_only;
-  c.sync = sync;
-  return c;
-}
-
-std::unique_ptr<lmdb::LmdbStore> open_ok(TestHostServices& host, const lmdb::StoreConfig& c) {
-  auto s = lmdb::LmdbStore::open(host, c);
-  INFO(s.status().message());
-  REQUIRE(s.is_ok());
-  return std::move(*s);
-}
 
 sdk::JournalEntry entry(const std::string& setup, sdk::Leg leg, sdk::OrderState state) {
   sdk::JournalEntry e;

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "lmdb_store.hpp"
+#include "lmdb_store_open.hpp"
 #include "lmdb_test_support.hpp"
 #include "record_json.hpp"
 #include "test_host_services.hpp"
@@ -19,22 +20,11 @@ using slob::test::TestHostServices;
 using slob::test::lmdb::at;
 using slob::test::lmdb::sample_batch;
 using slob::test::lmdb::store_table;
+using slob::test::lmdb::config_for;
+using slob::test::lmdb::open_ok;
 using slob::test::lmdb::TempDir;
 
 namespace {
-
-lmdb::StoreConfig config_for(const std::string& path) {
-  lmdb::StoreConfig c;
-  c.path = path;
-  return c;
-}
-
-std::unique_ptr<lmdb::LmdbStore> open_ok(TestHostServices& host, const lmdb::StoreConfig& c) {
-  auto s = lmdb::LmdbStore::open(host, c);
-  INFO(s.status().message());
-  REQUIRE(s.is_ok());
-  return std::move(*s);
-}
 
 template <typename T, typename Scan>
 std::vector<json> collect(Scan&& scan) {
