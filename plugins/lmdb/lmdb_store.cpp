@@ -95,10 +95,7 @@ sdk::Result<std::uint64_t> read_intent_log_applied(const OpenedEnv& opened, cons
 sdk::Result<std::unique_ptr<LmdbStore>> LmdbStore::open(sdk::HostServices& host,
                                                         StoreConfig config) {
   auto opened = open_environment(config);
-  if (!opened) {
-    host.logger().error("SLOB_LMDB_REFUSED", opened.status().message());
-    return opened.status();
-  }
+  if (!opened) return refuse(host, opened.status());
   sdk::Logger& log = host.logger();
   if (opened->stale_readers > 0) {
     log.warn("SLOB_LMDB_STALE_READERS", config.path + ": cleared " +
