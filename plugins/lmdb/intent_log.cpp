@@ -19,22 +19,18 @@ namespace {
 constexpr std::uint32_t kMagic = 0x31574c53;  // "SLW1" read as little-endian bytes
 constexpr std::size_t kHeaderBytes = 4 + 8 + 4 + 4;
 
-std::uint32_t crc_of(std::string_view bytes) {
-  boost::crc_32_type crc;
-  crc.process_bytes(bytes.data(), bytes.size());
-  return crc.checksum();
-}
-
 std::string errno_text() { return std::strerror(errno); }
 
-// The sequence and length as they are laid out in the header, for the CRC.
-std::string covered(std::uint64_t sequence, std::string_view payload) {
-  ByteWriter w(12 + payload.size());
+// CRC-32 of the sequence and length as laid out in the header, then the payload.
+std::uint32_t crc_of(std::uint64_t sequence, std::string_view payload) {
+  ByteWriter w(12);
   w.u64(sequence);
   w.u32(static_cast<std::uint32_t>(payload.size()));
-  std::string out = w.take();
-  out.append(payload);
-  return out;
+  const std::string header = w.take();
+  boost::crc_32_type crc;
+  crc.process_bytes(header.data(), header.size());
+  crc.process_bytes(payload.data(), payload.size());
+  return crc.checksum();
 }
 
 sdk::Status decode_payload(std::string_view payload, StagedBatch& out) {
@@ -122,7 +118,7 @@ std::string encode_staged_batch(const StagedBatch& batch) {
   w.u32(kMagic);
   w.u64(batch.sequence);
   w.u32(static_cast<std::uint32_t>(payload.size()));
-  w.u32(crc_of(covered(batch.sequence, payload)));
+  w.u32(crc_of(batch.sequence, payload));
   std::string out = w.take();
   out.append(payload);
   return out;
@@ -165,7 +161,7 @@ sdk::Result<IntentLog> IntentLog::open(const std::string& dir, bool read_only,
     if (magic != kMagic || length > bytes.size() - at - kHeaderBytes) break;
     if (previous && sequence != *previous + 1) break;  // an older record behind the newest
     const std::string_view payload = std::string_view(bytes).substr(at + kHeaderBytes, length);
-    if (crc_of(covered(sequence, payload)) != crc) break;  // torn: never acknowledged
+    if (crc_of(sequence, payload) != crc) break;  // torn: never acknowledged
     previous = sequence;
     at += kHeaderBytes + length;
     if (sequence <= applied) continue;  // folded into LMDB already
