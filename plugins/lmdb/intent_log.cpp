@@ -7,6 +7,7 @@
 #include <boost/crc.hpp>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "byte_codec.hpp"
@@ -32,6 +33,32 @@ std::uint32_t crc_of(std::uint64_t sequence, std::string_view payload) {
   crc.process_bytes(payload.data(), payload.size());
   return crc.checksum();
 }
+
+struct RecordHeader {
+  std::uint64_t sequence = 0;
+  std::uint32_t length = 0;
+  std::uint32_t crc = 0;
+};
+
+// The header at `at` when it has the magic and its payload lies inside `bytes`.
+std::optional<RecordHeader> header_at(std::string_view bytes, std::size_t at) {
+  if (at > bytes.size() || bytes.size() - at < kHeaderBytes) return std::nullopt;
+  ByteReader r(bytes.substr(at, kHeaderBytes));
+  std::uint32_t magic = 0;
+  RecordHeader h;
+  r.u32(magic);
+  r.u64(h.sequence);
+  r.u32(h.length);
+  r.u32(h.crc);
+  if (magic != kMagic || h.length > bytes.size() - at - kHeaderBytes) return std::nullopt;
+  return h;
+}
+
+std::string_view payload_of(std::string_view bytes, std::size_t at, const RecordHeader& h) {
+  return bytes.substr(at + kHeaderBytes, h.length);
+}
+
+bool intact(const RecordHeader& h, std::string_view payload) { return crc_of(h.sequence, payload) == h.crc; }
 
 sdk::Status decode_payload(std::string_view payload, StagedBatch& out) {
   ByteReader r(payload);
@@ -150,25 +177,30 @@ sdk::Result<IntentLog> IntentLog::open(const std::string& dir, bool read_only,
 
   std::size_t at = 0;
   std::optional<std::uint64_t> previous;
-  while (at + kHeaderBytes <= bytes.size()) {
-    ByteReader header(std::string_view(bytes).substr(at, kHeaderBytes));
-    std::uint32_t magic = 0, length = 0, crc = 0;
-    std::uint64_t sequence = 0;
-    header.u32(magic);
-    header.u64(sequence);
-    header.u32(length);
-    header.u32(crc);
-    if (magic != kMagic || length > bytes.size() - at - kHeaderBytes) break;
-    if (previous && sequence != *previous + 1) break;  // an older record behind the newest
-    const std::string_view payload = std::string_view(bytes).substr(at + kHeaderBytes, length);
-    if (crc_of(sequence, payload) != crc) break;  // torn: never acknowledged
-    previous = sequence;
-    at += kHeaderBytes + length;
-    if (sequence <= applied) continue;  // folded into LMDB already
+  while (auto header = header_at(bytes, at)) {
+    if (previous && header->sequence != *previous + 1) break;  // an older record behind the newest
+    const std::string_view payload = payload_of(bytes, at, *header);
+    if (!intact(*header, payload)) {
+      // Torn by a crash, so never acknowledged: only the last append can be, as each waits for
+      // its fdatasync before the next. An intact record after it means this one was damaged
+      // after it was acknowledged, and dropping it would lose an order.
+      const std::size_t next_at = at + kHeaderBytes + header->length;
+      const auto next = header_at(bytes, next_at);
+      if (header->sequence > applied && next && next->sequence == header->sequence + 1 &&
+          intact(*next, payload_of(bytes, next_at, *next))) {
+        return sdk::Status::corruption(file + ": record " + std::to_string(header->sequence) +
+                                       " is damaged (CRC mismatch) and record " +
+                                       std::to_string(next->sequence) + " follows it");
+      }
+      break;
+    }
+    previous = header->sequence;
+    at += kHeaderBytes + header->length;
+    if (header->sequence <= applied) continue;  // folded into LMDB already
     StagedBatch batch;
-    batch.sequence = sequence;
-    if (auto s = decode_payload(payload, batch); !s) {
-      return sdk::Status::corruption(file + ": record " + std::to_string(sequence) + ": " + s.message());
+    batch.sequence = header->sequence;
+    if (auto st = decode_payload(payload, batch); !st) {
+      return sdk::Status::corruption(file + ": record " + std::to_string(batch.sequence) + ": " + st.message());
     }
     pending.push_back(std::move(batch));
   }

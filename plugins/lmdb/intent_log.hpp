@@ -17,7 +17,8 @@
 // length-prefixed JournalEntry encoding (record_codec.hpp), then u8 has host state and, if 1, a
 // length-prefixed HostState encoding. Reading stops at the first record whose magic, CRC or
 // sequence (each is the previous + 1) does not fit: a record torn by a crash was never
-// acknowledged, so nothing acknowledged is behind it.
+// acknowledged, so nothing acknowledged is behind it. Only the last append can be torn; a
+// record failing its CRC with an intact successor was damaged later and is kCorruption.
 //
 // Threading: the store's thread. Failures: Status naming the file.
 
@@ -49,8 +50,8 @@ class IntentLog {
  public:
   // Opens <dir>/intents.wal and returns the records with a sequence above `applied`, in order.
   // Read-write, a missing file is created (zero-filled, fsynced with its directory); read-only,
-  // a missing file is an empty log. A record that cannot be decoded although its CRC matched is
-  // kCorruption.
+  // a missing file is an empty log. kCorruption: a record that cannot be decoded although its
+  // CRC matched, or a damaged record with an intact one after it (see above).
   static sdk::Result<IntentLog> open(const std::string& dir, bool read_only, std::uint64_t applied,
                                      std::vector<StagedBatch>& pending);
 

@@ -218,6 +218,37 @@ TEST_CASE("lmdb intent log: a torn last record was never acknowledged and is dro
   CHECK(reopened->host_state()->order_id_high_water == 9);
 }
 
+TEST_CASE("lmdb intent log: a damaged record with an intact one after it is refused, not dropped",
+          "[lmdb][intent-log]") {
+  TempDir dir;
+  const std::string path = dir.sub("state");
+  {
+    TestHostServices host;
+    auto store = open_ok(host, config_for(path));
+    for (const char* setup : {"a", "b", "c"}) {
+      REQUIRE(store->commit(intent_batch(setup, 3)).is_ok());
+    }
+  }
+  // One byte inside the second record's payload flips after it was acknowledged.
+  std::string bytes = read_bytes(log_file(path));
+  const std::size_t second = bytes.find("SLW1", 1);
+  REQUIRE(second != std::string::npos);
+  bytes[second + 40] ^= 0x01;
+  std::ofstream(log_file(path), std::ios::binary | std::ios::trunc) << bytes;
+  const std::string before = file_fingerprint(data_file(path));
+
+  for (bool read_only : {true, false}) {
+    INFO("read_only " << read_only);
+    TestHostServices host;
+    auto s = lmdb::LmdbStore::open(host, config_for(path, read_only));
+    REQUIRE_FALSE(s.is_ok());
+    CHECK(s.status().code() == sdk::StatusCode::kCorruption);
+    CHECK(s.status().message() == log_file(path) + ": record 2 is damaged (CRC mismatch) and record 3 follows it");
+    CHECK(host.recording_logger().contains_id("SLOB_LMDB_REFUSED"));
+  }
+  CHECK(file_fingerprint(data_file(path)) == before);
+}
+
 TEST_CASE("lmdb intent log: intents that no longer fit are committed to LMDB", "[lmdb][intent-log]") {
   TempDir dir;
   const std::string path = dir.sub("state");
