@@ -11,7 +11,9 @@
 
 #include "lmdb_handles.hpp"
 #include "lmdb_process.hpp"
+#include "lmdb_store.hpp"
 #include "lmdb_test_support.hpp"
+#include "test_host_services.hpp"
 
 namespace fs = std::filesystem;
 namespace lmdb = slob::plugins::lmdb;
@@ -109,6 +111,30 @@ TEST_CASE("lmdb check: bad stores exit non-zero and stay untouched", "[lmdb][che
       REQUIRE(mdb_txn_commit(txn) == 0);
     }
     expect_refused(path, "schema version 7 is newer");
+  }
+  SECTION("damaged intent log") {
+    {
+      // Two intents the store has not folded yet (as after kill -9), the first then damaged.
+      slob::test::TestHostServices host;
+      lmdb::StoreConfig config;
+      config.path = path;
+      auto store = lmdb::LmdbStore::open(host, config);
+      REQUIRE(store.is_ok());
+      for (const char* setup : {"x1", "x2"}) {
+        slob::sdk::WriteBatch intent;
+        slob::sdk::JournalEntry e;
+        e.setup_id = setup;
+        e.client_ref = slob::sdk::client_ref(setup, slob::sdk::Leg::kEntry);
+        intent.journal.push_back(e);
+        REQUIRE((*store)->commit(intent).is_ok());
+      }
+    }
+    const std::string log = path + "/" + lmdb::kIntentLogFile;
+    std::fstream f(log, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(30);
+    f.put('\x7f');
+    f.close();
+    expect_refused(path, "intents.wal: record 4 is damaged (CRC mismatch) and record 5 follows it");
   }
   SECTION("read-only directory") {
     fs::remove(path + "/lock.mdb");
