@@ -239,10 +239,11 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
 
 bool TradingEngine::commit_and_send_intents(sdk::WriteBatch& batch) {
   // Only what must be durable before an order leaves: the journal entries and the host state
-  // (order-id high water, trades today). Each page a durable commit writes costs the trigger
-  // its share of the fdatasync; the candle's other state (candles, setups, checkpoint, audit)
-  // follows in the next commit, after the send. A crash in between replays the candle from the
-  // last checkpoint, and the strategy's intent for a setup already journalled is skipped.
+  // (order-id high water, trades today). A batch of only those is what a store can make durable
+  // cheapest (lmdb: one record in its intent log, one flush); the candle's other state (candles,
+  // setups, checkpoint, audit) follows in the next commit, after the send. A crash in between
+  // replays the candle from the last checkpoint, and the strategy's intent for a setup already
+  // journalled is skipped.
   sdk::WriteBatch intents;
   intents.journal = std::move(batch.journal);
   batch.journal.clear();

@@ -117,7 +117,7 @@ class TradingEngine {
   // findings. Brackets the broker never received and that are still fresh are kept for
   // send_resends().
   void act_on(const ReconcileResult& result);
-  // Sends the brackets kept by reconcile() when the order gate is open (the caller also knows
+  // Sends the brackets kept by act_on() when the order gate is open (the caller also knows
   // the broker can take orders; every handled candle tries again); while it is closed they wait.
   // One that has become older than the resend window by then is cancelled in the journal
   // instead, never sent.

@@ -63,6 +63,9 @@ class IntentLog {
 
   // The sequence the next appended record gets.
   std::uint64_t next_sequence() const { return next_sequence_; }
+  // Whether records were appended (or found at open) since the last reset, i.e. not folded
+  // into LMDB yet; the newest of them is next_sequence() - 1.
+  bool has_unfolded() const { return offset_ > 0; }
   // Whether an encoded record of `bytes` fits behind the records written since the last reset.
   bool fits(std::size_t bytes) const { return offset_ + bytes <= kIntentLogCapacity; }
   // Writes the record (encode_staged_batch() of next_sequence()) and returns once it is on

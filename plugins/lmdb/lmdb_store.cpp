@@ -180,7 +180,6 @@ void LmdbStore::hold_staged(StagedBatch batch) {
     staged_orders_.insert_or_assign(std::move(key), std::move(e));
   }
   if (batch.host_state) staged_host_ = std::move(batch.host_state);
-  staged_through_ = batch.sequence;
 }
 
 sdk::Status LmdbStore::commit_to_lmdb(const sdk::WriteBatch& batch) {
@@ -198,10 +197,9 @@ sdk::Status LmdbStore::commit_to_lmdb(const sdk::WriteBatch& batch) {
       }
     }  // an unfinished transaction is aborted here, before the map may be resized
     if (rc == MDB_SUCCESS) {
-      if (staged_through_ != 0) {
+      if (log_.has_unfolded()) {
         staged_orders_.clear();
         staged_host_.reset();
-        staged_through_ = 0;
         log_.reset();
       }
       return sdk::Status::ok();
@@ -224,7 +222,7 @@ sdk::Status LmdbStore::commit_to_lmdb(const sdk::WriteBatch& batch) {
 }
 
 int LmdbStore::apply_staged(MDB_txn* txn, std::string& where) {
-  if (staged_through_ == 0) return MDB_SUCCESS;
+  if (!log_.has_unfolded()) return MDB_SUCCESS;
   const Databases& db = opened_.dbs;
   int rc = MDB_SUCCESS;
   for (const auto& [ref, e] : staged_orders_) {
@@ -239,7 +237,7 @@ int LmdbStore::apply_staged(MDB_txn* txn, std::string& where) {
   }
   where = std::string(kDbMeta) + "[" + kKeyIntentLogApplied + "]";
   ByteWriter w(8);
-  w.u64(staged_through_);
+  w.u64(log_.next_sequence() - 1);
   return put(txn, db.meta, kKeyIntentLogApplied, w.take());
 }
 

@@ -92,7 +92,6 @@ class LmdbStore final : public sdk::Store {
   // of the host state, read in their place until the next LMDB commit folds them in.
   std::map<std::string, sdk::JournalEntry> staged_orders_;
   std::optional<sdk::HostState> staged_host_;
-  std::uint64_t staged_through_ = 0;  // the last staged sequence; 0 when nothing is staged
 };
 
 // The plugin factory: validates `table` (every error at once) and opens the store.

@@ -40,10 +40,15 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// The whole file ("" when it cannot be read).
+inline std::string file_bytes(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 // FNV-1a over the whole file plus its size: enough to see any change to a test file.
 inline std::string file_fingerprint(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = file_bytes(file);
   std::uint64_t h = 1469598103934665603ull;
   for (unsigned char c : bytes) {
     h ^= c;

@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 namespace lmdb = slob::plugins::lmdb;
 namespace sdk = slob::sdk;
 using slob::test::TestHostServices;
+using slob::test::lmdb::file_bytes;
 using slob::test::lmdb::file_fingerprint;
 using slob::test::lmdb::sample_batch;
 using slob::test::lmdb::store_table;
@@ -62,13 +63,6 @@ std::string dump(sdk::Store& store) {
   return out.str();
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // A copy of a fixture's files in a fresh directory; the fixture itself is never opened.
 std::string copy_of(TempDir& dir, const fs::path& fixture) {
   const std::string path = dir.sub("state");
@@ -105,7 +99,7 @@ TEST_CASE("lmdb fixture: the schema-1 store is migrated to the current schema an
     INFO(store.status().message());
     REQUIRE(store.is_ok());
     CHECK(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
-    CHECK(dump(**store) == read_file(kExpected));
+    CHECK(dump(**store) == file_bytes(kExpected));
   }
   CHECK(schema_of(path) == lmdb::kSchemaVersion);
   {
@@ -115,7 +109,7 @@ TEST_CASE("lmdb fixture: the schema-1 store is migrated to the current schema an
     auto store = lmdb::create_store(host, store_table(path));
     REQUIRE(store.is_ok());
     CHECK_FALSE(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
-    CHECK(dump(**store) == read_file(kExpected));
+    CHECK(dump(**store) == file_bytes(kExpected));
     sdk::WriteBatch b;
     b.candles.push_back({slob::test::lmdb::at("2026-01-06T15:23:00Z"), 1, 2, 0, 1, 1});
     b.candles.push_back({slob::test::lmdb::at("2026-01-06T15:26:00Z"), 1, 2, 0, 1, 1});
@@ -141,7 +135,7 @@ TEST_CASE("lmdb fixture: the schema-1 store opened read-only reads as recorded, 
     INFO(store.status().message());
     REQUIRE(store.is_ok());
     CHECK_FALSE(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
-    CHECK(dump(**store) == read_file(kExpected));
+    CHECK(dump(**store) == file_bytes(kExpected));
   }
   CHECK(schema_of(path) == 1);
   CHECK(file_fingerprint(path + "/data.mdb") == before);
@@ -156,7 +150,7 @@ TEST_CASE("lmdb fixture: the schema-2 store is migrated to the current schema an
     TestHostServices host;
     auto store = lmdb::create_store(host, read_only_table(path));
     REQUIRE(store.is_ok());
-    CHECK(dump(**store) == read_file(kExpectedV2));
+    CHECK(dump(**store) == file_bytes(kExpectedV2));
   }
   CHECK(schema_of(path) == 2);
   CHECK_FALSE(fs::exists(fs::path(path) / lmdb::kIntentLogFile));  // read-only creates nothing
@@ -166,7 +160,7 @@ TEST_CASE("lmdb fixture: the schema-2 store is migrated to the current schema an
     INFO(store.status().message());
     REQUIRE(store.is_ok());
     CHECK(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
-    CHECK(dump(**store) == read_file(kExpectedV2));
+    CHECK(dump(**store) == file_bytes(kExpectedV2));
   }
   CHECK(schema_of(path) == lmdb::kSchemaVersion);
   CHECK(fs::file_size(fs::path(path) / lmdb::kIntentLogFile) == lmdb::kIntentLogCapacity);
@@ -185,7 +179,7 @@ TEST_CASE("lmdb fixture: the current-schema store reads as recorded", "[lmdb][fi
     INFO(store.status().message());
     REQUIRE(store.is_ok());
     CHECK(host.recording_logger().contains_id("SLOB_LMDB_INTENTS_STAGED"));
-    CHECK(dump(**store) == read_file(kExpectedCurrent));
+    CHECK(dump(**store) == file_bytes(kExpectedCurrent));
     CHECK(file_fingerprint(path + "/data.mdb") == before);
   }
   SECTION("read-write: the record is folded into data.mdb") {
@@ -195,13 +189,13 @@ TEST_CASE("lmdb fixture: the current-schema store reads as recorded", "[lmdb][fi
       INFO(store.status().message());
       REQUIRE(store.is_ok());
       CHECK(host.recording_logger().contains_id("SLOB_LMDB_INTENTS_FOLDED"));
-      CHECK(dump(**store) == read_file(kExpectedCurrent));
+      CHECK(dump(**store) == file_bytes(kExpectedCurrent));
     }
     TestHostServices host;
     auto store = lmdb::create_store(host, store_table(path));
     REQUIRE(store.is_ok());
     CHECK_FALSE(host.recording_logger().contains_id("SLOB_LMDB_INTENTS_FOLDED"));
-    CHECK(dump(**store) == read_file(kExpectedCurrent));
+    CHECK(dump(**store) == file_bytes(kExpectedCurrent));
   }
 }
 

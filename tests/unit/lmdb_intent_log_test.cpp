@@ -19,6 +19,7 @@ namespace lmdb = slob::plugins::lmdb;
 namespace sdk = slob::sdk;
 using slob::test::TestHostServices;
 using slob::test::lmdb::at;
+using slob::test::lmdb::file_bytes;
 using slob::test::lmdb::file_fingerprint;
 using slob::test::lmdb::config_for;
 using slob::test::lmdb::open_ok;
@@ -66,11 +67,6 @@ std::vector<std::string> order_refs(sdk::Store& store, bool unresolved_only) {
 std::string data_file(const std::string& path) { return path + "/data.mdb"; }
 std::string log_file(const std::string& path) { return path + "/" + lmdb::kIntentLogFile; }
 
-std::string read_bytes(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // A regular commit, so that a store has something in data.mdb and no staged records.
 sdk::WriteBatch setup_batch(const std::string& id) {
   sdk::WriteBatch b;
@@ -93,11 +89,11 @@ TEST_CASE("lmdb intent log: an intent is durable in the log, not data.mdb, and r
     REQUIRE(fs::file_size(log_file(path)) == lmdb::kIntentLogCapacity);
     REQUIRE(store->commit(setup_batch("a")).is_ok());
     stored = file_fingerprint(data_file(path));
-    const std::string empty_log = read_bytes(log_file(path));
+    const std::string empty_log = file_bytes(log_file(path));
 
     REQUIRE(store->commit(intent_batch("a", 1003)).is_ok());
     CHECK(file_fingerprint(data_file(path)) == stored);  // nothing written to LMDB
-    CHECK(read_bytes(log_file(path)) != empty_log);
+    CHECK(file_bytes(log_file(path)) != empty_log);
     CHECK(fs::file_size(log_file(path)) == lmdb::kIntentLogCapacity);  // written in place
     CHECK(order_refs(*store, false) == want_orders);
     CHECK(order_refs(*store, true) == want_orders);
@@ -198,7 +194,7 @@ TEST_CASE("lmdb intent log: a torn last record was never acknowledged and is dro
     REQUIRE(store->commit(intent_batch("b", 6)).is_ok());
   }
   // The crash hit while b's record was being written: its last byte never reached the disk.
-  std::string bytes = read_bytes(log_file(path));
+  std::string bytes = file_bytes(log_file(path));
   const std::size_t last = bytes.find_last_not_of('\0');
   REQUIRE(last != std::string::npos);
   bytes[last] = '\0';
@@ -230,7 +226,7 @@ TEST_CASE("lmdb intent log: a damaged record with an intact one after it is refu
     }
   }
   // One byte inside the second record's payload flips after it was acknowledged.
-  std::string bytes = read_bytes(log_file(path));
+  std::string bytes = file_bytes(log_file(path));
   const std::size_t second = bytes.find("SLW1", 1);
   REQUIRE(second != std::string::npos);
   bytes[second + 40] ^= 0x01;
@@ -278,9 +274,9 @@ TEST_CASE("lmdb intent log: with sync none intents are committed to LMDB", "[lmd
   const std::string path = dir.sub("state");
   TestHostServices host;
   auto store = open_ok(host, config_for(path, false, lmdb::SyncMode::kNone));
-  const std::string empty_log = read_bytes(log_file(path));
+  const std::string empty_log = file_bytes(log_file(path));
   REQUIRE(store->commit(intent_batch("a", 3)).is_ok());
-  CHECK(read_bytes(log_file(path)) == empty_log);
+  CHECK(file_bytes(log_file(path)) == empty_log);
   CHECK(order_refs(*store, false).size() == 3);
 }
 

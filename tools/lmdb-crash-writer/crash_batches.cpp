@@ -95,27 +95,24 @@ sdk::WriteBatch make_intent(std::int64_t n, int records) {
   return b;
 }
 
-sdk::Result<std::int64_t> next_batch(sdk::Store& store) {
+sdk::Result<StoreEnd> store_end(sdk::Store& store) {
   auto host = store.host_state();
   if (!host) return host.status();
-  const std::int64_t n = host->order_id_high_water;
-  if (n == 0) return std::int64_t{1};
-  auto setup = store.find_setup(setup_id(n, 0));
+  const std::int64_t reserved = host->order_id_high_water;  // the last batch whose intent landed
+  if (reserved == 0) return StoreEnd{};
+  auto setup = store.find_setup(setup_id(reserved, 0));
   if (!setup) return setup.status();
-  return setup->has_value() ? n + 1 : n;  // only its intent landed: batch n again
+  if (setup->has_value()) return StoreEnd{reserved, false};
+  return StoreEnd{reserved - 1, true};
 }
 
 sdk::Status verify_batches(sdk::Store& store, std::int64_t acked, int records,
                            std::int64_t& committed, bool& intent_pending) {
-  auto host = store.host_state();
-  if (!host) return host.status();
-  const std::int64_t reserved = host->order_id_high_water;  // the last batch whose intent landed
-  auto newest = reserved > 0 ? store.find_setup(setup_id(reserved, 0))
-                             : sdk::Result<std::optional<sdk::SetupRecord>>(std::nullopt);
-  if (!newest) return newest.status();
-  // The batch in flight may have landed its intent and not the rest.
-  const bool intent_only = reserved > 0 && !newest->has_value();
-  const std::int64_t n = intent_only ? reserved - 1 : reserved;
+  auto end = store_end(store);
+  if (!end) return end.status();
+  const std::int64_t n = end->complete;
+  const bool intent_only = end->intent_pending;
+  const std::int64_t reserved = intent_only ? n + 1 : n;
   if (n < acked) {
     return sdk::Status::internal("acknowledged batch " + std::to_string(acked) +
                                  " is lost: the store ends at batch " + std::to_string(n) +

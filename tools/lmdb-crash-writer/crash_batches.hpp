@@ -21,8 +21,13 @@ namespace slob::tools::lmdb_crash_writer {
 sdk::WriteBatch make_batch(std::int64_t n, int records);
 sdk::WriteBatch make_intent(std::int64_t n, int records);
 
-// The batch to write next: after the last complete one, or the one whose intent alone landed.
-sdk::Result<std::int64_t> next_batch(sdk::Store& store);
+// How far the store got: batches 1..complete are whole, and `intent_pending` when batch
+// complete + 1 landed its intent and not the rest (the writer writes it again, whole).
+struct StoreEnd {
+  std::int64_t complete = 0;
+  bool intent_pending = false;
+};
+sdk::Result<StoreEnd> store_end(sdk::Store& store);
 
 // Checks that the store holds exactly batches 1..n for some n with acked <= n <= acked + 1 (the
 // batch in flight when the writer died may or may not have committed), and at most the intent

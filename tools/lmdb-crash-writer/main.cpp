@@ -123,12 +123,13 @@ int run(const Options& o) {
     std::cout << "ok " << committed << (intent_pending ? " and the next intent" : "") << "\n";
     return 0;
   }
-  auto first = writer::next_batch(s);
-  if (!first) {
-    std::cerr << "lmdb-crash-writer: " << first.status().message() << "\n";
+  auto end = writer::store_end(s);
+  if (!end) {
+    std::cerr << "lmdb-crash-writer: " << end.status().message() << "\n";
     return 1;
   }
-  for (std::int64_t n = *first; n < *first + o.batches; ++n) {
+  const std::int64_t first = end->complete + 1;  // a batch whose intent alone landed: again
+  for (std::int64_t n = first; n < first + o.batches; ++n) {
     auto st = s.commit(writer::make_intent(n, o.records));
     if (st) st = s.commit(writer::make_batch(n, o.records));
     if (!st) {
