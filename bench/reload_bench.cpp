@@ -75,7 +75,7 @@ std::string config(const fs::path& data, const fs::path& plugins, const fs::path
   if (broker_variant) c += "tick_size = 0.25\n";
   c += "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"state/lmdb\"\nsync = \"" + sync +
        "\"\n[strategy]\nplugin = \"slob\"\n[strategy.config]\n";
-  if (strategy_variant) c += "timezone = \"Europe/Stockholm\"\n";
+  if (strategy_variant) c += "sl_buffer = 1.0\n";
   return c;
 }
 

@@ -37,6 +37,9 @@ class BrokerPort final : public sdk::BrokerListener {
   void on_end_of_data() override {
     if (!muted_) host_.on_end_of_data();
   }
+  void on_position(const sdk::Position& position) override {
+    if (!muted_) host_.on_position(position);
+  }
 
  private:
   sdk::BrokerListener& host_;

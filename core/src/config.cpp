@@ -392,6 +392,7 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
     r.integer("startup_attempts", config.connection.startup_attempts, 1, 1000);
     r.integer("runtime_attempts", config.connection.runtime_attempts, 1, 1000);
     r.duration("position_recheck", config.connection.position_recheck);
+    r.duration("reconcile_interval", config.connection.reconcile_interval);
     if (config.connection.backoff_initial > config.connection.backoff_max) {
       if (const toml::node* n = t->get("backoff_initial"))
         problems.at(*n, "[connection] backoff_initial must not exceed backoff_max");
@@ -414,6 +415,13 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
     r.number("contract_multiplier", config.risk.contract_multiplier, 0.0001, 1e6);
     r.string("symbol", config.risk.symbol);
     r.timezone("timezone", config.risk.timezone);
+    // The broker puts the symbol on the wire (IB: printable ASCII, no spaces).
+    const bool printable = std::all_of(config.risk.symbol.begin(), config.risk.symbol.end(),
+                                       [](unsigned char ch) { return ch >= 0x21 && ch <= 0x7E; });
+    if (config.risk.symbol.empty() || !printable) {
+      if (const toml::node* n = t->get("symbol"))
+        problems.at(*n, "[risk] symbol must be printable ASCII without spaces, and not empty");
+    }
   }
   read_slot(root, "broker", config.broker, problems);
   read_slot(root, "store", config.store, problems);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "slob/sdk/config.hpp"
+#include "slob/sdk/host_services.hpp"
 #include "slob/sdk/status.hpp"
 #include "slob/sdk/time.hpp"
 
@@ -49,6 +50,9 @@ struct ConnectionSection {
   // the same snapshot carries, or a fill still on its way. Longer than the broker's own delivery
   // delay of a live fill (ib: commission_wait, 2 s).
   sdk::Duration position_recheck = std::chrono::seconds(5);
+  // While Running the host reconciles at least this often, as the backstop for whatever the
+  // broker does not push (a working order that vanished, a position change it did not report).
+  sdk::Duration reconcile_interval = std::chrono::minutes(5);
 
   bool operator==(const ConnectionSection&) const = default;
 };
@@ -90,6 +94,11 @@ struct HostConfig {
   PluginSlot store;
   PluginSlot strategy;
 };
+
+// The facts plugins take from the host's config instead of keeping their own copy.
+inline sdk::HostSettings host_settings(const HostConfig& c) {
+  return {c.risk.symbol, c.risk.timezone, c.connection.heartbeat_interval, c.connection.heartbeat_timeout};
+}
 
 // Reads and validates `path`. On failure the Status message holds every error, one per line.
 sdk::Result<HostConfig> load_config(const std::filesystem::path& path,

@@ -28,6 +28,9 @@ Host::Host(HostConfig config, HostOptions options)
                       },
                       [this] { return maintenance_at(wall_clock_.now()).has_value(); }},
                   static_cast<std::uint32_t>(::getpid())),
+      live_(wall_clock_, config_.connection.reconcile_interval, std::chrono::seconds(1),
+            LiveReconcile::Callbacks{[this] { return live_readiness(); },
+                                     [this](const std::string& why) { begin_live_reconcile(why); }}),
       control_(io_, [this](const nlohmann::json& r, ControlServer::Reply reply) {
         handle_command(r, std::move(reply));
       }),
@@ -119,6 +122,9 @@ sdk::Status Host::load_plugins() {
               return std::string("lifecycle is ") + lifecycle_state_name(lifecycle_.state());
             if (orders_health_ != sdk::Health::kUp) return std::string("order channel is not up");
             if (engine_->host_state().safe_mode) return std::string("safe mode");
+            // A live reconciliation is confirming a disagreement: the position may not be ours.
+            if (position_recheck_timer_ != sdk::kNoTimer)
+              return std::string("a reconciliation is confirming a disagreement with the broker");
             if (auto m = maintenance_at(clock_->now())) {
               return "inside maintenance window \"" + m->spec + "\" until " +
                      sdk::format_rfc3339(m->ends);
@@ -175,6 +181,7 @@ void Host::on_transition(const Transition& t) {
   systemd_.status(std::string(lifecycle_state_name(t.to)) + ": " + t.reason);
   if (t.to == LifecycleState::kRunning || t.to == LifecycleState::kSafeMode) systemd_.ready();
   if (t.to == LifecycleState::kDraining) systemd_.stopping();
+  live_.set_running(t.to == LifecycleState::kRunning);
   // Into and out of Reloading is audited as the reload itself (host_reload.cpp): one commit.
   if (engine_ && t.from != LifecycleState::kReloading && t.to != LifecycleState::kReloading) {
     engine_->audit("transition",
@@ -329,6 +336,12 @@ void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
   reconcile_pending_ = false;
   const ReconcileResult result =
       engine_->compare_with_broker(*snapshot, std::exchange(held_executions_, {}), ReconcilePolicy{});
+  if (lifecycle_.state() == LifecycleState::kRunning && engine_->has_unknown_orders()) {
+    // A bracket went out while this snapshot was collected: its answer cannot know it, and read
+    // as "never received" the bracket would be sent twice. Its fills are recorded; ask again.
+    live_.request("a bracket was sent while the last snapshot was collected");
+    return;
+  }
   const Finding* disagreement = result.position_disagreement();
   if (disagreement && !reconcile_confirming_) {
     // Not acted on yet: IB answers positions, orders and executions separately while fills go
@@ -343,12 +356,16 @@ void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
     });
     return;
   }
+  live_.finished();
   engine_->act_on(result);
   if (result.requires_safe_mode()) {
     enter_safe_mode("reconciliation: " + result.safe_mode_reason());
   } else if (lifecycle_.state() == LifecycleState::kReconciling) {
     move_to(LifecycleState::kRunning, "reconciled: " + std::to_string(result.findings.size()) +
                                           " findings, none blocking");
+  } else if (lifecycle_.state() == LifecycleState::kRunning) {
+    log_.info("SLOB_RECONCILE_LIVE_DONE",
+              "reconciled while running: " + std::to_string(result.findings.size()) + " findings, none blocking");
   }
   send_resends_when_ready();
   if (!subscribed_ && lifecycle_.state() != LifecycleState::kDraining) subscribe_market_data();
@@ -396,13 +413,17 @@ void Host::on_bar(const sdk::Bar& bar) {
 }
 
 void Host::on_order(const sdk::OrderReport& report) {
+  // Judged against the journal as it was before the report moves it.
+  const auto unexpected = unexpected_order_report(report, engine_->live_order(report.client_ref));
   engine_->on_order(report);
+  if (unexpected) live_.request(*unexpected);
   if (pending_reload_) continue_reload();
 }
 
 void Host::on_execution(const sdk::Execution& execution) {
   if (reconcile_pending_) held_executions_.push_back(execution);
   else engine_->on_execution(execution);
+  if (auto why = unexpected_execution(execution)) live_.request(*why);
   if (pending_reload_) continue_reload();
 }
 

@@ -25,6 +25,7 @@
 #include "connection_supervisor.hpp"
 #include "control_server.hpp"
 #include "lifecycle.hpp"
+#include "live_reconcile.hpp"
 #include "logging.hpp"
 #include "maintenance_schedule.hpp"
 #include "plugin_loader.hpp"
@@ -62,6 +63,7 @@ class Host final : public sdk::BrokerListener {
   void on_execution(const sdk::Execution& execution) override;
   void on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) override;
   void on_end_of_data() override;
+  void on_position(const sdk::Position& position) override;
 
  private:
   // Lifecycle (host.cpp)
@@ -83,6 +85,10 @@ class Host final : public sdk::BrokerListener {
   // The maintenance window `t` falls in (wall time for connections, market time for entries).
   std::optional<ActiveMaintenance> maintenance_at(sdk::Time t) const;
   void subscribe_market_data();
+
+  // Live reconciliation (host_live.cpp): whether one may start now, and starting it.
+  LiveReconcile::Readiness live_readiness() const;
+  void begin_live_reconcile(const std::string& why);
 
   // Control channel and status (host_control.cpp)
   void handle_command(const nlohmann::json& request, ControlServer::Reply reply);
@@ -145,6 +151,7 @@ class Host final : public sdk::BrokerListener {
   std::unique_ptr<PluginInstance<sdk::Broker>> broker_;
 
   ConnectionSupervisor supervisor_;
+  LiveReconcile live_;  // wall clock; after engine_, whose state its callbacks read
   ControlServer control_;
   boost::asio::signal_set signals_;
   ShutdownSequence shutdown_;

@@ -79,6 +79,7 @@ nlohmann::json Host::status_json() const {
                     {"realised_pnl", st.realised_pnl}}},
       {"candle_builder", {{"dropped", engine_->candle_builder().dropped_count()}}},
       {"order_id_high_water", hs.order_id_high_water},
+      {"live_reconcile", {{"started", live_.started()}, {"last_reason", live_.last_reason()}}},
       {"reload", {{"count", reloads_},
                   {"retiring", retirement_.in_progress()},
                   {"unloaded", retirement_.unloaded()},

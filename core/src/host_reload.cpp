@@ -79,7 +79,8 @@ HostLoop Host::host_loop(bool check_only) {
                   simulated_clock_.get(),
                   config_.directory.string(),
                   config_.host.state_dir.string(),
-                  check_only};
+                  check_only,
+                  host_settings(config_)};
 }
 
 void Host::reload(ControlServer::Reply reply) {

@@ -22,7 +22,7 @@ struct OfflineHost {
   explicit OfflineHost(const HostConfig& config, bool check_only)
       : wall(io),
         loop{io, simulated, wall, &simulated, config.directory.string(),
-             config.host.state_dir.string(), check_only},
+             config.host.state_dir.string(), check_only, host_settings(config)},
         loader(config.host.plugin_dirs, ::geteuid() == 0) {}
 
   boost::asio::io_context io;

@@ -139,8 +139,8 @@ void compare_positions(const ReconcileInput& in, const BrokerOrders& broker,
         const std::string sl = sdk::client_ref(t->id, sdk::Leg::kStopLoss);
         if (!broker.open.count(tp) || !broker.open.count(sl)) {
           out.findings.push_back({FindingKind::kBracketChildMissing, true, symbol,
-                                  "position " + symbol + " " + std::to_string(have) +
-                                      " is open but its " +
+                                  "position " + symbol + " " + std::to_string(have) + " (trade " + t->id +
+                                      ") is open but its " +
                                       (!broker.open.count(sl) ? "stop-loss " + sl
                                                               : "take-profit " + tp) +
                                       " is not working at the broker"});

@@ -148,6 +148,19 @@ class TradingEngine {
   std::optional<double> equity() const { return equity_; }
   const CandleBuilder& candle_builder() const { return *builder_; }
   bool has_unknown_orders() const;
+  // What live reconciliation compares broker reports with (live_reconcile.hpp): the position the
+  // open trades add up to in `symbol` (signed), and the unresolved journal entry of `client_ref`
+  // (null when there is none).
+  std::int64_t expected_position(const std::string& symbol) const {
+    std::int64_t q = 0;
+    for (const auto& [id, t] : open_trades_)
+      if (t.symbol == symbol) q += t.direction == sdk::Direction::kLong ? t.quantity : -t.quantity;
+    return q;
+  }
+  const sdk::JournalEntry* live_order(const std::string& client_ref) const {
+    auto it = live_orders_.find(client_ref);
+    return it == live_orders_.end() ? nullptr : &it->second;
+  }
 
  private:
   void on_candle(const sdk::Candle& candle);

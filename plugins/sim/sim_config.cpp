@@ -36,8 +36,7 @@ sdk::Result<SimConfig> parse_sim_config(const sdk::ConfigTable& table, const std
   c.commission_per_contract = reader.get_double("commission_per_contract", 2.25, 0.0, 1000.0);
   c.multiplier = reader.get_double("multiplier", 20.0, 1e-6, 1e6);
   c.tick_size = reader.get_double("tick_size", 0.25, 1e-6, 1e6);
-  c.symbol = reader.get_string("symbol", "NQ");
-  if (c.symbol.empty()) reader.add_error("symbol", "symbol must not be empty");
+  reader.refuse_host_key("symbol", "[risk] symbol");  // c.symbol: set by the factory
   c.start = read_time(reader, "start");
   c.end = read_time(reader, "end");
   if (c.start && c.end && *c.end <= *c.start) reader.add_error("end", "end must be after start");

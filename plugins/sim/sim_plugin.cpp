@@ -15,6 +15,7 @@ slob::sdk::Result<std::unique_ptr<slob::sdk::Broker>> make_sim_broker(
     slob::sdk::HostServices& host, const slob::sdk::ConfigTable& table) {
   auto config = slob::plugins::sim::parse_sim_config(table, host.config_dir(), host.state_dir());
   if (!config.is_ok()) return config.status();
+  config.value().symbol = host.settings().symbol;
   auto broker = slob::plugins::sim::SimBroker::create(host, std::move(config.value()));
   if (!broker.is_ok()) return broker.status();
   return std::unique_ptr<slob::sdk::Broker>(std::move(broker.value()));

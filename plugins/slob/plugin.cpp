@@ -14,7 +14,7 @@ namespace {
 
 sdk::Result<std::unique_ptr<sdk::Strategy>> make_slob_strategy(sdk::HostServices& host,
                                                                const sdk::ConfigTable& table) {
-  auto config = parse_slob_config(table);
+  auto config = parse_slob_config(table, host.settings().trading_timezone);
   if (!config) return config.status();
   host.logger().info("SLOB_STRATEGY_CREATED",
                      "timezone " + config->timezone_name + ", New York open " +

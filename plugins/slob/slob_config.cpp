@@ -59,12 +59,13 @@ sdk::Result<SessionTime> parse_session_time(const std::string& text) {
   return st;
 }
 
-sdk::Result<SlobConfig> parse_slob_config(const sdk::ConfigTable& table) {
+sdk::Result<SlobConfig> parse_slob_config(const sdk::ConfigTable& table, const std::string& trading_timezone) {
   sdk::ConfigReader r(table);
   SlobConfig c;
-  c.timezone_name = r.get_string("timezone", kDefaultTimezone);
+  r.refuse_host_key("timezone", "[risk] timezone");
+  c.timezone_name = trading_timezone;
   if (auto zone = find_zone(c.timezone_name)) c.timezone = *zone;
-  else r.add_error("timezone", "timezone: " + zone.status().message());
+  else r.add_error("timezone", "trading-day timezone: " + zone.status().message());
   read_session(r, "london_open", kDefaultLondonOpen, c.london_open);
   read_session(r, "ny_open", kDefaultNyOpen, c.ny_open);
   read_session(r, "cutoff", kDefaultCutoff, c.cutoff);
@@ -103,7 +104,7 @@ sdk::Result<SlobConfig> parse_slob_config(const sdk::ConfigTable& table) {
 }
 
 sdk::Result<SlobConfig> default_slob_config() {
-  return parse_slob_config(sdk::ConfigTable{"strategy.config", {}, {}});
+  return parse_slob_config(sdk::ConfigTable{"strategy.config", {}, {}}, kDefaultTimezone);
 }
 
 }  // namespace slob::plugins::slob

@@ -48,7 +48,7 @@ struct Rules {
 };
 
 struct SlobConfig {
-  std::string timezone_name = "Europe/Stockholm";  // the trading day's calendar
+  std::string timezone_name = "Europe/Stockholm";  // the trading day's calendar ([risk] timezone)
   const date::time_zone* timezone = nullptr;
   SessionTime london_open;
   SessionTime ny_open;
@@ -59,8 +59,9 @@ struct SlobConfig {
 // Parses "HH:MM Zone/Name". Returns an error message (without position) on failure.
 sdk::Result<SessionTime> parse_session_time(const std::string& text);
 
-// Reads and validates the whole table; every problem is reported, one per line.
-sdk::Result<SlobConfig> parse_slob_config(const sdk::ConfigTable& table);
+// Reads and validates the whole table; every problem is reported, one per line. The trading
+// day's zone is the host's ([risk] timezone, HostSettings); a `timezone` key here is refused.
+sdk::Result<SlobConfig> parse_slob_config(const sdk::ConfigTable& table, const std::string& trading_timezone);
 
 // The defaults of slob-rules.md, zones resolved (for tests and tools).
 sdk::Result<SlobConfig> default_slob_config();

@@ -16,10 +16,12 @@ using sdk::Health;
 namespace {
 
 struct Rig {
-  explicit Rig(std::vector<std::string> sim_args = {}, std::map<std::string, sdk::ConfigValue> overrides = {})
+  explicit Rig(std::vector<std::string> sim_args = {}, std::map<std::string, sdk::ConfigValue> overrides = {},
+               std::optional<sdk::HostSettings> settings = std::nullopt)
       : sim(std::move(sim_args)) {
     REQUIRE(sim.started());
-    auto cfg = plugins::ib::parse_ib_config(ib_config(sim.api_port(), std::move(overrides)));
+    if (settings) host.settings_ = *settings;
+    auto cfg = plugins::ib::parse_ib_config(ib_config(sim.api_port(), std::move(overrides)), host.settings());
     REQUIRE(cfg.is_ok());
     broker = std::make_unique<plugins::ib::IbBroker>(host, *cfg);
     broker->set_listener(listener);
@@ -333,9 +335,8 @@ TEST_CASE("a bracket the pacer still held when the connection dropped is sent ag
           "[ib][integration]") {
   // Three messages a second: one bracket fills the window and the next one waits about a second
   // (heartbeats rare, so they neither crowd the window nor time out behind it).
-  Rig rig({}, {{"max_messages_per_second", sdk::ConfigValue{std::int64_t{3}, {"test.toml", 3, 1}}},
-               {"heartbeat_interval", sdk::ConfigValue{std::string("30s"), {"test.toml", 4, 1}}},
-               {"heartbeat_timeout", sdk::ConfigValue{std::string("10s"), {"test.toml", 5, 1}}}});
+  Rig rig({}, {{"max_messages_per_second", sdk::ConfigValue{std::int64_t{3}, {"test.toml", 3, 1}}}},
+          sdk::HostSettings{"NQ", "Europe/Stockholm", std::chrono::seconds(30), std::chrono::seconds(10)});
   rig.connect_ready();
   REQUIRE(rig.broker->place_bracket(rig.bracket("s7", 100, 20000)).is_ok());
   REQUIRE(rig.host.run_until([&] { return rig.sim.inbound("3").size() == 3; }));

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -27,14 +28,15 @@ namespace scenario = slob::test::ib_host;
 
 namespace {
 
-// A fixed-offset zone where it is about noon now. The host backfills a fresh store from the
-// start of the trading day ([risk] timezone); with the day at least six hours old the backfill
-// always covers the scripted London minutes, whatever time of day the test runs.
+// A fixed-offset zone where the day is at least six hours old now. The host backfills a fresh
+// store from the start of the trading day ([risk] timezone), and that covers the scripted London
+// minutes whatever time of day the test runs. The zone is also the strategy's trading day, so it
+// must put the scripted morning (07:55-09:20 UTC) on Monday 5 January: no earlier than UTC-7.
 std::string midday_zone() {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
   ::gmtime_r(&now, &utc);
-  const int offset = 12 - utc.tm_hour;  // local = UTC + offset, in [-11, 12]
+  const int offset = std::max(12 - utc.tm_hour, -7);  // local = UTC + offset: noon, or 12:00-16:00
   if (offset == 0) return "Etc/GMT";
   // POSIX sign convention: Etc/GMT-3 is three hours ahead of UTC.
   return offset > 0 ? "Etc/GMT-" + std::to_string(offset) : "Etc/GMT+" + std::to_string(-offset);
@@ -45,6 +47,7 @@ struct Options {
   int runtime_attempts = 10;
   std::string heartbeat_interval = "1s";
   std::string heartbeat_timeout = "5s";
+  std::string position_recheck = "500ms";
   std::string on_shutdown = "leave";
   std::vector<std::string> sim_args;
 };
@@ -67,16 +70,16 @@ struct Rig {
            "control_socket = \"slob.sock\"\nshutdown_timeout = \"20s\"\non_shutdown = \"" +
            options.on_shutdown +
            "\"\n"
-           "[connection]\nbackoff_initial = \"100ms\"\nbackoff_max = \"1s\"\nposition_recheck = \"500ms\"\n"
-           "startup_attempts = " +
+           "[connection]\nbackoff_initial = \"100ms\"\nbackoff_max = \"1s\"\nposition_recheck = \"" +
+           options.position_recheck + "\"\nheartbeat_interval = \"" + options.heartbeat_interval +
+           "\"\nheartbeat_timeout = \"" + options.heartbeat_timeout + "\"\nstartup_attempts = " +
            std::to_string(options.startup_attempts) + "\nruntime_attempts = " + std::to_string(options.runtime_attempts) +
            // No maintenance windows: the test must not depend on the time of day it runs.
            "\n[maintenance]\nwindows = []\n[risk]\ntimezone = \"" + midday_zone() +
            "\"\n"
            "[broker]\nplugin = \"ib\"\n[broker.config]\nport = " +
-           std::to_string(sim->api_port()) + "\nclient_id = 7\nheartbeat_interval = \"" + options.heartbeat_interval +
-           "\"\nheartbeat_timeout = \"" + options.heartbeat_timeout +
-           "\"\nconnect_timeout = \"3s\"\nrequest_timeout = \"20s\"\nbar_watchdog = \"1h\"\n"
+           std::to_string(sim->api_port()) +
+           "\nclient_id = 7\nconnect_timeout = \"3s\"\nrequest_timeout = \"20s\"\nbar_watchdog = \"1h\"\n"
            "commission_wait = \"200ms\"\n"
            "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"state/lmdb\"\n"
            "[strategy]\nplugin = \"slob\"\n[strategy.config]\n" +
@@ -343,11 +346,12 @@ TEST_CASE("host: a gateway that never returns means safe mode after the attempts
   rig.expect_clean_stop();
 }
 
-TEST_CASE("host: a silent gateway is detected within the heartbeat timeout and handled like a drop",
+TEST_CASE("host: [connection] heartbeat: a silent gateway is closed within interval + timeout and reconnected",
           "[ib][host]") {
+  // The keys of [connection] reach the broker (HostSettings); the ib plugin has none of its own.
   Options o;
-  o.heartbeat_interval = "500ms";
-  o.heartbeat_timeout = "1500ms";
+  o.heartbeat_interval = "1s";
+  o.heartbeat_timeout = "1s";
   Rig rig(o);
   rig.start_at_london_close();
   const std::size_t before = rig.daemon->log_size();
@@ -355,10 +359,10 @@ TEST_CASE("host: a silent gateway is detected within the heartbeat timeout and h
   REQUIRE(rig.sim->control("silent on") == "ok");
   const auto detected = rig.expect_log("SLOB_IB_HEARTBEAT_TIMEOUT", before);
   const auto elapsed = std::chrono::steady_clock::now() - t0;
-  // A heartbeat leaves at most an interval after the gateway went silent and times out after
-  // heartbeat_timeout: within 2 s, plus slack for a loaded machine and the log poll.
-  CHECK(elapsed >= 1400ms);
-  CHECK(elapsed <= 2000ms + 3000ms);
+  // A heartbeat leaves at most an interval after the gateway went silent and times out one
+  // timeout later: closed within 2 s (3 s with the log poll and a loaded machine).
+  CHECK(elapsed >= 900ms);
+  CHECK(elapsed <= 3000ms);
   rig.expect_log("Running -> Reconnecting: order channel lost: heartbeat", before);
   REQUIRE(rig.sim->control("silent off") == "ok");
   rig.expect_log("Reconciling -> Running", detected);
@@ -514,4 +518,150 @@ TEST_CASE("host: after a gateway restart that rolls nextValidId back no order id
   for (const auto& f : p) CHECK(ids.insert(f[1]).second);
   CHECK(p[3][1] == "103");
   CHECK(rig.daemon->log().find("SLOB_IB_ORDER_ERROR") == std::string::npos);  // no 103 duplicate id
+}
+
+// ---------------------------------------------------------------------------------------------
+// What happens in the account while the daemon runs (live reconciliation, live_reconcile.hpp):
+// the gateway simulator plays the trader in TWS (another client: no orderRef, nothing reported
+// to client 7 but the position, which stays subscribed, and what happens to client 7's orders).
+
+TEST_CASE("host: a position bought by hand while Running means safe mode within position_recheck + 1 s; "
+          "cleared once it is closed",
+          "[ib][host][live]") {
+  Rig rig;
+  rig.start_at_london_close();
+  const std::size_t before = rig.daemon->log_size();
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(rig.sim->control("manual-order BUY 1") == "ok");
+  rig.expect_log("SLOB_RECONCILE_LIVE: position NQ 1 at the broker, 0 by the open trades", before);
+  rig.expect_log("SLOB_RECONCILE_RECHECK: position NQ 1 at the broker has no trade in the store", before);
+  rig.expect_log("SLOB_SAFE_MODE_ENTERED: reconciliation: position NQ 1 at the broker has no trade in the store",
+                 before);
+  const auto elapsed = std::chrono::steady_clock::now() - t0;
+  CHECK(elapsed <= 500ms + 1000ms);  // position_recheck + 1 s
+  rig.expect_log("critical host SLOB_RECONCILE_MISMATCH: position NQ 1 at the broker has no trade", before);
+  json s = status_of(rig);
+  CHECK(s["state"] == "SafeMode");
+  CHECK(s["live_reconcile"]["started"] == 1);
+
+  // No order through a complete setup.
+  rig.resume(2);
+  rig.expect_log("SLOB_ORDER_SKIPPED: setup " + std::string(scenario::kSetupId) + ": no order");
+  CHECK(placed(rig).empty());
+
+  // The trader closes it; the operator clears safe mode: reconciled clean, Running, the gate open.
+  REQUIRE(rig.sim->control("close-position NQ") == "ok");
+  const std::size_t mark = rig.daemon->log_size();
+  const auto cleared = rig.daemon->ctl({"clear-safe-mode", "--reason", "manual NQ trade closed"});
+  CHECK(cleared.code == 0);
+  rig.expect_log("Reconciling -> Running", mark);
+  s = status_of(rig);
+  CHECK(s["state"] == "Running");
+  CHECK(s["safe_mode"]["active"] == false);
+  rig.expect_clean_stop();
+}
+
+TEST_CASE("host: the bot's position closed by hand (legs cancelled, bought back) closes the trade "
+          "closed_externally at the broker's price, without safe mode",
+          "[ib][host][live]") {
+  Rig rig;
+  rig.start_at_london_close();
+  rig.resume(2);
+  rig.resume(3);  // the entry fills: short 2 at 20014
+  rig.expect_log("SLOB_FILL");
+  const std::string ref = std::string("slob:") + scenario::kSetupId;
+  const std::size_t before = rig.daemon->log_size();
+  // In TWS: both legs cancelled, then bought back at market (the last price, 20015).
+  REQUIRE(rig.sim->control("cancel-order " + ref + ":tp") == "ok");
+  REQUIRE(rig.sim->control("cancel-order " + ref + ":sl") == "ok");
+  REQUIRE(rig.sim->control("manual-order BUY 2") == "ok");
+  rig.expect_log("SLOB_RECONCILE_LIVE: order " + ref + ":tp (setup " + scenario::kSetupId +
+                     ") cancelled at the broker",
+                 before);
+  rig.expect_log("SLOB_TRADE_CLOSED", before);
+  const auto trades = rig.daemon->exported("trades");
+  REQUIRE(trades.size() == 1);
+  CHECK(trades[0]["exit_reason"] == "closed_externally");
+  CHECK(trades[0]["exit_price"] == 20015);
+  CHECK(trades[0]["pnl"].get<double>() == Approx(-40 - 4.5));
+  CHECK(rig.daemon->log().find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
+  CHECK(status_of(rig)["state"] == "Running");
+  // Nothing more for that setup: the market goes through the old target and no order follows.
+  rig.resume(4);
+  CHECK(placed(rig).size() == 3);
+  CHECK(rig.daemon->exported("trades").size() == 1);
+  CHECK(status_of(rig)["state"] == "Running");
+  rig.expect_clean_stop();
+}
+
+TEST_CASE("host: the stop-loss cancelled by hand while the entry is filled means safe mode naming the setup, "
+          "never a re-placed leg",
+          "[ib][host][live]") {
+  Rig rig;
+  rig.start_at_london_close();
+  rig.resume(2);
+  rig.resume(3);
+  rig.expect_log("SLOB_FILL");
+  const std::string sl = std::string("slob:") + scenario::kSetupId + ":sl";
+  const std::size_t before = rig.daemon->log_size();
+  REQUIRE(rig.sim->control("cancel-order " + sl) == "ok");
+  const std::string finding = std::string("position NQ -2 (trade ") + scenario::kSetupId +
+                              ") is open but its stop-loss " + sl + " is not working at the broker";
+  rig.expect_log("critical host SLOB_RECONCILE_MISMATCH: " + finding, before);
+  rig.expect_log("SLOB_SAFE_MODE_ENTERED: reconciliation: " + finding, before);
+  json s = status_of(rig);
+  CHECK(s["state"] == "SafeMode");
+  CHECK(s["safe_mode"]["reason"] == "reconciliation: " + finding);
+  CHECK(placed(rig).size() == 3);
+  rig.expect_clean_stop();
+}
+
+TEST_CASE("host: a position report running ahead of the bot's own fill report is confirmed, not acted on",
+          "[ib][host][live]") {
+  Options o;
+  o.position_recheck = "3s";  // room for the test to release the fill report in between
+  Rig rig(o);
+  rig.start_at_london_close();
+  rig.resume(2);
+  REQUIRE(slob::test::wait_until([&] { return placed(rig).size() == 3; }));
+  // The entry fills; the gateway reports the position at once and the execution only later.
+  REQUIRE(rig.sim->control("hold-executions on") == "ok");
+  const std::size_t before = rig.daemon->log_size();
+  rig.resume(3);
+  const std::size_t recheck =
+      rig.expect_log("SLOB_RECONCILE_RECHECK: position NQ -2 at the broker has no trade in the store", before);
+  REQUIRE(rig.sim->control("hold-executions off") == "ok");
+  rig.expect_log("SLOB_FILL", recheck);
+  rig.expect_log("SLOB_RECONCILE_LIVE_DONE", recheck);
+  const std::string log = rig.daemon->log();
+  CHECK(log.find("SLOB_RECONCILE_MISMATCH") == std::string::npos);
+  CHECK(log.find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
+  CHECK(status_of(rig)["state"] == "Running");
+  const auto trades = rig.daemon->exported("trades");
+  REQUIRE(trades.size() == 1);
+  CHECK(trades[0]["open"] == true);
+  CHECK(placed(rig).size() == 3);
+  rig.expect_clean_stop();
+}
+
+TEST_CASE("slob-host --check: a fact the host's config owns is refused in a plugin's table, with its position",
+          "[ib][host][config]") {
+  TempDir dir;
+  const auto config = dir.path() / "slob.toml";
+  std::ofstream(config) << "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" SLOB_TEST_PLUGIN_DIR "\"]\n"  // 1-2
+                           "[risk]\nsymbol = \"NQ\"\n"                                                 // 3-4
+                           "[broker]\nplugin = \"ib\"\n[broker.config]\n"                               // 5-7
+                           "symbol = \"ES\"\n"                                                          // 8
+                           "heartbeat_interval = \"1s\"\n"                                              // 9
+                           "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"state/lmdb\"\n"       // 10-13
+                           "[strategy]\nplugin = \"slob\"\n[strategy.config]\n"                         // 14-16
+                           "timezone = \"America/New_York\"\n";                                         // 17
+  const auto r = slob::test::run({SLOB_HOST_BIN, "--config", config.string(), "--check"}, dir.path());
+  INFO(r.err);
+  CHECK(r.code == 78);
+  const std::string file = config.string();
+  CHECK(r.err.find(file + ":8:1: [broker.config] symbol is set in [risk] symbol only") != std::string::npos);
+  CHECK(r.err.find(file + ":9:1: [broker.config] heartbeat_interval is set in [connection] heartbeat_interval only") !=
+        std::string::npos);
+  CHECK(r.err.find(file + ":17:1: [strategy.config] timezone is set in [risk] timezone only") != std::string::npos);
 }

@@ -33,8 +33,12 @@ class LiveHostServices final : public sdk::HostServices {
   sdk::ClockDriver* clock_driver() override { return nullptr; }
   const std::string& config_dir() const override { return dir_; }
   const std::string& state_dir() const override { return dir_; }
+  const sdk::HostSettings& settings() const override { return settings_; }
 
   RecordingLogger& log() { return logger_; }
+  // Short heartbeats by default, so a stalled gateway is found quickly.
+  sdk::HostSettings settings_{"NQ", "Europe/Stockholm", std::chrono::milliseconds(200),
+                              std::chrono::milliseconds(300)};
   boost::asio::io_context& io() { return io_; }
 
   // Runs the loop until `done` holds or `timeout` (real time) passes; returns `done()`.
@@ -64,6 +68,7 @@ class RecordingListener final : public sdk::BrokerListener {
   void on_execution(const sdk::Execution& e) override { executions.push_back(e); }
   void on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& s) override { snapshots.push_back(s); }
   void on_end_of_data() override {}
+  void on_position(const sdk::Position& p) override { positions.push_back(p); }
 
   // The last event for a channel, if any.
   const sdk::HealthEvent* last(sdk::Channel c) const {
@@ -86,6 +91,7 @@ class RecordingListener final : public sdk::BrokerListener {
   std::vector<sdk::OrderReport> orders;
   std::vector<sdk::Execution> executions;
   std::vector<sdk::Result<sdk::BrokerSnapshot>> snapshots;
+  std::vector<sdk::Position> positions;
 };
 
 // The simulator as a child process (tests/support/gateway_sim.hpp), this build's binary.
@@ -104,8 +110,6 @@ inline sdk::ConfigTable ib_config(int port, std::map<std::string, sdk::ConfigVal
   t.values["host"] = str("127.0.0.1");
   t.values["port"] = num(port);
   t.values["client_id"] = num(7);
-  t.values["heartbeat_interval"] = str("200ms");
-  t.values["heartbeat_timeout"] = str("300ms");
   t.values["connect_timeout"] = str("3s");
   t.values["request_timeout"] = str("3s");
   t.values["bar_watchdog"] = str("600ms");

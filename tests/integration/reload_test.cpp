@@ -188,7 +188,7 @@ fs::path private_plugin_dir(const TempDir& dir) {
   return p;
 }
 
-const std::string kExplicitDefault = "timezone = \"Europe/Stockholm\"\n";
+const std::string kExplicitDefault = "sl_buffer = 1.0\n";
 
 // A live daemon: the ib plugin against the gateway simulator on `port`.
 std::string ib_config(int port, const std::string& broker_extra) {
@@ -434,7 +434,7 @@ TEST_CASE("a live ib broker swapped against the gateway simulator: reconnected, 
   constexpr int kSwaps = 3;
   for (int i = 1; i <= kSwaps; ++i) {
     // Another table, the same behaviour.
-    d.write_config(ib_config(gateway.api_port(), i % 2 ? "heartbeat_interval = \"30s\"\n" : ""));
+    d.write_config(ib_config(gateway.api_port(), i % 2 ? "contract_refresh = \"2h\"\n" : ""));
     auto r = d.ctl({"reload", "--json"});
     INFO(r.out << r.err);
     REQUIRE(r.code == 0);
@@ -512,7 +512,7 @@ TEST_CASE("a broker swap waits for an order whose outcome is unknown: refused af
   REQUIRE(gateway.control("bars off") == "ok");  // no further brackets
 
   // A changed broker table: the swap waits reload_wait (3 s), then is refused; nothing changed.
-  d.write_config(ib_bracket_config(gateway.api_port(), 2, "heartbeat_interval = \"30s\"\n"));
+  d.write_config(ib_bracket_config(gateway.api_port(), 2, "contract_refresh = \"2h\"\n"));
   const auto refused = d.ctl({"reload"});
   INFO(refused.out << refused.err);
   CHECK(refused.code != 0);

@@ -213,11 +213,11 @@ using slob::test::ib::SimProcess;
 
 std::string ib_config(int port) {
   return "[broker]\nplugin = \"ib\"\n[broker.config]\nport = " + std::to_string(port) +
-         "\nclient_id = 7\nheartbeat_interval = \"1s\"\nheartbeat_timeout = \"5s\"\n"
-         "commission_wait = \"200ms\"\n"
+         "\nclient_id = 7\ncommission_wait = \"200ms\"\n"
          "[strategy]\nplugin = \"teststrategy\"\n[strategy.config]\nbracket_every = 2\n"
          "bracket_distance = 1.0\n"
          "[connection]\nbackoff_initial = \"100ms\"\nbackoff_max = \"1s\"\nposition_recheck = \"500ms\"\n"
+         "heartbeat_interval = \"1s\"\nheartbeat_timeout = \"5s\"\n"
          "[risk]\nmax_trades_per_day = 1000\nmax_daily_loss = 100000000.0\n"
          // Trading on wall time: the nightly-reset window must not close the entry gate in CI.
          "[maintenance]\nwindows = []\n";

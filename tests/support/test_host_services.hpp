@@ -56,6 +56,8 @@ class TestHostServices final : public sdk::HostServices {
   sdk::ClockDriver* clock_driver() override { return offer_clock_driver_ ? &clock_ : nullptr; }
   const std::string& config_dir() const override { return config_dir_; }
   const std::string& state_dir() const override { return state_dir_; }
+  const sdk::HostSettings& settings() const override { return settings_; }
+  sdk::HostSettings settings_;
 
   // Runs posted work until none is left (work may post more). Returns how many ran.
   std::size_t run_pending(std::size_t limit = 1'000'000) {

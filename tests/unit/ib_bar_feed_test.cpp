@@ -37,6 +37,7 @@ struct Bars final : sdk::BrokerListener {
   void on_execution(const sdk::Execution&) override {}
   void on_snapshot(const sdk::Result<sdk::BrokerSnapshot>&) override {}
   void on_end_of_data() override {}
+  void on_position(const sdk::Position&) override {}
   std::vector<sdk::Bar> bars;
 };
 

@@ -204,7 +204,7 @@ TEST_CASE("pacer: a group of messages counts as its size; one above the limit wa
 }
 
 TEST_CASE("config: defaults, every key, and all errors at once with positions", "[ib][config]") {
-  auto d = parse_ib_config(table({}));
+  auto d = parse_ib_config(table({}), sdk::HostSettings{});
   REQUIRE(d.is_ok());
   CHECK(d->host == "127.0.0.1");
   CHECK(d->port == 4002);
@@ -218,21 +218,31 @@ TEST_CASE("config: defaults, every key, and all errors at once with positions", 
   CHECK(d->max_messages_per_second == 45);
 
   auto ok = parse_ib_config(table({{"market_data_type", s("delayed", 2)}, {"account", s("DU9", 3)},
-                                   {"gateway_timezone", s("America/New_York", 4)}}));
+                                   {"gateway_timezone", s("America/New_York", 4)}}),
+                            sdk::HostSettings{"ES", "UTC", std::chrono::seconds(1), std::chrono::seconds(2)});
   REQUIRE(ok.is_ok());
   CHECK(ok->market_data_type == MarketDataType::kDelayed);
+  // The symbol and the heartbeat are the host's ([risk], [connection]).
+  CHECK(ok->symbol == "ES");
+  CHECK(ok->heartbeat_interval == std::chrono::seconds(1));
+  CHECK(ok->heartbeat_timeout == std::chrono::seconds(2));
 
   auto bad = parse_ib_config(table({{"exchange", s("GLOBEX", 5)},
                                      {"market_data_type", s("live", 6)},
-                                     {"heartbeat_interval", s("30", 7)},
+                                     {"heartbeat_interval", s("1s", 7)},
                                      {"prot", {std::int64_t{4002}, {"slob.toml", 8, 1}}},
                                      {"max_messages_per_second", {std::int64_t{60}, {"slob.toml", 9, 1}}},
-                                     {"gateway_timezone", s("Nowhere/City", 10)}}));
+                                     {"gateway_timezone", s("Nowhere/City", 10)},
+                                     {"symbol", s("NQ", 11)}}),
+                             sdk::HostSettings{});
   REQUIRE_FALSE(bad.is_ok());
   const std::string m = bad.status().message();  // status() returns a copy
   CHECK_THAT(m, Catch::Contains("slob.toml:5:1") && Catch::Contains("GLOBEX"));
   CHECK_THAT(m, Catch::Contains("slob.toml:6:1") && Catch::Contains("market_data_type"));
-  CHECK_THAT(m, Catch::Contains("slob.toml:7:1") && Catch::Contains("bad duration"));
+  // A key for a fact the host owns is refused whatever its value, naming the owner.
+  CHECK_THAT(m, Catch::Contains("slob.toml:7:1: [broker.config] heartbeat_interval is set in [connection] "
+                                "heartbeat_interval only"));
+  CHECK_THAT(m, Catch::Contains("slob.toml:11:1: [broker.config] symbol is set in [risk] symbol only"));
   CHECK_THAT(m, Catch::Contains("slob.toml:8:1") && Catch::Contains("unknown key \"prot\""));
   CHECK_THAT(m, Catch::Contains("slob.toml:9:1"));
   CHECK_THAT(m, Catch::Contains("slob.toml:10:1") && Catch::Contains("Nowhere/City"));

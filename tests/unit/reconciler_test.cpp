@@ -158,7 +158,7 @@ TEST_CASE("a bracket child missing while the position is open: safe mode", "[rec
   auto r = reconcile(in, {});
   REQUIRE(r.requires_safe_mode());
   CHECK(r.safe_mode_reason() ==
-        "position NQ -2 is open but its stop-loss slob:S1:sl is not working at the broker");
+        "position NQ -2 (trade S1) is open but its stop-loss slob:S1:sl is not working at the broker");
 }
 
 TEST_CASE("unresolved journal entries are looked up, never re-sent blindly", "[reconcile]") {

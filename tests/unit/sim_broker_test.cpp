@@ -49,6 +49,11 @@ struct Recorder final : sdk::BrokerListener {
     ++ends;
     log.push_back("end");
   }
+  void on_position(const sdk::Position& p) override {
+    positions.push_back(p);
+    log.push_back("position " + p.symbol + " " + std::to_string(p.quantity));
+  }
+  std::vector<sdk::Position> positions;
   std::vector<sdk::HealthEvent> health;
   std::vector<sdk::Bar> bars;
   std::vector<sdk::OrderReport> orders;

@@ -5,8 +5,12 @@
 using namespace slob::test;
 using slob::plugins::slob::parse_slob_config;
 
+namespace {
+const std::string kZone = "Europe/Stockholm";  // [risk] timezone's default
+}  // namespace
+
 TEST_CASE("config: an empty table gives every default of slob-rules.md") {
-  auto c = parse_slob_config(config_table());
+  auto c = parse_slob_config(config_table(), kZone);
   REQUIRE(c.is_ok());
   CHECK(c->timezone_name == "Europe/Stockholm");
   CHECK(c->london_open.zone_name == "Europe/Stockholm");
@@ -34,11 +38,11 @@ TEST_CASE("config: an empty table gives every default of slob-rules.md") {
   CHECK(r.max_missing_minutes == 2);
 }
 
-TEST_CASE("config: every key is read; integers are accepted for numbers") {
+TEST_CASE("config: every key is read; integers are accepted for numbers; the zone is the host's") {
   auto c = parse_slob_config(config_table({{"high_confirm_minutes", std::int64_t{6}},
                                            {"sl_buffer", std::int64_t{2}},
-                                           {"ny_open", std::string("09:31 America/New_York")},
-                                           {"timezone", std::string("Europe/London")}}));
+                                           {"ny_open", std::string("09:31 America/New_York")}}),
+                             "Europe/London");
   REQUIRE(c.is_ok());
   CHECK(c->rules.high_confirm_minutes == 6);
   CHECK(c->rules.sl_buffer == 2.0);
@@ -50,25 +54,26 @@ TEST_CASE("config: unknown keys and bad values are rejected, one line each with 
   auto c = parse_slob_config(config_table({{"high_confirm_minutse", std::int64_t{5}},  // line 11
                                            {"max_range_pct", std::string("wide")},     // line 12
                                            {"ny_open", std::string("9:30 America/New_York")},
-                                           {"timezone", std::string("Europe/Stokholm")}}));
+                                           {"timezone", std::string("Europe/Stockholm")}}), kZone);
   REQUIRE(!c.is_ok());
   const std::string m = c.status().message();
   CHECK_THAT(m, Catch::Contains("slob.toml:11:1: [strategy.config] unknown key \"high_confirm_minutse\""));
   CHECK_THAT(m, Catch::Contains("slob.toml:12:1: [strategy.config] max_range_pct must be a number"));
   CHECK_THAT(m, Catch::Contains("slob.toml:13:1: [strategy.config] ny_open: expected \"HH:MM Zone/Name\""));
-  CHECK_THAT(m, Catch::Contains("slob.toml:14:1: [strategy.config] timezone: unknown time zone \"Europe/Stokholm\""));
+  // The trading day's zone is [risk] timezone: a second place for it is refused, even agreeing.
+  CHECK_THAT(m, Catch::Contains("slob.toml:14:1: [strategy.config] timezone is set in [risk] timezone only"));
   CHECK(std::count(m.begin(), m.end(), '\n') == 3);
 }
 
 TEST_CASE("config: ranges and cross-checks") {
-  auto neg = parse_slob_config(config_table({{"high_confirm_minutes", std::int64_t{0}}}));
+  auto neg = parse_slob_config(config_table({{"high_confirm_minutes", std::int64_t{0}}}), kZone);
   CHECK_THAT(neg.status().message(), Catch::Contains("high_confirm_minutes must be between 1 and"));
-  auto cross = parse_slob_config(config_table({{"min_range_pct", 0.6}}));
+  auto cross = parse_slob_config(config_table({{"min_range_pct", 0.6}}), kZone);
   CHECK_THAT(cross.status().message(), Catch::Contains("min_range_pct must not exceed max_range_pct"));
-  auto consol = parse_slob_config(config_table({{"consol_min_minutes", std::int64_t{130}}}));
+  auto consol = parse_slob_config(config_table({{"consol_min_minutes", std::int64_t{130}}}), kZone);
   CHECK_THAT(consol.status().message(), Catch::Contains("consol_min_minutes must not exceed"));
-  auto zone = parse_slob_config(config_table({{"cutoff", std::string("22:00 Mars/Olympus")}}));
+  auto zone = parse_slob_config(config_table({{"cutoff", std::string("22:00 Mars/Olympus")}}), kZone);
   CHECK_THAT(zone.status().message(), Catch::Contains("unknown time zone \"Mars/Olympus\""));
-  auto hour = parse_slob_config(config_table({{"london_open", std::string("24:00 Europe/Stockholm")}}));
+  auto hour = parse_slob_config(config_table({{"london_open", std::string("24:00 Europe/Stockholm")}}), kZone);
   CHECK(!hour.is_ok());
 }

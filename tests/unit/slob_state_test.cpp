@@ -106,7 +106,7 @@ TEST_CASE("import rejects garbage with a clear status and keeps the previous sta
   rejects(twice.dump(), slob::sdk::StatusCode::kCorruption, "two active candidates");
 
   // Written under another trading-day zone: the day no longer matches.
-  SlobStrategy tokyo(config({{"timezone", std::string("Asia/Tokyo")}}), logger);
+  SlobStrategy tokyo(config({}, "Asia/Tokyo"), logger);
   const auto st = tokyo.import_state(before);
   CHECK(st.code() == slob::sdk::StatusCode::kFailedPrecondition);
   CHECK_THAT(st.message(), Catch::Contains("20260106"));

@@ -125,9 +125,11 @@ inline sdk::ConfigTable config_table(
   return t;
 }
 
+// `zone`: the trading day's zone, [risk] timezone in the host.
 inline plugins::slob::SlobConfig config(
-    std::map<std::string, std::variant<std::int64_t, double, std::string>> values = {}) {
-  auto c = plugins::slob::parse_slob_config(config_table(std::move(values)));
+    std::map<std::string, std::variant<std::int64_t, double, std::string>> values = {},
+    const std::string& zone = "Europe/Stockholm") {
+  auto c = plugins::slob::parse_slob_config(config_table(std::move(values)), zone);
   REQUIRE(c.is_ok());
   return *c;
 }

@@ -126,6 +126,7 @@ void IbBroker::teardown(const std::string& reason) {
     flatten_.reset();
     if (listener_) listener_->on_order(r);
   }
+  position_answers_.clear();
   phase_ = Phase::kIdle;
   got_next_id_ = false;
   saw_326_ = false;
@@ -185,6 +186,8 @@ void IbBroker::check_ready() {
                                            (config_.account.empty() ? accounts_.front() : config_.account));
   emit(sdk::Channel::kOrders, sdk::Health::kUp, "ready");
   if (config_.market_data_type == MarketDataType::kDelayed) send_request(encode_req_market_data_type(3));
+  // Subscriptions are per socket: every connect subscribes to position updates again.
+  request_positions(PositionsFor::kSubscription);
   schedule_heartbeat();
   resolve_contract();
 }

@@ -17,9 +17,12 @@
 //   re-resolved (CONTFUT contract details) and every subscription re-issued with a backfill from
 //   the end of what was delivered. Calling subscribe() again is harmless.
 // - Live executions are delivered once, with their commission (waiting up to commission_wait).
+// - Positions stay subscribed (reqPositions after every connect, never cancelled): a change IB
+//   pushes outside an answer we asked for goes to on_position, whoever caused it.
 // - stop() disconnects and calls `done` once no socket operation of the plugin is pending.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -64,9 +67,14 @@ class IbBroker final : public sdk::Broker, private ConnectionHandler, private Ba
     std::string symbol;
     std::string client_ref;
     std::int64_t order_id = 0;
-    double quantity = 0;
+    // IB reports each contract's position whole: the last report per (account, conId) counts.
+    std::map<std::pair<std::string, std::int64_t>, double> positions;
     std::optional<Contract> contract;
   };
+  // What one reqPositions answer (positions up to positionEnd) is for. IB answers requests on a
+  // socket in order, so the answers in progress are a queue; a position outside any answer is
+  // an update IB pushed on the standing subscription.
+  enum class PositionsFor { kSubscription, kSnapshot, kFlatten };
 
   // ConnectionHandler
   void on_handshake(const ServerHello& hello) override;
@@ -92,6 +100,7 @@ class IbBroker final : public sdk::Broker, private ConnectionHandler, private Ba
   void handle_commission(const CommissionReportMsg& m);
   void handle_position(const PositionMsg& m);
   void handle_position_end();
+  void request_positions(PositionsFor purpose);
   void deliver_execution(const std::string& exec_id);
   void maybe_finish_snapshot();
   void fail_snapshot(const sdk::Status& status);
@@ -133,6 +142,7 @@ class IbBroker final : public sdk::Broker, private ConnectionHandler, private Ba
 
   std::optional<SnapshotCollector> snapshot_;
   std::optional<PendingFlatten> flatten_;
+  std::deque<PositionsFor> position_answers_;
   std::map<std::string, PendingExecution> pending_executions_;
 
   sdk::TimerId connect_timer_ = sdk::kNoTimer;

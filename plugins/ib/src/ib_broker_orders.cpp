@@ -72,32 +72,56 @@ sdk::Status IbBroker::flatten(const std::string& symbol, const std::string& clie
   }
   if (client_ref.empty()) return sdk::Status::invalid_argument("ib: flatten needs a client reference");
   max_used_id_ = std::max(max_used_id_, broker_order_id);
-  flatten_ = PendingFlatten{symbol, client_ref, broker_order_id, 0, std::nullopt};
+  flatten_ = PendingFlatten{symbol, client_ref, broker_order_id, {}, std::nullopt};
   // The position is read fresh from IB: the order must close what IB holds, not what we think.
-  send_request(encode_req_positions());
+  request_positions(PositionsFor::kFlatten);
   return sdk::Status::ok();
 }
 
+void IbBroker::request_positions(PositionsFor purpose) {
+  position_answers_.push_back(purpose);
+  send_request(encode_req_positions());
+}
+
 void IbBroker::handle_position(const PositionMsg& m) {
-  if (snapshot_) snapshot_->on_position(m);
-  if (flatten_ && m.contract.symbol == flatten_->symbol && m.position != 0 &&
-      (config_.account.empty() || m.account == config_.account)) {
-    flatten_->quantity += m.position;
-    Contract c = m.contract;
-    c.sec_type = c.sec_type.empty() ? "FUT" : c.sec_type;
-    c.exchange = config_.exchange;
-    c.currency = config_.currency;
-    flatten_->contract = c;
+  const bool ours = config_.account.empty() || m.account == config_.account;
+  if (position_answers_.empty()) {
+    // Pushed by IB on the subscription: the account's position changed, whoever traded.
+    if (ours && listener_) listener_->on_position(to_position(m));
+    return;
+  }
+  switch (position_answers_.front()) {
+    case PositionsFor::kSubscription: return;  // the initial list: the host's snapshot follows
+    case PositionsFor::kSnapshot:
+      if (snapshot_) snapshot_->on_position(m);
+      return;
+    case PositionsFor::kFlatten:
+      if (flatten_ && ours && m.contract.symbol == flatten_->symbol) {
+        flatten_->positions[{m.account, m.contract.con_id}] = m.position;
+        Contract c = m.contract;
+        c.sec_type = c.sec_type.empty() ? "FUT" : c.sec_type;
+        c.exchange = config_.exchange;
+        c.currency = config_.currency;
+        if (m.position != 0) flatten_->contract = c;
+      }
+      return;
   }
 }
 
 void IbBroker::handle_position_end() {
-  if (snapshot_) snapshot_->on_position_end();
-  if (!flatten_) return;
-  send_request(encode_cancel_positions());
+  if (position_answers_.empty()) return;  // not an answer we asked for
+  const PositionsFor purpose = position_answers_.front();
+  position_answers_.pop_front();
+  if (purpose == PositionsFor::kSnapshot) {
+    if (snapshot_) snapshot_->on_position_end();
+    return;
+  }
+  if (purpose != PositionsFor::kFlatten || !flatten_) return;
   PendingFlatten f = std::move(*flatten_);
   flatten_.reset();
-  const auto qty = std::llround(f.quantity);
+  double total = 0;
+  for (const auto& [key, q] : f.positions) total += q;
+  const auto qty = std::llround(total);
   if (qty == 0 || !f.contract) {
     sdk::OrderReport r;
     r.client_ref = f.client_ref;
@@ -139,7 +163,7 @@ sdk::Status IbBroker::request_snapshot(sdk::Time executions_since) {
   const std::int64_t exec_req = next_request_id();
   const std::int64_t summary_req = next_request_id();
   snapshot_.emplace(exec_req, summary_req, host_.clock().now(), zone_);
-  send_request(encode_req_positions());
+  request_positions(PositionsFor::kSnapshot);
   send_request(encode_req_all_open_orders());
   send_request(encode_req_completed_orders(false));
   ExecutionFilter filter;
@@ -164,7 +188,6 @@ void IbBroker::fail_snapshot(const sdk::Status& status) {
 void IbBroker::maybe_finish_snapshot() {
   if (!snapshot_ || !snapshot_->complete()) return;
   cancel_timer(snapshot_timer_);
-  send_request(encode_cancel_positions());
   sdk::BrokerSnapshot s = snapshot_->take(min_order_id());
   snapshot_.reset();
   host_.logger().info("SLOB_IB_SNAPSHOT_DONE",

@@ -4,18 +4,21 @@
 
 namespace slob::plugins::ib {
 
-sdk::Result<IbConfig> parse_ib_config(const sdk::ConfigTable& table) {
+sdk::Result<IbConfig> parse_ib_config(const sdk::ConfigTable& table, const sdk::HostSettings& settings) {
   sdk::ConfigReader r(table);
   IbConfig c;
+  c.symbol = settings.symbol;
+  c.heartbeat_interval = settings.heartbeat_interval;
+  c.heartbeat_timeout = settings.heartbeat_timeout;
+  r.refuse_host_key("symbol", "[risk] symbol");
+  r.refuse_host_key("heartbeat_interval", "[connection] heartbeat_interval");
+  r.refuse_host_key("heartbeat_timeout", "[connection] heartbeat_timeout");
   c.host = r.get_string("host", c.host);
   c.port = r.get_int("port", c.port, 1, 65535);
   c.client_id = r.get_int("client_id", c.client_id, 0, 2147483646);
-  c.symbol = r.get_string("symbol", c.symbol);
   c.exchange = r.get_string("exchange", c.exchange);
   c.currency = r.get_string("currency", c.currency);
   c.account = r.get_string("account", c.account);
-  c.heartbeat_interval = r.get_duration("heartbeat_interval", c.heartbeat_interval);
-  c.heartbeat_timeout = r.get_duration("heartbeat_timeout", c.heartbeat_timeout);
   c.connect_timeout = r.get_duration("connect_timeout", c.connect_timeout);
   c.request_timeout = r.get_duration("request_timeout", c.request_timeout);
   c.bar_watchdog = r.get_duration("bar_watchdog", c.bar_watchdog);
@@ -31,7 +34,6 @@ sdk::Result<IbConfig> parse_ib_config(const sdk::ConfigTable& table) {
   else if (mdt == "delayed") c.market_data_type = MarketDataType::kDelayed;
   else r.add_error("market_data_type", "market_data_type must be \"realtime\" or \"delayed\", got \"" + mdt + "\"");
   if (c.host.empty()) r.add_error("host", "host must not be empty");
-  if (c.symbol.empty()) r.add_error("symbol", "symbol must not be empty");
   if (c.exchange == "GLOBEX") {
     r.add_error("exchange", "exchange \"GLOBEX\" was renamed by IB; use \"CME\"");
   }
@@ -41,8 +43,6 @@ sdk::Result<IbConfig> parse_ib_config(const sdk::ConfigTable& table) {
   const auto positive = [&](const char* key, sdk::Duration d) {
     if (d <= sdk::Duration::zero()) r.add_error(key, std::string(key) + " must be greater than zero");
   };
-  positive("heartbeat_interval", c.heartbeat_interval);
-  positive("heartbeat_timeout", c.heartbeat_timeout);
   positive("connect_timeout", c.connect_timeout);
   positive("request_timeout", c.request_timeout);
   positive("bar_watchdog", c.bar_watchdog);
@@ -50,9 +50,8 @@ sdk::Result<IbConfig> parse_ib_config(const sdk::ConfigTable& table) {
   if (c.gateway_timezone != "UTC" && !find_zone(c.gateway_timezone)) {
     r.add_error("gateway_timezone", "unknown time zone \"" + c.gateway_timezone + "\"");
   }
-  for (const char* key : {"symbol", "exchange", "currency", "account"}) {
-    const std::string& v = std::string(key) == "symbol"     ? c.symbol
-                           : std::string(key) == "exchange" ? c.exchange
+  for (const char* key : {"exchange", "currency", "account"}) {
+    const std::string& v = std::string(key) == "exchange"   ? c.exchange
                            : std::string(key) == "currency" ? c.currency
                                                             : c.account;
     for (char ch : v) {

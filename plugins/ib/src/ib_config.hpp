@@ -8,6 +8,7 @@
 #include <string>
 
 #include "slob/sdk/config.hpp"
+#include "slob/sdk/host_services.hpp"
 #include "slob/sdk/status.hpp"
 #include "slob/sdk/time.hpp"
 
@@ -19,12 +20,12 @@ struct IbConfig {
   std::string host = "127.0.0.1";
   std::int64_t port = 4002;
   std::int64_t client_id = 1;
-  std::string symbol = "NQ";
+  std::string symbol = "NQ";  // [risk] symbol (HostSettings)
   std::string exchange = "CME";
   std::string currency = "USD";
   std::string account;  // empty: the login's only (or first) account
-  sdk::Duration heartbeat_interval = std::chrono::seconds(30);
-  sdk::Duration heartbeat_timeout = std::chrono::seconds(10);
+  sdk::Duration heartbeat_interval = std::chrono::seconds(30);  // [connection] (HostSettings)
+  sdk::Duration heartbeat_timeout = std::chrono::seconds(10);   // [connection] (HostSettings)
   sdk::Duration connect_timeout = std::chrono::seconds(10);
   sdk::Duration request_timeout = std::chrono::seconds(30);
   sdk::Duration bar_watchdog = std::chrono::seconds(10);  // two 5-second bar periods
@@ -37,6 +38,8 @@ struct IbConfig {
   std::string gateway_timezone = "UTC";  // zone of zone-less times the gateway sends
 };
 
-sdk::Result<IbConfig> parse_ib_config(const sdk::ConfigTable& table);
+// The symbol and the heartbeat come from the host's settings; the same keys in the table are
+// refused, naming where they belong.
+sdk::Result<IbConfig> parse_ib_config(const sdk::ConfigTable& table, const sdk::HostSettings& settings);
 
 }  // namespace slob::plugins::ib

@@ -10,7 +10,7 @@ namespace {
 slob::sdk::Result<std::unique_ptr<slob::sdk::Broker>> make_ib_broker(slob::sdk::HostServices& host,
                                                                      const slob::sdk::ConfigTable& table) {
   try {
-    auto config = slob::plugins::ib::parse_ib_config(table);
+    auto config = slob::plugins::ib::parse_ib_config(table, host.settings());
     if (!config) return config.status();
     return std::unique_ptr<slob::sdk::Broker>(std::make_unique<slob::plugins::ib::IbBroker>(host, std::move(*config)));
   } catch (const std::exception& e) {

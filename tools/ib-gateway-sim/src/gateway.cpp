@@ -75,7 +75,14 @@ Gateway::Gateway(asio::io_context& io, GatewayOptions options)
       book_([this](std::int64_t client_id, const std::string& p) { notify(client_id, p); }, options_.commission),
       next_valid_id_(options_.next_valid_id),
       probe_(io, probe_options(options_), [this] { emit_bar(); }, [this] { return feed_.now(); },
-             [this](std::int64_t order_id) { book_.cancel(order_id, feed_.now()); }) {}
+             [this](std::int64_t order_id) { book_.cancel(order_id, feed_.now()); }) {
+  book_.set_position_listener([this](const SimPosition& p) { push_position(p); });
+}
+
+void Gateway::push_position(const SimPosition& p) {
+  for (auto& [id, s] : sessions_)
+    if (s->api_started() && s->positions_subscribed) s->send(msg_position(p));
+}
 
 std::int64_t Gateway::real_now() const {
   using namespace std::chrono;
@@ -404,6 +411,36 @@ std::string Gateway::control(const std::string& line) {
     std::string symbol;
     if (!(in >> symbol)) return "error usage: close-position <symbol>";
     return book_.close_external(symbol, feed_.last(), feed_.now()) ? "ok" : "error no position in " + symbol;
+  }
+  if (cmd == "manual-order") {
+    std::string action, symbol = "NQ";
+    double qty = 0;
+    if (!(in >> action >> qty) || (action != "BUY" && action != "SELL") || qty <= 0)
+      return "error usage: manual-order BUY|SELL <qty> [symbol]";
+    in >> symbol;
+    Contract c = front_month().contract;
+    c.symbol = symbol;
+    book_.manual_order(c, options_.accounts.substr(0, options_.accounts.find(',')), action, qty, feed_.last(),
+                       feed_.now());
+    return "ok";
+  }
+  if (cmd == "cancel-order") {
+    std::string ref;
+    if (!(in >> ref)) return "error usage: cancel-order <orderRef>";
+    return book_.manual_cancel(ref, feed_.now()) ? "ok" : "error no working order " + ref;
+  }
+  if (cmd == "modify-order") {
+    std::string ref;
+    double price = 0;
+    if (!(in >> ref >> price) || price <= 0) return "error usage: modify-order <orderRef> <price>";
+    return book_.manual_modify(ref, price) ? "ok" : "error no working LMT/STP order " + ref;
+  }
+  if (cmd == "hold-executions") {
+    std::string arg;
+    in >> arg;
+    if (arg != "on" && arg != "off") return "error usage: hold-executions on|off";
+    book_.hold_executions(arg == "on", feed_.now());
+    return "ok";
   }
   if (cmd == "price") {
     double p = 0;

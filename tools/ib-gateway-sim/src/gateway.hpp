@@ -80,6 +80,8 @@ class Gateway {
   void log_fields(const std::vector<std::string_view>& fields);
   void notify(std::int64_t client_id, const std::string& payload);
   void broadcast(const std::string& payload);
+  // A changed position, to every session subscribed with reqPositions (IB: whoever traded).
+  void push_position(const SimPosition& position);
   void drop_all();
   sdk::Status open_api_acceptor();
   std::int64_t real_now() const;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "server_messages.hpp"
 
@@ -133,12 +134,10 @@ void OrderBook::fill(SimOrder& o, double price, std::int64_t now) {
   o.status = SimOrderStatus::kFilled;
   o.completed_time = format_tws_time(now);
   apply_fill_to_position(o, price);
-  const SimExecution& e =
-      record_execution(o.contract, o.action == "BUY" ? "BOT" : "SLD", o.quantity, price, now, &o);
   notify_(o.client_id, msg_order_status(o));
   notify_(o.client_id, msg_open_order(o));
-  notify_(o.client_id, msg_exec_details(-1, e));
-  notify_(o.client_id, msg_commission_report(e));
+  if (holding_executions_ && o.client_id != 0) held_executions_.push_back({o.order_id, price});
+  else deliver_execution(o, price, now);
   // Children of a filled parent start working.
   for (auto& [id, child] : orders_) {
     if (child.parent_id == o.order_id && child.status == SimOrderStatus::kPreSubmitted) {
@@ -151,6 +150,59 @@ void OrderBook::fill(SimOrder& o, double price, std::int64_t now) {
       if (id != o.order_id && other.oca_group == o.oca_group && !is_final(other.status)) cancel_one(other, now);
     }
   }
+}
+
+void OrderBook::deliver_execution(const SimOrder& o, double price, std::int64_t now) {
+  const SimExecution& e = record_execution(o.contract, o.action == "BUY" ? "BOT" : "SLD", o.quantity, price, now, &o);
+  notify_(o.client_id, msg_exec_details(-1, e));
+  notify_(o.client_id, msg_commission_report(e));
+}
+
+void OrderBook::hold_executions(bool on, std::int64_t now) {
+  holding_executions_ = on;
+  if (on) return;
+  for (const HeldExecution& h : std::exchange(held_executions_, {})) deliver_execution(orders_.at(h.order_id), h.price, now);
+}
+
+void OrderBook::position_changed(const SimPosition& p) const {
+  if (position_listener_) position_listener_(p);
+}
+
+SimOrder* OrderBook::find_working(const std::string& order_ref) {
+  for (auto& [id, o] : orders_)
+    if (o.order_ref == order_ref && !is_final(o.status) && o.status != SimOrderStatus::kHeld) return &o;
+  return nullptr;
+}
+
+void OrderBook::manual_order(const Contract& contract, const std::string& account, const std::string& action,
+                             double quantity, double price, std::int64_t now) {
+  SimOrder o;
+  o.order_id = next_manual_id_++;
+  o.perm_id = next_perm_id_++;
+  o.contract = contract;
+  o.account = account;
+  o.action = action;
+  o.quantity = quantity;
+  o.order_type = "MKT";
+  o.tif = "DAY";
+  o.status = SimOrderStatus::kSubmitted;
+  fill(orders_.emplace(o.order_id, o).first->second, price, now);
+}
+
+bool OrderBook::manual_cancel(const std::string& order_ref, std::int64_t now) {
+  SimOrder* o = find_working(order_ref);
+  if (!o) return false;
+  cancel(o->order_id, now);
+  return true;
+}
+
+bool OrderBook::manual_modify(const std::string& order_ref, double price) {
+  SimOrder* o = find_working(order_ref);
+  if (!o || o->order_type == "MKT") return false;
+  if (o->order_type == "LMT") o->limit_price = price;
+  else o->aux_price = price;
+  report(*o);
+  return true;
 }
 
 void OrderBook::apply_fill_to_position(const SimOrder& o, double price) {
@@ -170,6 +222,7 @@ void OrderBook::apply_fill_to_position(const SimOrder& o, double price) {
     p.avg_cost = (p.avg_cost * std::abs(before) + price * mult * std::abs(signed_qty)) / std::abs(after);
   }
   p.quantity = after;
+  position_changed(p);
 }
 
 SimExecution& OrderBook::record_execution(const Contract& c, const std::string& side, double qty, double price,
@@ -210,6 +263,7 @@ void OrderBook::add_external_position(const SimPosition& position) {
     it->second.quantity += position.quantity;
     it->second.avg_cost = position.avg_cost;
   }
+  position_changed(it->second);
 }
 
 bool OrderBook::close_external(const std::string& symbol, double price, std::int64_t now) {
@@ -220,6 +274,7 @@ bool OrderBook::close_external(const std::string& symbol, double price, std::int
     e.account = p.account;
     p.quantity = 0;
     p.avg_cost = 0;
+    position_changed(p);
     return true;
   }
   return false;

@@ -11,7 +11,9 @@
 // - A fill cancels the other members of its OCA group; cancelling a parent cancels its children.
 // - Reusing the id of a final order, or of an order with a different orderRef, is error 103.
 //
-// Every report goes through `notify(client_id, payload)`, to the sessions of the owning client.
+// Every report goes through `notify(client_id, payload)`, to the sessions of the owning client;
+// every change of a position goes to the position listener (the gateway pushes it to every
+// session subscribed with reqPositions, as IB does for the whole account).
 //
 // Threading: single-threaded, the simulator's loop.
 
@@ -34,6 +36,7 @@ struct PlaceError {
 class OrderBook {
  public:
   using Notify = std::function<void(std::int64_t client_id, const std::string& payload)>;
+  using PositionListener = std::function<void(const SimPosition& position)>;
 
   OrderBook(Notify notify, double commission_per_contract)
       : notify_(std::move(notify)), commission_(commission_per_contract) {}
@@ -42,6 +45,19 @@ class OrderBook {
   std::optional<PlaceError> cancel(std::int64_t order_id, std::int64_t now);
   // Checks every working order against one bar, in order-id order.
   void on_bar(const SimBar& bar, std::int64_t now);
+
+  void set_position_listener(PositionListener listener) { position_listener_ = std::move(listener); }
+
+  // What a trader does in TWS (clientId 0, no orderRef): a market order filled at `price` at once,
+  // and a cancel or a price change of any working order, reported to the order's own client.
+  void manual_order(const Contract& contract, const std::string& account, const std::string& action, double quantity,
+                    double price, std::int64_t now);
+  bool manual_cancel(const std::string& order_ref, std::int64_t now);
+  bool manual_modify(const std::string& order_ref, double price);
+  // While on, fills of API orders move the order and the position at once but their execution
+  // (execDetails, commissionReport, and reqExecutions' answers) waits until it is turned off:
+  // a position report that runs ahead of the fill report, as IB's can.
+  void hold_executions(bool on, std::int64_t now);
 
   void forget_untransmitted();
   void add_external_position(const SimPosition& position);
@@ -58,6 +74,9 @@ class OrderBook {
   void fill(SimOrder& o, double price, std::int64_t now);
   void cancel_one(SimOrder& o, std::int64_t now);
   void apply_fill_to_position(const SimOrder& o, double price);
+  void position_changed(const SimPosition& p) const;
+  void deliver_execution(const SimOrder& o, double price, std::int64_t now);
+  SimOrder* find_working(const std::string& order_ref);
   SimExecution& record_execution(const Contract& c, const std::string& side, double qty, double price,
                                  std::int64_t now, const SimOrder* order);
 
@@ -68,6 +87,14 @@ class OrderBook {
   std::vector<SimExecution> executions_;
   std::int64_t next_perm_id_ = 900000001;
   std::int64_t next_exec_ = 1;
+  std::int64_t next_manual_id_ = 1000000000;  // TWS orders: far from any API client's ids
+  PositionListener position_listener_;
+  bool holding_executions_ = false;
+  struct HeldExecution {
+    std::int64_t order_id;
+    double price;
+  };
+  std::vector<HeldExecution> held_executions_;
 };
 
 }  // namespace slob::tools::ib_gateway_sim

@@ -86,7 +86,7 @@ void Gateway::dispatch(Session& s, const std::vector<std::string_view>& fields) 
     case kReqCompletedOrders: on_completed_orders(s); break;
     case kReqExecutions: on_executions(s, r); break;
     case kReqPositions: on_positions(s); break;
-    case kCancelPositions: break;
+    case kCancelPositions: s.positions_subscribed = false; break;
     case kReqAccountSummary: on_account_summary(s, r); break;
     case kCancelAccountSummary: break;
     case 6: {  // reqAccountUpdates: the end marker is what clients wait for
@@ -301,6 +301,7 @@ void Gateway::on_executions(Session& s, FieldReader& r) {
 void Gateway::on_positions(Session& s) {
   for (const auto& p : book_.positions()) s.send(msg_position(p));
   s.send(msg_position_end());
+  s.positions_subscribed = true;  // later changes are pushed (Gateway::push_position)
 }
 
 void Gateway::on_account_summary(Session& s, FieldReader& r) {

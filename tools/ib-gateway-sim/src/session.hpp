@@ -46,6 +46,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::set<std::int64_t> realtime_bars;    // reqIds of 5-second bar subscriptions
   std::set<std::int64_t> keep_up_to_date;  // reqIds of keepUpToDate history
   std::set<std::int64_t> market_data;      // reqIds of reqMktData
+  bool positions_subscribed = false;       // reqPositions until cancelPositions
 
  private:
   enum class Stage { kPrefix, kVersion, kApi };

@@ -69,6 +69,9 @@ class BrokerListener {
   virtual void on_snapshot(const Result<BrokerSnapshot>& snapshot) = 0;
   // A replaying broker has no more data (sim with exit_at_end); live brokers never call it.
   virtual void on_end_of_data() = 0;
+  // A position the broker pushed on its own (a change of the account's position in a symbol,
+  // whoever caused it), outside any snapshot. Brokers that cannot push positions never call it.
+  virtual void on_position(const Position& position) = 0;
 };
 
 class Broker : public Plugin {

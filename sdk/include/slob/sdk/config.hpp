@@ -138,6 +138,14 @@ class ConfigReader {
     return out;
   }
 
+  // A fact the host's config owns (HostSettings): refused here whatever its value, naming the
+  // owner, so the two places can never disagree.
+  void refuse_host_key(const std::string& key, const std::string& owner) {
+    if (const ConfigValue* v = find(key)) {
+      error(*v, key + " is set in " + owner + " only (one place for each setting); remove it here");
+    }
+  }
+
   // For checks across keys: records an error at the key's position (or the table's when absent).
   void add_error(const std::string& key, const std::string& message) {
     const auto it = table_.values.find(key);

@@ -14,12 +14,25 @@
 
 #include "slob/sdk/clock.hpp"
 #include "slob/sdk/logger.hpp"
+#include "slob/sdk/time.hpp"
 
 namespace boost::asio {
 class io_context;
 }
 
 namespace slob::sdk {
+
+// Settings the host's config owns and plugins must follow (one place for each setting): a plugin
+// reads them here and refuses a key of its own for the same fact (ConfigReader::refuse_host_key),
+// so two places can never disagree.
+struct HostSettings {
+  std::string symbol = "NQ";                          // [risk] symbol: the one instrument traded
+  std::string trading_timezone = "Europe/Stockholm";  // [risk] timezone: the trading day's zone
+  // [connection]: a broker with a connection to watch sends a round trip every interval and
+  // treats a missing answer within the timeout as a dead connection.
+  Duration heartbeat_interval = std::chrono::seconds(30);
+  Duration heartbeat_timeout = std::chrono::seconds(10);
+};
 
 class HostServices {
  public:
@@ -51,6 +64,8 @@ class HostServices {
   // (and may inspect existing files read-only) without creating or changing anything, and may
   // return no object (a null pointer) instead of a working instance.
   virtual bool check_only() const { return false; }
+
+  virtual const HostSettings& settings() const = 0;
 };
 
 }  // namespace slob::sdk

@@ -1,3 +1,6 @@
 #pragma once
 
-#define SLOB_SDK_VERSION "0.1.0"
+// Part of the build signature (plugin.hpp): raised whenever a type crossing the plugin boundary
+// changes, so a plugin built against an older SDK is refused instead of called through a stale
+// vtable. 0.2.0: HostServices::settings(), BrokerListener::on_position().
+#define SLOB_SDK_VERSION "0.2.0"
