@@ -6,7 +6,8 @@
 // bars the gateway simulator streams, with pauses where a test acts.
 //
 // With the strategy config of kStrategyConfig (a short London window and short confirmations)
-// the bars make exactly one SHORT setup, 20990105-S-0905: London 09:00–09:04 Stockholm sets the
+// the bars make exactly one SHORT setup, 20990105-S-HH05 (its id carries the New York open, 08:05
+// UTC, in the trading day's zone: 0905 in Stockholm): London 09:00–09:04 Stockholm sets the
 // LSE high 20010 and low 19990; LIQ #1 at 09:05, HIGH 20030 at 09:06, LOW 20005 at 09:08, the
 // no-wick candle at 09:11, LIQ #2 at 09:12 (spike 20034), trigger at 09:13 closing 20014: entry
 // 20014, stop 20035, target 19989, 2 contracts on the simulator's 100,000 of equity.
@@ -22,7 +23,6 @@ namespace slob::test::ib_host {
 
 // 2099-01-05T07:55:00Z = 08:55 in Stockholm (UTC+1 in January).
 constexpr std::int64_t kScriptStart = 4071282900;
-constexpr const char* kSetupId = "20990105-S-0905";
 
 constexpr const char* kStrategyConfig =
     "ny_open = \"09:05 Europe/Stockholm\"\n"

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <set>
@@ -28,18 +29,28 @@ namespace scenario = slob::test::ib_host;
 
 namespace {
 
-// A fixed-offset zone where the day is at least six hours old now. The host backfills a fresh
-// store from the start of the trading day ([risk] timezone), and that covers the scripted London
-// minutes whatever time of day the test runs. The zone is also the strategy's trading day, so it
-// must put the scripted morning (07:55-09:20 UTC) on Monday 5 January: no earlier than UTC-7.
-std::string midday_zone() {
+// The trading day's zone ([risk] timezone, also the strategy's calendar): a fixed offset where
+// the day is at least six hours old now. The host backfills a fresh store from the start of the
+// trading day, and that covers the scripted London minutes whatever time of day the test runs.
+// It must put the scripted morning (07:55-09:20 UTC) on Monday 5 January: no earlier than UTC-7.
+int midday_offset() {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
   ::gmtime_r(&now, &utc);
-  const int offset = std::max(12 - utc.tm_hour, -7);  // local = UTC + offset: noon, or 12:00-16:00
+  return std::max(12 - utc.tm_hour, -7);  // local = UTC + offset: noon, or 12:00-16:00
+}
+
+std::string zone_of(int offset) {
   if (offset == 0) return "Etc/GMT";
   // POSIX sign convention: Etc/GMT-3 is three hours ahead of UTC.
   return offset > 0 ? "Etc/GMT-" + std::to_string(offset) : "Etc/GMT+" + std::to_string(-offset);
+}
+
+// The scripted setup's id: its day and New York open (08:05 UTC) in the trading day's zone.
+std::string setup_id_of(int offset) {
+  char id[32];
+  std::snprintf(id, sizeof id, "20990105-S-%02d05", 8 + offset);
+  return id;
 }
 
 struct Options {
@@ -54,7 +65,8 @@ struct Options {
 
 // The gateway simulator playing the scripted morning, and a daemon configured for it.
 struct Rig {
-  explicit Rig(Options o = {}) : options(std::move(o)) {
+  explicit Rig(Options o = {})
+      : options(std::move(o)), offset(midday_offset()), zone(zone_of(offset)), setup_id(setup_id_of(offset)) {
     const auto script = dir / "morning.csv";
     std::ofstream(script) << scenario::script_csv(scenario::morning());
     std::vector<std::string> args = {"--script", script.string(), "--bar-interval-ms", "10", "--price", "20000",
@@ -75,7 +87,7 @@ struct Rig {
            "\"\nheartbeat_timeout = \"" + options.heartbeat_timeout + "\"\nstartup_attempts = " +
            std::to_string(options.startup_attempts) + "\nruntime_attempts = " + std::to_string(options.runtime_attempts) +
            // No maintenance windows: the test must not depend on the time of day it runs.
-           "\n[maintenance]\nwindows = []\n[risk]\ntimezone = \"" + midday_zone() +
+           "\n[maintenance]\nwindows = []\n[risk]\ntimezone = \"" + zone +
            "\"\n"
            "[broker]\nplugin = \"ib\"\n[broker.config]\nport = " +
            std::to_string(sim->api_port()) +
@@ -155,6 +167,9 @@ struct Rig {
 
   TempDir dir;
   Options options;
+  int offset;
+  std::string zone;
+  std::string setup_id;  // scenario.hpp's setup, named in `zone`
   std::unique_ptr<GatewaySim> sim;
   std::unique_ptr<Daemon> daemon;
 };
@@ -195,9 +210,9 @@ TEST_CASE("host: a daemon started mid-session backfills the day and then builds 
   // The strategy saw London from the backfill and the New York minutes from the live bars.
   json report;
   for (const auto& setup : rig.daemon->exported("setups"))
-    if (setup["id"] == scenario::kSetupId) report = setup["report"];
+    if (setup["id"] == rig.setup_id) report = setup["report"];
   REQUIRE(report.is_object());
-  CHECK(report["id"] == scenario::kSetupId);
+  CHECK(report["id"] == rig.setup_id);
   CHECK(report["state"] == "SETUP_COMPLETE");
   CHECK(report["lse_high"] == 20010);
   CHECK(report["lse_low"] == 19990);
@@ -215,7 +230,7 @@ TEST_CASE("host: a complete setup sends one bracket as ib-api.md 5.2 and its fil
   rig.expect_log("SLOB_ORDER_SENT");
   REQUIRE(slob::test::wait_until([&] { return placed(rig).size() == 3; }));
   const auto p = placed(rig);
-  const std::string ref = std::string("slob:") + scenario::kSetupId;
+  const std::string ref = std::string("slob:") + rig.setup_id;
   // Parent: SELL 2 LMT 20014, untransmitted, no parent.
   CHECK(p[0][1] == "100");
   CHECK(p[0][16] == "SELL");
@@ -259,7 +274,7 @@ TEST_CASE("host: a complete setup sends one bracket as ib-api.md 5.2 and its fil
   CHECK(refs == std::set<std::string>{ref + ":entry", ref + ":tp"});
   const auto trades = rig.daemon->exported("trades");
   REQUIRE(trades.size() == 1);
-  CHECK(trades[0]["id"] == scenario::kSetupId);
+  CHECK(trades[0]["id"] == rig.setup_id);
   CHECK(trades[0]["direction"] == "SHORT");
   CHECK(trades[0]["quantity"] == 2);
   CHECK(trades[0]["entry_price"] == 20014);
@@ -401,7 +416,7 @@ TEST_CASE("host: 1100 and 2110 take the order channel offline so a complete setu
   CHECK(s["state"] == "Running");  // the socket is kept; nothing reconnects
   CHECK(s["broker"]["orders"] == "degraded");
   rig.resume(2);
-  rig.expect_log("SLOB_ORDER_SKIPPED: setup " + std::string(scenario::kSetupId) +
+  rig.expect_log("SLOB_ORDER_SKIPPED: setup " + rig.setup_id +
                                ": no order: order channel is not up");
   CHECK(placed(rig).empty());
 
@@ -484,7 +499,7 @@ TEST_CASE("host: a position closed outside the bot closes the trade at the broke
   CHECK(trades[0]["exit_price"] == 20015);
   // 1 point against 2 contracts x 20 USD, less the entry's 2 x 2.25.
   CHECK(trades[0]["pnl"].get<double>() == Approx(-40 - 4.5));
-  CHECK(rig.daemon->log().find("trade " + std::string(scenario::kSetupId) +
+  CHECK(rig.daemon->log().find("trade " + rig.setup_id +
                                " is open in the store but NQ is flat at the broker; closing it as "
                                "closed_externally at 20015") != std::string::npos);
   CHECK(status_of(rig)["state"] == "Running");
@@ -513,7 +528,7 @@ TEST_CASE("host: after a gateway restart that rolls nextValidId back no order id
   REQUIRE(p.size() == 4);
   CHECK(p[3][18] == "MKT");
   CHECK(p[3][16] == "BUY");
-  CHECK(p[3][26] == "slob:" + std::string(scenario::kSetupId) + ":flatten");
+  CHECK(p[3][26] == "slob:" + rig.setup_id + ":flatten");
   std::set<std::string> ids;
   for (const auto& f : p) CHECK(ids.insert(f[1]).second);
   CHECK(p[3][1] == "103");
@@ -546,7 +561,7 @@ TEST_CASE("host: a position bought by hand while Running means safe mode within 
 
   // No order through a complete setup.
   rig.resume(2);
-  rig.expect_log("SLOB_ORDER_SKIPPED: setup " + std::string(scenario::kSetupId) + ": no order");
+  rig.expect_log("SLOB_ORDER_SKIPPED: setup " + rig.setup_id + ": no order");
   CHECK(placed(rig).empty());
 
   // The trader closes it; the operator clears safe mode: reconciled clean, Running, the gate open.
@@ -569,13 +584,13 @@ TEST_CASE("host: the bot's position closed by hand (legs cancelled, bought back)
   rig.resume(2);
   rig.resume(3);  // the entry fills: short 2 at 20014
   rig.expect_log("SLOB_FILL");
-  const std::string ref = std::string("slob:") + scenario::kSetupId;
+  const std::string ref = std::string("slob:") + rig.setup_id;
   const std::size_t before = rig.daemon->log_size();
   // In TWS: both legs cancelled, then bought back at market (the last price, 20015).
   REQUIRE(rig.sim->control("cancel-order " + ref + ":tp") == "ok");
   REQUIRE(rig.sim->control("cancel-order " + ref + ":sl") == "ok");
   REQUIRE(rig.sim->control("manual-order BUY 2") == "ok");
-  rig.expect_log("SLOB_RECONCILE_LIVE: order " + ref + ":tp (setup " + scenario::kSetupId +
+  rig.expect_log("SLOB_RECONCILE_LIVE: order " + ref + ":tp (setup " + rig.setup_id +
                      ") cancelled at the broker",
                  before);
   rig.expect_log("SLOB_TRADE_CLOSED", before);
@@ -602,10 +617,10 @@ TEST_CASE("host: the stop-loss cancelled by hand while the entry is filled means
   rig.resume(2);
   rig.resume(3);
   rig.expect_log("SLOB_FILL");
-  const std::string sl = std::string("slob:") + scenario::kSetupId + ":sl";
+  const std::string sl = std::string("slob:") + rig.setup_id + ":sl";
   const std::size_t before = rig.daemon->log_size();
   REQUIRE(rig.sim->control("cancel-order " + sl) == "ok");
-  const std::string finding = std::string("position NQ -2 (trade ") + scenario::kSetupId +
+  const std::string finding = std::string("position NQ -2 (trade ") + rig.setup_id +
                               ") is open but its stop-loss " + sl + " is not working at the broker";
   rig.expect_log("critical host SLOB_RECONCILE_MISMATCH: " + finding, before);
   rig.expect_log("SLOB_SAFE_MODE_ENTERED: reconciliation: " + finding, before);
@@ -648,20 +663,20 @@ TEST_CASE("slob-host --check: a fact the host's config owns is refused in a plug
           "[ib][host][config]") {
   TempDir dir;
   const auto config = dir.path() / "slob.toml";
-  std::ofstream(config) << "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" SLOB_TEST_PLUGIN_DIR "\"]\n"  // 1-2
-                           "[risk]\nsymbol = \"NQ\"\n"                                                 // 3-4
-                           "[broker]\nplugin = \"ib\"\n[broker.config]\n"                               // 5-7
-                           "symbol = \"ES\"\n"                                                          // 8
-                           "heartbeat_interval = \"1s\"\n"                                              // 9
-                           "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"state/lmdb\"\n"       // 10-13
-                           "[strategy]\nplugin = \"slob\"\n[strategy.config]\n"                         // 14-16
-                           "timezone = \"America/New_York\"\n";                                         // 17
+  std::ofstream(config) << "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" SLOB_TEST_PLUGIN_DIR "\"]\n"  // 1-3
+                           "[risk]\nsymbol = \"NQ\"\n"                                                 // 4-5
+                           "[broker]\nplugin = \"ib\"\n[broker.config]\n"                               // 6-8
+                           "symbol = \"ES\"\n"                                                          // 9
+                           "heartbeat_interval = \"1s\"\n"                                              // 10
+                           "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"state/lmdb\"\n"       // 11-14
+                           "[strategy]\nplugin = \"slob\"\n[strategy.config]\n"                         // 15-17
+                           "timezone = \"America/New_York\"\n";                                         // 18
   const auto r = slob::test::run({SLOB_HOST_BIN, "--config", config.string(), "--check"}, dir.path());
   INFO(r.err);
   CHECK(r.code == 78);
   const std::string file = config.string();
-  CHECK(r.err.find(file + ":8:1: [broker.config] symbol is set in [risk] symbol only") != std::string::npos);
-  CHECK(r.err.find(file + ":9:1: [broker.config] heartbeat_interval is set in [connection] heartbeat_interval only") !=
+  CHECK(r.err.find(file + ":9:10: [broker.config] symbol is set in [risk] symbol only") != std::string::npos);
+  CHECK(r.err.find(file + ":10:22: [broker.config] heartbeat_interval is set in [connection] heartbeat_interval only") !=
         std::string::npos);
-  CHECK(r.err.find(file + ":17:1: [strategy.config] timezone is set in [risk] timezone only") != std::string::npos);
+  CHECK(r.err.find(file + ":18:12: [strategy.config] timezone is set in [risk] timezone only") != std::string::npos);
 }

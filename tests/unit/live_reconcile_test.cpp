@@ -161,7 +161,7 @@ TEST_CASE("while Running a reconciliation starts every interval; any other one r
   h.clock.advance(5min);
   REQUIRE(h.started.size() == 1);
   CHECK(h.started[0].first == t0 + 5min);
-  CHECK(h.started[0].second == "periodic reconciliation (every 5m)");
+  CHECK(h.started[0].second == "periodic reconciliation (every 300s)");
   h.clock.advance(2min);
   h.live.request("execution outside the bot");
   h.clock.advance(4min);

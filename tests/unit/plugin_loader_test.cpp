@@ -25,7 +25,7 @@ struct Loop {
   boost::asio::io_context io;
   slob::core::SimulatedClock clock;
   slob::core::AsioClock wall{io};
-  slob::core::HostLoop loop{io, clock, wall, nullptr, "/tmp", "/tmp", false};
+  slob::core::HostLoop loop{io, clock, wall, nullptr, "/tmp", "/tmp", false, {}};
 };
 
 std::string refusal(const std::string& name, PluginKind kind, const fs::path& dir = kBroken) {

@@ -26,7 +26,7 @@ struct Fixture {
   boost::asio::io_context io;
   slob::core::SimulatedClock clock;  // market time and, here, the stop timeout's clock too
   slob::core::AsioClock wall{io};
-  slob::core::HostLoop loop{io, clock, wall, nullptr, "/tmp", "/tmp", false};
+  slob::core::HostLoop loop{io, clock, wall, nullptr, "/tmp", "/tmp", false, {}};
   slob::test::RecordingLogger log;
   std::vector<std::shared_ptr<slob::core::PluginLibrary>> pins;
   PluginRetirement retirement{io, clock, log, pins, std::chrono::seconds(5)};
@@ -99,7 +99,7 @@ TEST_CASE("instances still retiring when the host goes are destroyed, their libr
     boost::asio::io_context io;
     slob::core::SimulatedClock clock;
     slob::core::AsioClock wall{io};
-    slob::core::HostLoop loop{io, clock, wall, nullptr, "/tmp", "/tmp", false};
+    slob::core::HostLoop loop{io, clock, wall, nullptr, "/tmp", "/tmp", false, {}};
     slob::test::RecordingLogger log;
     PluginRetirement retirement{io, clock, log, outliving_pins, std::chrono::seconds(5)};
     PluginLoader loader({kGood}, false);

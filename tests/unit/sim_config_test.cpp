@@ -48,7 +48,6 @@ TEST_CASE("every key read with its type") {
              {"equity", value(50000.5, 14)},
              {"commission_per_contract", value(0.0, 15)},
              {"multiplier", value(std::int64_t{2}, 16)},
-             {"symbol", value(std::string("MNQ"), 17)},
              {"start", value(std::string("2026-01-06T00:00:00Z"), 18)},
              {"end", value(std::string("2026-01-07T00:00:00Z"), 19)},
              {"state_file", value(std::string(""), 20)},
@@ -60,9 +59,17 @@ TEST_CASE("every key read with its type") {
   CHECK_FALSE(c->exit_at_end);
   CHECK(c->equity == 50000.5);
   CHECK(c->multiplier == 2.0);
-  CHECK(c->symbol == "MNQ");
   CHECK(sdk::format_rfc3339(*c->start) == "2026-01-06T00:00:00Z");
   CHECK(c->state_path.empty());
+}
+
+TEST_CASE("the symbol is the host's [risk] symbol: a symbol key here is refused, naming it") {
+  auto c = parse_sim_config(table({{"data", value(std::string("x.csv"), 11)},
+                                   {"symbol", value(std::string("NQ"), 17)}}),
+                            "/etc/slob", "/var/lib/slob");
+  REQUIRE_FALSE(c.is_ok());
+  CHECK_THAT(c.status().message(),
+             Catch::Contains(":17:1: [broker.config] symbol is set in [risk] symbol only (one place for each setting)"));
 }
 
 TEST_CASE("errors name file, line and column, all at once") {

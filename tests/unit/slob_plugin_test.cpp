@@ -14,7 +14,7 @@ struct Host {
   boost::asio::io_context io;
   slob::core::SimulatedClock clock;
   slob::core::SimulatedClock wall;
-  slob::core::HostLoop loop{io, clock, wall, nullptr, ".", ".", false};
+  slob::core::HostLoop loop{io, clock, wall, nullptr, ".", ".", false, {}};
   slob::core::PluginLoader loader{{SLOB_TEST_PLUGIN_DIR}, false};
 };
 
