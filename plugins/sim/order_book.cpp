@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <set>
 
+#include "price_rule.hpp"
+
 namespace slob::plugins::sim {
 namespace {
 
@@ -82,14 +84,8 @@ sdk::Status OrderBook::check_new_ref(const std::string& client_ref,
 }
 
 sdk::Status OrderBook::check_price(const char* leg, double price) const {
-  if (!std::isfinite(price) || price <= 0)
-    return sdk::Status::invalid_argument(std::string(leg) + " price must be positive");
-  const double ticks = price / params_.tick_size;
-  if (std::fabs(ticks - std::round(ticks)) > 1e-6) {
-    return sdk::Status::invalid_argument(std::string(leg) + " price " + std::to_string(price) +
-                                         " is not a multiple of the tick size " +
-                                         std::to_string(params_.tick_size));
-  }
+  if (auto why = price_problem(price, params_.tick_size))
+    return sdk::Status::invalid_argument(std::string(leg) + " price " + *why);
   return sdk::Status::ok();
 }
 

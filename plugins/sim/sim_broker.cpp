@@ -4,9 +4,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <utility>
 
+#include "price_rule.hpp"
 #include "slob/sdk/candle_csv.hpp"
 
 namespace slob::plugins::sim {
@@ -17,6 +19,9 @@ constexpr auto kBarSpan = std::chrono::minutes(1);
 constexpr int kSilentBatch = 512;
 
 sdk::Result<std::vector<sdk::Candle>> load_bars(const SimConfig& config) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(config.data_path, ec))
+    return sdk::Status::invalid_argument(config.data_path + ": market data is a directory, not a file");
   std::ifstream in(config.data_path, std::ios::binary);
   if (!in) {
     return sdk::Status::io_error(config.data_path + ": cannot open market data: " +
@@ -29,6 +34,14 @@ sdk::Result<std::vector<sdk::Candle>> load_bars(const SimConfig& config) {
     auto more = reader.next(c);
     if (!more.is_ok()) return more.status();
     if (!more.value()) break;
+    static constexpr const char* kNames[] = {"open", "high", "low", "close"};
+    const double prices[] = {c.open, c.high, c.low, c.close};
+    for (int i = 0; i < 4; ++i) {
+      if (auto why = price_problem(prices[i], config.tick_size)) {
+        return sdk::Status::invalid_argument(config.data_path + ":" + std::to_string(reader.line()) +
+                                             ": " + kNames[i] + " " + *why);
+      }
+    }
     if (config.start && c.start < *config.start) continue;
     if (config.end && c.start >= *config.end) continue;
     bars.push_back(c);
@@ -140,9 +153,11 @@ sdk::Status SimBroker::connect() {
   connected_ = true;
   post_guarded([this] {
     if (!connected_) return;
-    // Simulated time starts where the replay would: the first bar or the last evaluated one.
-    sdk::Time start = bars_.front().start;
-    if (evaluated_through_) start = std::max(start, *evaluated_through_ + kBarSpan);
+    // Simulated time starts at the first bar at the earliest; a restarted host has already
+    // moved it to its resume point. Never to the last bar the book evaluated: the host replays
+    // the bars after its last durable candle, and a clock already past them would close those
+    // minutes as holes (the strategy would see a gap the uninterrupted run never saw).
+    const sdk::Time start = std::max(bars_.front().start, host_.clock().now());
     host_.clock_driver()->advance_to(start);
     host_.logger().info("SLOB_SIM_CONNECTED", "sim broker up at " + sdk::format_rfc3339(start) +
                                                   ", next order id " +
