@@ -70,8 +70,9 @@ bool within(std::uint64_t offset, std::uint64_t length, std::uint64_t size) {
 std::string past_end(const std::string& what, std::uint64_t offset, std::uint64_t length,
                      std::uint64_t size) {
   // offset + length may overflow: say "beyond" rather than print a wrapped number.
-  const std::string end = length <= UINT64_MAX - offset ? "ends at byte " + std::to_string(offset + length)
-                                                        : "ends beyond 2^64";
+  const std::string end = length <= UINT64_MAX - offset
+                              ? "ends at byte " + std::to_string(offset + length)
+                              : "ends beyond 2^64";
   return "truncated: " + what + " " + end + ", the file has " + std::to_string(size) + " bytes";
 }
 
@@ -113,10 +114,9 @@ std::optional<std::string> read_table(int fd, std::uint64_t offset, std::uint64_
            std::to_string(sizeof(Header));
   }
   if (count > size / entry_size || !within(offset, count * entry_size, size)) {
-    return past_end(what + " (" + std::to_string(count) + " entries at byte " +
-                        std::to_string(offset) + ")",
-                    offset, count <= UINT64_MAX / entry_size ? count * entry_size : UINT64_MAX,
-                    size);
+    return past_end(
+        what + " (" + std::to_string(count) + " entries at byte " + std::to_string(offset) + ")",
+        offset, count <= UINT64_MAX / entry_size ? count * entry_size : UINT64_MAX, size);
   }
   out.resize(count);
   if (!read_at(fd, out.data(), count * entry_size, offset)) return "cannot read the " + what;
@@ -144,9 +144,9 @@ std::optional<std::string> elf_load_problem(const std::filesystem::path& file) {
   Elf64_Ehdr eh{};
   if (!read_at(fd.get(), &eh, sizeof eh, 0)) return "cannot read the ELF header";
   if (eh.e_ident[EI_CLASS] != ELFCLASS64) {
-    return eh.e_ident[EI_CLASS] == ELFCLASS32 ? "a 32-bit ELF object, this host loads 64-bit"
-                                              : "unknown ELF class " +
-                                                    std::to_string(eh.e_ident[EI_CLASS]);
+    return eh.e_ident[EI_CLASS] == ELFCLASS32
+               ? "a 32-bit ELF object, this host loads 64-bit"
+               : "unknown ELF class " + std::to_string(eh.e_ident[EI_CLASS]);
   }
   if (eh.e_ident[EI_DATA] != kHostData) {
     return std::string("ELF byte order ") +
@@ -164,7 +164,9 @@ std::optional<std::string> elf_load_problem(const std::filesystem::path& file) {
   }
   if (eh.e_type != ET_DYN) {
     return "ELF type " + std::to_string(eh.e_type) +
-           (eh.e_type == ET_EXEC ? " (an executable)" : eh.e_type == ET_REL ? " (an object file)" : "") +
+           (eh.e_type == ET_EXEC  ? " (an executable)"
+            : eh.e_type == ET_REL ? " (an object file)"
+                                  : "") +
            ", a plugin is a shared object";
   }
 

@@ -11,8 +11,9 @@
 // Checked, in order: the ELF header (magic, 64-bit class, this host's byte order, version,
 // this host's machine, type ET_DYN); that the program header table and every segment's file
 // range lie within the file (what dlopen maps); that the section header table and every
-// section's file range (except SHT_NOBITS, which has no bytes in the file) lie within it. Not checked: what dlopen checks itself without touching
-// unmapped pages (dynamic section, symbols, relocations), nor whether the code is any good.
+// section's file range (except SHT_NOBITS, which has no bytes in the file) lie within it.
+// Not checked: what dlopen checks itself without touching unmapped pages (dynamic section,
+// symbols, relocations), nor whether the code is any good.
 //
 // Reads only (never maps the file); thread-safe.
 

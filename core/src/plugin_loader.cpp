@@ -86,9 +86,8 @@ sdk::Result<fs::path> PluginLoader::trusted_file(const fs::path& file) const {
   return real;
 }
 
-sdk::Result<std::shared_ptr<PluginLibrary>> PluginLoader::load(const std::string& name,
-                                                               sdk::PluginKind kind,
-                                                               const sdk::SourcePosition& named_at) {
+sdk::Result<std::shared_ptr<PluginLibrary>> PluginLoader::load(
+    const std::string& name, sdk::PluginKind kind, const sdk::SourcePosition& named_at) {
   auto file = resolve(name);
   if (!file) {
     if (named_at.file.empty()) return file.status();
@@ -96,7 +95,8 @@ sdk::Result<std::shared_ptr<PluginLibrary>> PluginLoader::load(const std::string
                        sdk::format_position(named_at) + ": " + file.status().message());
   }
   if (!fs::is_regular_file(*file)) {
-    return sdk::Status::failed_precondition(file->string() + ": plugin refused: not a regular file");
+    return sdk::Status::failed_precondition(file->string() +
+                                            ": plugin refused: not a regular file");
   }
   auto real = trusted_file(*file);
   if (!real) return real.status();

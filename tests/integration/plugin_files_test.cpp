@@ -40,10 +40,15 @@ struct Tree {
       fs::copy_file(fs::path(SLOB_TEST_ONLY_PLUGIN_DIR) / plugin_file(name), plugin(name));
       ::chmod(plugin(name).c_str(), 0644);
     }
+    write_config("teststrategy");
+  }
+  // The strategy's `plugin = "…"` is line 10, its value at column 10.
+  void write_config(const std::string& strategy) const {
     std::ofstream(config) << "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" << plugins.string()
                           << "\"]\ncontrol_socket = \"slob.sock\"\n[broker]\nplugin = "
                              "\"testbroker\"\n[store]\nplugin = \"teststore\"\n[strategy]\n"
-                             "plugin = \"teststrategy\"\n";
+                             "plugin = \""
+                          << strategy << "\"\n";
     ::chmod(config.c_str(), 0644);
   }
   static std::string plugin_file(const std::string& name) { return "libslob-" + name + ".so"; }
@@ -125,4 +130,19 @@ TEST_CASE("as a non-root user, plugin files others can change are refused naming
     INFO(own.err);
     CHECK(own.code == 0);
   }
+}
+
+TEST_CASE("a plugin name that is invalid or names no file is reported at its FILE:LINE:COL",
+          "[plugin-files]") {
+  Tree t;
+  t.write_config("nosuch");
+  const RunResult missing = t.host({"--check"});
+  CHECK(missing.code == 78);
+  CHECK(missing.err == t.config.string() + ":10:10: plugin \"nosuch\": libslob-nosuch.so not " +
+                           "found in " + t.plugins.string() + "\n");
+  t.write_config("Test_Strategy");
+  const RunResult invalid = t.host({"--check"});
+  CHECK(invalid.code == 78);
+  CHECK(invalid.err == t.config.string() + ":10:10: [strategy] plugin name \"Test_Strategy\" is " +
+                           "invalid (use 1 to 64 lowercase letters, digits, - and _)\n");
 }

@@ -89,7 +89,9 @@ TEST_CASE("a truncated or foreign plugin file is refused before dlopen, with its
   std::vector<Elf64_Phdr> ph(eh.e_phnum);
   std::memcpy(ph.data(), real.data() + eh.e_phoff, ph.size() * sizeof(Elf64_Phdr));
   std::uint64_t segments_end = 0;
-  for (const auto& p : ph) segments_end = std::max<std::uint64_t>(segments_end, p.p_offset + p.p_filesz);
+  for (const auto& p : ph) {
+    segments_end = std::max<std::uint64_t>(segments_end, p.p_offset + p.p_filesz);
+  }
   const std::uint64_t headers_end = eh.e_phoff + ph.size() * sizeof(Elf64_Phdr);
   const std::uint64_t table_end = eh.e_shoff + std::uint64_t{eh.e_shnum} * sizeof(Elf64_Shdr);
   REQUIRE(table_end == real.size());         // the linker writes the section table last
@@ -141,9 +143,11 @@ TEST_CASE("a truncated or foreign plugin file is refused before dlopen, with its
        "truncated: the ELF header ends at byte 64, the file has 40 bytes"},
       {"not ELF", std::string("this is not an ELF file\n"), "no ELF header"},
       {"32-bit", patched(EI_CLASS, &elf32, 1), "a 32-bit ELF object, this host loads 64-bit"},
-      {"big-endian", patched(EI_DATA, &big, 1), "ELF byte order big-endian differs from this host's"},
+      {"big-endian", patched(EI_DATA, &big, 1),
+       "ELF byte order big-endian differs from this host's"},
       {"foreign machine", patched(offsetof(Elf64_Ehdr, e_machine), &foreign, 2),
-       on_arm ? "built for x86-64, this host is AArch64" : "built for AArch64, this host is x86-64"},
+       on_arm ? "built for x86-64, this host is AArch64"
+              : "built for AArch64, this host is x86-64"},
       {"an executable", patched(offsetof(Elf64_Ehdr, e_type), &exec, 2),
        "ELF type 2 (an executable), a plugin is a shared object"},
       {"a section past the end",
