@@ -56,7 +56,7 @@ target_compile_definitions(core_unit_tests PRIVATE
   SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}")
 
 slob_add_unit_test(core_process_tests
-  SOURCES integration/host_process_test.cpp
+  SOURCES integration/host_process_test.cpp integration/plugin_files_test.cpp
   LIBRARIES slob_core
   DEPENDS slob-host slob-ctl ${SLOB_CORE_TEST_PLUGINS}
   PREFIX integration)

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "maintenance_schedule.hpp"
+#include "plugin_name.hpp"
 
 namespace slob::core {
 namespace {
@@ -292,6 +293,9 @@ void read_slot(const toml::table& root, const std::string& name, PluginSlot& slo
     problems.at(*t, "[" + name + "] plugin is missing");
   } else if (!plugin->is_string() || plugin->value<std::string>()->empty()) {
     reader.type_error(*plugin, "plugin", "a non-empty string");
+  } else if (!is_valid_plugin_name(*plugin->value<std::string>())) {
+    problems.at(*plugin, "[" + name + "] plugin name \"" + *plugin->value<std::string>() +
+                             "\" is invalid (" + kPluginNameRule + ")");
   } else {
     slot.plugin = *plugin->value<std::string>();
     slot.position = problems.position(*plugin);

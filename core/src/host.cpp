@@ -12,7 +12,7 @@ Host::Host(HostConfig config, HostOptions options)
     : config_(std::move(config)),
       options_(options),
       wall_clock_(io_),
-      loader_(config_.host.plugin_dirs, ::geteuid() == 0),
+      loader_(config_.host.plugin_dirs, /*check_files=*/true),
       lifecycle_(wall_clock_.now()),
       retirement_(io_, wall_clock_, log_, pinned_libraries_, config_.host.shutdown_step_timeout),
       supervisor_(wall_clock_,
@@ -54,7 +54,8 @@ sdk::Status Host::load_plugins() {
   if (!schedule) return schedule.status();
   maintenance_ = std::move(*schedule);
 
-  auto broker_lib = loader_.load(config_.broker.plugin, sdk::PluginKind::kBroker);
+  auto broker_lib = loader_.load(config_.broker.plugin, sdk::PluginKind::kBroker,
+                                 config_.broker.position);
   if (!broker_lib) return broker_lib.status();
   const bool replay = ((*broker_lib)->descriptor().flags & sdk::kPluginDrivesClock) != 0;
   std::error_code ec;
@@ -85,7 +86,7 @@ sdk::Status Host::load_plugins() {
   }
   const HostLoop loop = host_loop(false);
 
-  auto store = loader_.load(config_.store.plugin, sdk::PluginKind::kStore);
+  auto store = loader_.load(config_.store.plugin, sdk::PluginKind::kStore, config_.store.position);
   if (store) {
     auto inst = PluginLoader::create_store(*store, config_.store.config, loop);
     if (inst) store_ = std::move(*inst);
@@ -93,7 +94,8 @@ sdk::Status Host::load_plugins() {
   } else {
     add_error(store.status());
   }
-  auto strategy = loader_.load(config_.strategy.plugin, sdk::PluginKind::kStrategy);
+  auto strategy = loader_.load(config_.strategy.plugin, sdk::PluginKind::kStrategy,
+                               config_.strategy.position);
   if (strategy) {
     auto inst = PluginLoader::create_strategy(*strategy, config_.strategy.config, loop);
     if (inst) strategy_ = std::move(*inst);

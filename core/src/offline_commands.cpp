@@ -1,7 +1,5 @@
 #include "offline_commands.hpp"
 
-#include <unistd.h>
-
 #include <fstream>
 #include <iostream>
 
@@ -23,7 +21,7 @@ struct OfflineHost {
       : wall(io),
         loop{io, simulated, wall, &simulated, config.directory.string(),
              config.host.state_dir.string(), check_only},
-        loader(config.host.plugin_dirs, ::geteuid() == 0) {}
+        loader(config.host.plugin_dirs, /*check_files=*/true) {}
 
   boost::asio::io_context io;
   SimulatedClock simulated;
@@ -42,11 +40,11 @@ int run_check(const HostConfig& config) {
   auto note = [&](const sdk::Status& s) {
     if (!s) errors += (errors.empty() ? "" : "\n") + s.message();
   };
-  if (auto lib = host.loader.load(config.store.plugin, sdk::PluginKind::kStore); !lib) note(lib.status());
+  if (auto lib = host.loader.load(config.store.plugin, sdk::PluginKind::kStore, config.store.position); !lib) note(lib.status());
   else note(PluginLoader::create_store(*lib, config.store.config, host.loop).status());
-  if (auto lib = host.loader.load(config.strategy.plugin, sdk::PluginKind::kStrategy); !lib) note(lib.status());
+  if (auto lib = host.loader.load(config.strategy.plugin, sdk::PluginKind::kStrategy, config.strategy.position); !lib) note(lib.status());
   else note(PluginLoader::create_strategy(*lib, config.strategy.config, host.loop).status());
-  if (auto lib = host.loader.load(config.broker.plugin, sdk::PluginKind::kBroker); !lib) note(lib.status());
+  if (auto lib = host.loader.load(config.broker.plugin, sdk::PluginKind::kBroker, config.broker.position); !lib) note(lib.status());
   else note(PluginLoader::create_broker(*lib, config.broker.config, host.loop).status());
   if (!errors.empty()) {
     print_errors(errors);
@@ -70,7 +68,7 @@ int run_export(const HostConfig& config, const std::string& kind) {
     return kExitUsage;
   }
   OfflineHost host(config, /*check_only=*/false);
-  auto lib = host.loader.load(config.store.plugin, sdk::PluginKind::kStore);
+  auto lib = host.loader.load(config.store.plugin, sdk::PluginKind::kStore, config.store.position);
   if (!lib) {
     print_errors(lib.status().message());
     return kExitConfig;
@@ -95,7 +93,8 @@ int run_scan(const HostConfig& config, const std::filesystem::path& csv) {
     return kExitRuntimeFailure;
   }
   OfflineHost host(config, /*check_only=*/false);
-  auto lib = host.loader.load(config.strategy.plugin, sdk::PluginKind::kStrategy);
+  auto lib =
+      host.loader.load(config.strategy.plugin, sdk::PluginKind::kStrategy, config.strategy.position);
   if (!lib) {
     print_errors(lib.status().message());
     return kExitConfig;
