@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <lmdb.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -120,6 +123,9 @@ sdk::Result<Meta> read_meta(int fd, const std::string& file, int index, std::uin
   char buf[kPageHeader + kMetaRecord];
   if (!read_at(fd, buf, sizeof buf, offset)) {
     if (errno != 0) return sdk::Status::io_error(file + ": cannot read: " + errno_text());
+    // A short file is an LMDB file cut short only when it starts as one.
+    if (index == 0 && (!read_at(fd, buf, kPageHeader + 4, 0) || load<std::uint32_t>(buf + kPageHeader) != kMagic))
+      return sdk::Status::corruption(file + ": not an LMDB file");
     return sdk::Status::corruption(file + ": damaged or truncated LMDB header (meta page " +
                                    std::to_string(index) + " is cut short)");
   }
@@ -185,9 +191,10 @@ enum class Tree { kFree, kMain, kNamed };
 // pages and is shared by all trees, so no page belongs to two places.
 class Walker {
  public:
-  Walker(int fd, const std::string& file, std::uint32_t page_size, std::uint64_t last_page,
+  // `map` holds the file's pages 0 to `last_page`.
+  Walker(const char* map, const std::string& file, std::uint32_t page_size, std::uint64_t last_page,
          std::vector<PageInUse>* in_use)
-      : fd_(fd), file_(file), page_size_(page_size), last_page_(last_page), seen_(last_page + 1),
+      : map_(map), file_(file), page_size_(page_size), last_page_(last_page), seen_(last_page + 1),
         in_use_(in_use) {
     seen_[0] = seen_[1] = true;  // the meta pages
   }
@@ -218,7 +225,7 @@ class Walker {
   }
 
  private:
-  using Bound = std::optional<std::string>;
+  using Bound = std::optional<std::string_view>;  // into the map
 
   static std::string counts_text(const DbRecord& d) {
     return std::to_string(d.entries) + " entries in " + std::to_string(d.branch_pages) + "+" +
@@ -265,15 +272,12 @@ class Walker {
     in_use_->push_back(PageInUse{pgno, kind, tree});
   }
 
-  sdk::Status read_page(std::uint64_t pgno, std::vector<char>& page) {
-    page.resize(page_size_);
-    if (!read_at(fd_, page.data(), page_size_, pgno * page_size_)) {
-      if (errno != 0) return sdk::Status::io_error(file_ + ": cannot read page " + std::to_string(pgno) + ": " + errno_text());
-      return bad_page(pgno, "beyond the end of the file");
-    }
+  // Page `pgno` (in range: claim() checked it) when its header carries its number.
+  sdk::Status read_page(std::uint64_t pgno, const char*& page) {
+    page = map_ + pgno * page_size_;
     ++pages_read;
-    if (load<std::uint64_t>(page.data()) != pgno) {
-      return bad_page(pgno, "its header says page " + std::to_string(load<std::uint64_t>(page.data())));
+    if (load<std::uint64_t>(page) != pgno) {
+      return bad_page(pgno, "its header says page " + std::to_string(load<std::uint64_t>(page)));
     }
     return sdk::Status::ok();
   }
@@ -298,9 +302,8 @@ class Walker {
 
   sdk::Status visit(std::uint64_t pgno, unsigned level, unsigned depth, const Bound& low,
                     const Bound& high) {
-    std::vector<char> page;
-    if (auto s = read_page(pgno, page); !s) return s;
-    const char* p = page.data();
+    const char* p = nullptr;
+    if (auto s = read_page(pgno, p); !s) return s;
     const auto flags = static_cast<std::uint16_t>(load<std::uint16_t>(p + 10) & ~kPageTransient);
     const bool leaf = level == depth;
     if (flags != (leaf ? kPageLeaf : kPageBranch)) {
@@ -327,7 +330,7 @@ class Walker {
 
     std::size_t packed = 0;  // LMDB packs nodes from the page's end down to `upper`
     std::optional<std::string_view> previous;
-    std::vector<std::pair<std::uint64_t, std::string>> children;
+    std::vector<std::pair<std::uint64_t, std::string_view>> children;
     for (std::size_t i = 0; i < count; ++i) {
       const std::uint16_t at = load<std::uint16_t>(p + kPageHeader + 2 * i);
       if (at < upper || at % 2 != 0 || at > page_size_ - kNodeHeader)
@@ -349,7 +352,7 @@ class Walker {
           previous = key;
         }
         if (auto s = claim(pgno, child, 1, "child page"); !s) return s;
-        children.emplace_back(child, i > 0 ? std::string(key) : std::string());
+        children.emplace_back(child, i > 0 ? key : std::string_view());
       } else {
         if (auto s = check_key(pgno, i, key, previous, low, high); !s) return s;
         previous = key;
@@ -377,63 +380,60 @@ class Walker {
   sdk::Status check_leaf_node(std::uint64_t pgno, std::size_t i, const char* node, std::uint16_t ksize,
                               std::uint16_t node_flags, std::uint32_t dsize, std::size_t room,
                               std::size_t& size) {
-    const std::string n = "node " + std::to_string(i);
+    // Named only on failure: a string per node was most of the walk's time.
+    auto n = [i] { return "node " + std::to_string(i); };
     const std::uint16_t allowed = tree_ == Tree::kMain ? (kNodeBigData | kNodeSubData) : kNodeBigData;
     if ((node_flags & ~allowed) != 0 || node_flags == (kNodeBigData | kNodeSubData))
-      return bad_page(pgno, n + " has flags 0x" + hex(node_flags) + " a slob store never writes");
+      return bad_page(pgno, n() + " has flags 0x" + hex(node_flags) + " a slob store never writes");
     const char* data = node + kNodeHeader + ksize;
     if (node_flags & kNodeBigData) {
-      if (room - ksize < 8) return bad_page(pgno, n + "'s overflow page number runs past the page");
+      if (room - ksize < 8) return bad_page(pgno, n() + "'s overflow page number runs past the page");
       size += 8;
       const std::uint64_t first = load<std::uint64_t>(data);
       const std::uint64_t needed = (kPageHeader - 1 + dsize) / page_size_ + 1;  // OVPAGES
       if (first < 2 || first > last_page_) {
-        return bad_page(pgno, n + "'s overflow page " + std::to_string(first) +
+        return bad_page(pgno, n() + "'s overflow page " + std::to_string(first) +
                                   " is outside pages 2.." + std::to_string(last_page_));
       }
-      std::vector<char> head;
+      const char* head = nullptr;
       if (auto s = read_page(first, head); !s) return s;
-      const auto flags = static_cast<std::uint16_t>(load<std::uint16_t>(head.data() + 10) & ~kPageTransient);
-      const std::uint32_t pages = load<std::uint32_t>(head.data() + 12);
+      const auto flags = static_cast<std::uint16_t>(load<std::uint16_t>(head + 10) & ~kPageTransient);
+      const std::uint32_t pages = load<std::uint32_t>(head + 12);
       if (flags != kPageOverflow || pages < needed) {
-        return bad_page(pgno, n + "'s overflow page " + std::to_string(first) + " has flags 0x" +
+        return bad_page(pgno, n() + "'s overflow page " + std::to_string(first) + " has flags 0x" +
                                   hex(flags) + " and " + std::to_string(pages) + " pages for a " +
                                   std::to_string(dsize) + "-byte value");
       }
       if (auto s = claim(pgno, first, pages, "overflow page"); !s) return s;
       note_use(first, kPageOverflow);
       counted_.overflow_pages += pages;
-      if (tree_ == Tree::kFree) {
-        std::string list(dsize, '\0');
-        if (!read_at(fd_, list.data(), dsize, first * page_size_ + kPageHeader))
-          return bad_page(first, "the overflow value cannot be read");
-        return check_free_list(pgno, n, list);
-      }
+      // The run is in range and holds the value (pages >= needed).
+      if (tree_ == Tree::kFree) return check_free_list(pgno, i, std::string_view(head + kPageHeader, dsize));
       return sdk::Status::ok();
     }
-    if (dsize > room - ksize) return bad_page(pgno, n + "'s value of " + std::to_string(dsize) + " bytes runs past the page");
+    if (dsize > room - ksize) return bad_page(pgno, n() + "'s value of " + std::to_string(dsize) + " bytes runs past the page");
     size += dsize;
     const std::string_view value(data, dsize);
     if (node_flags & kNodeSubData) {
-      if (dsize != kDbRecord) return bad_page(pgno, n + " holds a database record of " + std::to_string(dsize) + " bytes");
+      if (dsize != kDbRecord) return bad_page(pgno, n() + " holds a database record of " + std::to_string(dsize) + " bytes");
       named.emplace_back(std::string(node + kNodeHeader, ksize), read_db(data));
     } else if (tree_ == Tree::kFree) {
-      return check_free_list(pgno, n, value);
+      return check_free_list(pgno, i, value);
     }
     return sdk::Status::ok();
   }
 
   // A free-page list (an LMDB IDL): a u64 count, then that many page numbers.
-  sdk::Status check_free_list(std::uint64_t pgno, const std::string& n, std::string_view list) {
+  sdk::Status check_free_list(std::uint64_t pgno, std::size_t i, std::string_view list) {
     if (list.size() < 8 || list.size() % 8 != 0 || load<std::uint64_t>(list.data()) != list.size() / 8 - 1)
-      return bad_page(pgno, n + " holds a free-page list of " + std::to_string(list.size()) + " bytes that does not add up");
+      return bad_page(pgno, "node " + std::to_string(i) + " holds a free-page list of " + std::to_string(list.size()) + " bytes that does not add up");
     for (std::size_t at = 8; at < list.size(); at += 8) {
       if (auto s = claim(pgno, load<std::uint64_t>(list.data() + at), 1, "free page"); !s) return s;
     }
     return sdk::Status::ok();
   }
 
-  int fd_;
+  const char* map_;
   const std::string& file_;
   std::uint32_t page_size_;
   std::uint64_t last_page_;
@@ -482,7 +482,13 @@ sdk::Result<DataFileSummary> check_data_file(const std::string& file, std::vecto
                                    "gives the free-page and main trees flags 0x" + hex(meta.free_db.flags) +
                                    " and 0x" + hex(meta.main_db.flags) + ")");
   }
-  Walker walker(fd.get(), file, meta.page_size, meta.last_page, in_use);
+  // Mapped, not read page by page: a pread per page made the walk of a 232 MiB store take 0.5 s.
+  // The file holds every page mapped (checked above); LMDB never shrinks it, and maps it too.
+  const std::size_t length = (meta.last_page + 1) * meta.page_size;
+  void* map = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd.get(), 0);
+  if (map == MAP_FAILED) return sdk::Status::io_error(file + ": cannot map: " + errno_text());
+  const std::unique_ptr<void, std::function<void(void*)>> unmap(map, [length](void* m) { ::munmap(m, length); });
+  Walker walker(static_cast<const char*>(map), file, meta.page_size, meta.last_page, in_use);
   if (auto s = walker.walk("", meta.free_db, Tree::kFree); !s) return s;
   if (auto s = walker.walk("", meta.main_db, Tree::kMain); !s) return s;
   for (const auto& [name, db] : walker.named) {
