@@ -17,10 +17,11 @@ namespace {
 
 // Plugins created outside the daemon still get real services; nothing runs the loop.
 struct OfflineHost {
-  explicit OfflineHost(const HostConfig& config, bool check_only)
+  // `check_only`: --check; `read_only`: export. Either way plugins write nothing.
+  OfflineHost(const HostConfig& config, bool check_only, bool read_only)
       : wall(io),
         loop{io, simulated, wall, &simulated, config.directory.string(),
-             config.host.state_dir.string(), check_only},
+             config.host.state_dir.string(), check_only, read_only},
         loader(config.host.plugin_dirs, /*check_files=*/true) {}
 
   boost::asio::io_context io;
@@ -35,7 +36,7 @@ void print_errors(const std::string& lines) { std::cerr << lines << "\n"; }
 }  // namespace
 
 int run_check(const HostConfig& config) {
-  OfflineHost host(config, /*check_only=*/true);
+  OfflineHost host(config, /*check_only=*/true, /*read_only=*/true);
   std::string errors;
   auto note = [&](const sdk::Status& s) {
     if (!s) errors += (errors.empty() ? "" : "\n") + s.message();
@@ -67,7 +68,7 @@ int run_export(const HostConfig& config, const std::string& kind) {
               << "\" (setups, orders, fills, trades, events)\n";
     return kExitUsage;
   }
-  OfflineHost host(config, /*check_only=*/false);
+  OfflineHost host(config, /*check_only=*/false, /*read_only=*/true);
   auto lib = host.loader.load(config.store.plugin, sdk::PluginKind::kStore, config.store.position);
   if (!lib) {
     print_errors(lib.status().message());
@@ -92,7 +93,7 @@ int run_scan(const HostConfig& config, const std::filesystem::path& csv) {
     std::cerr << csv.string() << ": cannot open\n";
     return kExitRuntimeFailure;
   }
-  OfflineHost host(config, /*check_only=*/false);
+  OfflineHost host(config, /*check_only=*/false, /*read_only=*/false);
   auto lib =
       host.loader.load(config.strategy.plugin, sdk::PluginKind::kStrategy, config.strategy.position);
   if (!lib) {
