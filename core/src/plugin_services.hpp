@@ -42,6 +42,7 @@ struct HostLoop {
   std::string config_dir;
   std::string state_dir;
   bool check_only = false;  // slob-host --check: validate, touch nothing
+  bool fresh_start = false;  // slob-host --fresh: the first instances discard their own state
 };
 
 class PluginServices final : public sdk::HostServices {
@@ -61,6 +62,7 @@ class PluginServices final : public sdk::HostServices {
   const std::string& config_dir() const override { return loop_.config_dir; }
   const std::string& state_dir() const override { return loop_.state_dir; }
   bool check_only() const override { return loop_.check_only; }
+  bool fresh_start() const override { return loop_.fresh_start; }
 
  private:
   HostLoop loop_;

@@ -51,6 +51,11 @@ class HostServices {
   // (and may inspect existing files read-only) without creating or changing anything, and may
   // return no object (a null pointer) instead of a working instance.
   virtual bool check_only() const { return false; }
+
+  // True when the operator started over (`slob-host --fresh`, replays only): the factory deletes
+  // the state its plugin persisted — its own files, nothing else — before it opens any. Never
+  // set for an instance a reload creates.
+  virtual bool fresh_start() const { return false; }
 };
 
 }  // namespace slob::sdk
