@@ -180,8 +180,10 @@ void Host::stop_signal(const std::string& name) {
   // `timeout`, a shell and systemd may each deliver the same stop request: a signal this soon
   // after the shutdown began is that request again. Later, it is the operator insisting.
   const sdk::Duration since = wall_clock_.now() - shutdown_began_;
-  if (since < kRepeatedStopWindow) {
-    log_.info("SLOB_SHUTDOWN_REPEATED", name + " " + sdk::format_duration(since) +
+  // A wall clock stepped back since then reads as a later signal: never as one to ignore.
+  if (since >= sdk::Duration::zero() && since < kRepeatedStopWindow) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since);
+    log_.info("SLOB_SHUTDOWN_REPEATED", name + " " + std::to_string(ms.count()) + "ms" +
                                             " after the shutdown began: the same request; "
                                             "the shutdown goes on (a signal after " +
                                             sdk::format_duration(kRepeatedStopWindow) +
