@@ -181,7 +181,7 @@ bool in_order(const std::string& hay, const std::vector<std::string>& needles) {
 
 }  // namespace
 
-TEST_CASE("a client that pipelines requests and never reads is dropped; memory stays bounded", "[process][hardening]") {
+TEST_CASE("a client that pipelines requests and never reads is dropped and memory stays bounded", "[process][hardening]") {
   LiveDaemon d;
   d.start_running();
   const pid_t pid = d.process->pid();
@@ -221,7 +221,7 @@ TEST_CASE("a client that pipelines requests and never reads is dropped; memory s
   CHECK(d.stop() == 0);
 }
 
-TEST_CASE("at most 64 control connections: one more is told so and closed; freed slots serve again", "[process][hardening]") {
+TEST_CASE("at most 64 control connections: one more is told so and closed, freed slots serve again", "[process][hardening]") {
   LiveDaemon d;
   d.start_running();
   std::vector<int> held;
@@ -429,7 +429,7 @@ TEST_CASE("control_socket naming a regular file: config error 78, the file intac
   }
 }
 
-TEST_CASE("a control_socket path too long to bind: 78 before anything is created; slob-ctl says so", "[process][hardening]") {
+TEST_CASE("a control_socket path too long to bind: 78 before anything is created and slob-ctl says so", "[process][hardening]") {
   const std::string name = std::string(120, 's') + ".sock";
   LiveDaemon d("", "", name);
   const std::string problem = "[host] control_socket: the socket path is " +
