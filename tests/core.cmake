@@ -98,3 +98,15 @@ target_compile_definitions(reload_tests PRIVATE
   SLOB_IB_GATEWAY_SIM="$<TARGET_FILE:ib-gateway-sim>"
   SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
   SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")
+
+# The daemon under hostile or careless use (control clients, signals, paths, failed writes).
+slob_add_unit_test(host_hardening_tests
+  SOURCES integration/host_hardening_test.cpp
+  LIBRARIES slob_core
+  DEPENDS slob-host slob-ctl ${SLOB_CORE_TEST_PLUGINS} slob-plugin-sim slob-plugin-lmdb slob-plugin-slob
+  PREFIX integration)
+target_include_directories(host_hardening_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_compile_definitions(host_hardening_tests PRIVATE
+  SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
+  SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
+  SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")

@@ -40,7 +40,7 @@
 namespace slob::core {
 
 struct HostOptions {
-  bool fresh = false;  // --fresh: ignore stored trading state (the store is wiped first)
+  bool fresh = false;  // --fresh: the plugins discard their stored state (replays only)
 };
 
 class Host final : public sdk::BrokerListener {
@@ -98,6 +98,9 @@ class Host final : public sdk::BrokerListener {
   void stop_plugin(sdk::Plugin& plugin, std::function<void()> done);
   void finish(int exit_code);
   void wait_for_signals();
+  // SIGTERM or SIGINT: begins the shutdown; repeated within kRepeatedStopWindow of its start it
+  // is the same request (ignored, logged), later it ends the process at once with code 1.
+  void stop_signal(const std::string& name);
   void print_trade_summary();
 
   // Hot reload (host_reload.cpp)
@@ -164,6 +167,8 @@ class Host final : public sdk::BrokerListener {
   std::vector<sdk::Execution> held_executions_;
   int exit_code_ = 0;
   sdk::Time started_at_;
+  static constexpr sdk::Duration kRepeatedStopWindow = std::chrono::seconds(1);
+  sdk::Time shutdown_began_;  // wall time; set by begin_shutdown()
 
   std::unique_ptr<PendingReload> pending_reload_;  // waiting for unknown orders to resolve
   std::uint64_t reloads_ = 0;

@@ -595,6 +595,14 @@ sdk::Result<std::unique_ptr<sdk::Store>> create_store(sdk::HostServices& host,
       if (!probe) return probe.status();
       return std::unique_ptr<sdk::Store>();
     }
+    if (host.fresh_start()) {
+      // slob-host --fresh: this store's files, and only those.
+      for (const char* name : {kDataFile, "lock.mdb", kIntentLogFile}) {
+        std::error_code ec;
+        std::filesystem::remove(std::filesystem::path(config->path) / name, ec);
+        if (ec) return sdk::Status::io_error(config->path + "/" + name + ": cannot delete: " + ec.message());
+      }
+    }
     auto store = LmdbStore::open(host, std::move(*config));
     if (!store) return store.status();
     return std::unique_ptr<sdk::Store>(std::move(*store));

@@ -93,6 +93,9 @@ sdk::Result<std::unique_ptr<SimBroker>> SimBroker::create(sdk::HostServices& hos
                              "but a machine crash or power loss may lose or tear it (use only "
                              "for replays)");
     }
+    if (host.fresh_start()) {
+      if (auto st = state_file->discard(); !st.is_ok()) return st;
+    }
     auto loaded = state_file->load();
     if (!loaded.is_ok()) return loaded.status();
     restored = std::move(loaded.value());
@@ -144,12 +147,28 @@ void SimBroker::post_guarded(std::function<void()> fn) {
 
 sdk::Status SimBroker::check_ready() const {
   if (listener_ == nullptr) return sdk::Status::failed_precondition("set_listener was not called");
+  if (failed_) return *failed_;
   if (!connected_) return sdk::Status::unavailable("sim broker is not connected");
   return sdk::Status::ok();
 }
 
+void SimBroker::fail(const sdk::Status& why) {
+  host_.logger().critical("SLOB_SIM_STATE_WRITE_FAILED",
+                          why.message() + "; the sim stops: its book can no longer be kept");
+  failed_ = sdk::Status::io_error("sim broker stopped after a failed state write: " + why.message());
+  connected_ = false;
+  halt_replay();
+  const std::string reason = failed_->message();
+  post_guarded([this, reason] {
+    for (auto ch : {sdk::Channel::kOrders, sdk::Channel::kMarketData})
+      listener_->on_health({ch, sdk::Health::kDown, reason, 0, false, /*fatal=*/true});
+    if (config_.exit_at_end) listener_->on_end_of_data();
+  });
+}
+
 sdk::Status SimBroker::connect() {
   if (listener_ == nullptr) return sdk::Status::failed_precondition("set_listener was not called");
+  if (failed_) return *failed_;
   connected_ = true;
   post_guarded([this] {
     if (!connected_) return;
@@ -197,7 +216,8 @@ void SimBroker::stop(std::function<void()> done) {
   // book after a clean stop.
   connected_ = false;
   halt_replay();
-  if (state_file_) {
+  // After a failed write nothing more is written: the files keep the last book made durable.
+  if (state_file_ && !failed_) {
     if (auto st = state_file_->compact(book_.state(), evaluated_through_); !st)
       host_.logger().error("SLOB_SIM_STATE_WRITE_FAILED", st.message() + " (its journal still holds the book)");
   }
@@ -268,10 +288,7 @@ void SimBroker::step(std::uint64_t generation) {
       evaluated_through_ = bar.start;
       if (changed) {
         if (auto st = persist(); !st.is_ok()) {
-          host_.logger().critical("SLOB_SIM_STATE_WRITE_FAILED", st.message());
-          halt_replay();
-          listener_->on_health({sdk::Channel::kOrders, sdk::Health::kDown, st.message(), 0,
-                                false, true});
+          fail(st);
           return;
         }
         for (auto& e : events) outbox_.push_back(std::move(e));
@@ -313,8 +330,8 @@ sdk::Status SimBroker::change_book(const std::function<sdk::Status(BookEvents&)>
     return st;
   }
   if (auto st = persist(); !st.is_ok()) {
-    host_.logger().critical("SLOB_SIM_STATE_WRITE_FAILED", st.message());
     book_.rollback(std::move(before));
+    fail(st);
     return st;
   }
   queue_events(std::move(events));

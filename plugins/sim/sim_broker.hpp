@@ -74,6 +74,10 @@ class SimBroker final : public sdk::Broker {
   // the state cannot be written (the order then counts as not sent).
   sdk::Status change_book(const std::function<sdk::Status(BookEvents&)>& change);
   sdk::Status persist();
+  // The book could not be made durable: the sim stops for good. It reports both channels down
+  // with `fatal` (the host enters safe mode), refuses every later call with `why`, and, with
+  // exit_at_end, ends the replay (the host then exits 1: it stopped in safe mode).
+  void fail(const sdk::Status& why);
   // Reports leave through one FIFO outbox, flushed by a posted handler and at the start of every
   // bar, so an acknowledgement is never overtaken by the fill of a bar processed after it.
   void queue_events(BookEvents events);
@@ -95,6 +99,7 @@ class SimBroker final : public sdk::Broker {
   std::deque<BookEvent> outbox_;
 
   bool connected_ = false;
+  std::optional<sdk::Status> failed_;  // set by fail(): never again ready
   bool replaying_ = false;
   std::uint64_t generation_ = 0;  // bumped to invalidate posted steps and timers
   std::size_t cursor_ = 0;         // next bar to process

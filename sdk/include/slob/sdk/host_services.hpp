@@ -55,6 +55,11 @@ class HostServices {
   // then opens read-only, also while a daemon writes it, and creates, migrates and changes
   // nothing; an older schema is read as it is.
   virtual bool read_only() const { return check_only(); }
+
+  // True when the operator started over (`slob-host --fresh`, replays only): the factory deletes
+  // the state its plugin persisted — its own files, nothing else — before it opens any. Never
+  // set for an instance a reload creates.
+  virtual bool fresh_start() const { return false; }
 };
 
 }  // namespace slob::sdk
