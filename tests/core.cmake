@@ -57,7 +57,7 @@ target_compile_definitions(core_unit_tests PRIVATE
   SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}")
 
 slob_add_unit_test(core_process_tests
-  SOURCES integration/host_process_test.cpp
+  SOURCES integration/host_process_test.cpp integration/plugin_files_test.cpp
   LIBRARIES slob_core
   DEPENDS slob-host slob-ctl ${SLOB_CORE_TEST_PLUGINS}
   PREFIX integration)
@@ -70,6 +70,7 @@ target_compile_definitions(core_process_tests PRIVATE
 # The main job with the real plugins, end to end.
 slob_add_unit_test(main_job_tests
   SOURCES integration/main_job_test.cpp integration/shutdown_policy_test.cpp
+          integration/sim_manual_actions_test.cpp
   LIBRARIES slob_core
   DEPENDS slob-host slob-plugin-sim slob-plugin-lmdb slob-plugin-slob
   PREFIX integration)
@@ -97,5 +98,17 @@ target_compile_definitions(reload_tests PRIVATE
   SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
   SLOB_TEST_PLUGIN_V2_DIR="${SLOB_TEST_PLUGIN_V2_OUTPUT}"
   SLOB_IB_GATEWAY_SIM="$<TARGET_FILE:ib-gateway-sim>"
+  SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
+  SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")
+
+# The daemon under hostile or careless use (control clients, signals, paths, failed writes).
+slob_add_unit_test(host_hardening_tests
+  SOURCES integration/host_hardening_test.cpp
+  LIBRARIES slob_core
+  DEPENDS slob-host slob-ctl ${SLOB_CORE_TEST_PLUGINS} slob-plugin-sim slob-plugin-lmdb slob-plugin-slob
+  PREFIX integration)
+target_include_directories(host_hardening_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_compile_definitions(host_hardening_tests PRIVATE
+  SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
   SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
   SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")

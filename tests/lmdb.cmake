@@ -28,3 +28,13 @@ target_include_directories(lmdb_integration_tests PRIVATE ${_lmdb_tests}/integra
 target_compile_definitions(lmdb_integration_tests PRIVATE
   LMDB_CRASH_WRITER="$<TARGET_FILE:lmdb-crash-writer>"
   LMDB_PLUGIN_MODULE="$<TARGET_FILE:slob-plugin-lmdb>")
+
+# The store under a real slob-host (sim + lmdb + slob): read-only export and --check, lost and
+# damaged stores (tests/integration/lmdb_host_test.cpp).
+slob_add_unit_test(lmdb_host_tests
+  SOURCES ${_lmdb_tests}/integration/lmdb_host_test.cpp
+  LIBRARIES slob_lmdb slob_core
+  DEPENDS slob-host slob-plugin-sim slob-plugin-lmdb slob-plugin-slob
+  PREFIX lmdb)
+target_include_directories(lmdb_host_tests PRIVATE ${_lmdb_tests}/integration ${_lmdb_tests}/support)
+target_compile_definitions(lmdb_host_tests PRIVATE SLOB_HOST_BIN="$<TARGET_FILE:slob-host>")

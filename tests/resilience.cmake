@@ -2,7 +2,7 @@
 # slob-host processes against the sim broker and against the IB gateway simulator. CTest names
 # start with "resilience:".
 slob_add_unit_test(resilience_tests
-  SOURCES integration/resilience_test.cpp
+  SOURCES integration/resilience_test.cpp integration/crash_sweep_test.cpp
   LIBRARIES slob_core
   DEPENDS slob-host slob-plugin-sim slob-plugin-lmdb slob-plugin-slob slob-plugin-ib
           slob-plugin-teststrategy ib-gateway-sim

@@ -3,7 +3,7 @@
 //   slob-ctl [--socket PATH | --config FILE] COMMAND [--reason TEXT] [--json]
 //
 // Exit codes: 0 the daemon answered ok, 1 it answered an error or could not be reached,
-// 2 usage.
+// 2 usage (a socket path too long to be one included), 78 a bad --config file.
 
 #include <cstdlib>
 #include <iostream>
@@ -22,6 +22,7 @@
 #include "config.hpp"
 #include "ctl_format.hpp"
 #include "exit_codes.hpp"
+#include "host_paths.hpp"
 
 namespace {
 
@@ -71,6 +72,10 @@ int main(int argc, char** argv) {
   if (!socket_path) {
     const char* env = std::getenv("SLOB_SOCKET");
     socket_path = env ? env : "/run/slob/slob.sock";
+  }
+  if (auto problem = socket_address_problem(*socket_path)) {
+    std::cerr << "slob-ctl: " << *socket_path << ": " << *problem << "\n";
+    return kExitUsage;
   }
 
   nlohmann::json request = {{"command", command}};

@@ -1,5 +1,6 @@
 // slob-host: the daemon and its one-shot commands (ARCHITECTURE §10).
 
+#include <csignal>
 #include <cstring>
 #include <iostream>
 #include <optional>
@@ -32,6 +33,9 @@ int usage(const std::string& problem) {
 
 int main(int argc, char** argv) {
   using namespace slob::core;
+  // A closed stdout or stderr (`slob-host ... | head`) must not kill the daemon mid-trade: the
+  // write fails instead, and the daemon goes on (the control socket and the log file still work).
+  std::signal(SIGPIPE, SIG_IGN);
   std::optional<std::string> config_path;
   bool check = false;
   bool fresh = false;

@@ -8,7 +8,9 @@
 #include <date/tz.h>
 #include <toml++/toml.h>
 
+#include "host_paths.hpp"
 #include "maintenance_schedule.hpp"
+#include "plugin_name.hpp"
 
 namespace slob::core {
 namespace {
@@ -292,6 +294,9 @@ void read_slot(const toml::table& root, const std::string& name, PluginSlot& slo
     problems.at(*t, "[" + name + "] plugin is missing");
   } else if (!plugin->is_string() || plugin->value<std::string>()->empty()) {
     reader.type_error(*plugin, "plugin", "a non-empty string");
+  } else if (!is_valid_plugin_name(*plugin->value<std::string>())) {
+    problems.at(*plugin, "[" + name + "] plugin name \"" + *plugin->value<std::string>() +
+                             "\" is invalid (" + kPluginNameRule + ")");
   } else {
     slot.plugin = *plugin->value<std::string>();
     slot.position = problems.position(*plugin);
@@ -310,6 +315,25 @@ void read_slot(const toml::table& root, const std::string& name, PluginSlot& slo
         slot.config.values.emplace(std::string(key.str()), std::move(*v));
     }
   }
+}
+
+// The host's own paths, checked against the disk before anything is created: a socket path the
+// kernel cannot bind, a file where the socket or the state directory should be. Reported at the
+// key, or at [host] (or the file's start) when the default is the problem.
+void check_host_paths(const toml::table& root, const HostSection& host, Problems& problems) {
+  const toml::node* table = root.get("host");
+  auto where = [&](const char* key) -> sdk::SourcePosition {
+    const toml::table* t = table ? table->as_table() : nullptr;
+    if (const toml::node* n = t ? t->get(key) : nullptr) return problems.position(*n);
+    if (table) return problems.position(*table);
+    return {problems.file(), 1, 1};
+  };
+  if (auto p = directory_problem(host.state_dir))
+    problems.add(where("state_dir"), "[host] state_dir: " + *p);
+  if (auto p = socket_address_problem(host.control_socket))
+    problems.add(where("control_socket"), "[host] control_socket: " + *p);
+  else if (auto f = socket_file_problem(host.control_socket))
+    problems.add(where("control_socket"), "[host] control_socket: " + *f);
 }
 
 std::optional<ShutdownPolicy> parse_policy(const std::string& s) {
@@ -426,6 +450,7 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
   read_slot(root, "broker", config.broker, problems);
   read_slot(root, "store", config.store, problems);
   read_slot(root, "strategy", config.strategy, problems);
+  check_host_paths(root, config.host, problems);
 
   if (!problems.empty()) return sdk::Status::invalid_argument(problems.joined());
   return config;

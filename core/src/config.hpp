@@ -5,7 +5,9 @@
 // Every problem is collected and reported, one per line, as `FILE:LINE:COL: message`: unknown
 // keys (a typo must not silently fall back to a default), wrong types, bad durations and values
 // out of range. Relative paths resolve against the directory of the config file, so a config
-// and its data can move together.
+// and its data can move together. The host's own paths are also checked against the disk
+// (host_paths.hpp): nothing is created, but a file where the state directory or the control
+// socket belongs, or a socket path too long to bind, is an error here, before anything runs.
 
 #include <cstdint>
 #include <filesystem>

@@ -1,5 +1,6 @@
 #include "control_server.hpp"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <boost/asio/read_until.hpp>
@@ -7,6 +8,8 @@
 #include <boost/asio/write.hpp>
 #include <deque>
 #include <istream>
+
+#include "host_paths.hpp"
 
 namespace slob::core {
 
@@ -26,6 +29,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
 
  private:
   void read() {
+    if (!socket_.is_open()) return;
     auto self = shared_from_this();
     boost::asio::async_read_until(
         socket_, buffer_, '\n', [this, self](const boost::system::error_code& ec, std::size_t) {
@@ -55,8 +59,21 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
   }
 
   void send(const nlohmann::json& answer) {
+    if (!socket_.is_open()) return;
+    std::string line = answer.dump() + "\n";
+    // One answer always goes out, however long; more pile up only for a client that does not
+    // read them, and that one is let go.
+    if (!outbox_.empty() && queued_bytes_ + line.size() > kMaxQueuedAnswerBytes) {
+      server_.log_.warn("SLOB_CONTROL_CLIENT_DROPPED",
+                        "a control client does not read its answers (" +
+                            std::to_string(queued_bytes_) + " bytes waiting, at most " +
+                            std::to_string(kMaxQueuedAnswerBytes) + "): connection closed");
+      finish();
+      return;
+    }
     const bool idle = outbox_.empty();
-    outbox_.push_back(answer.dump() + "\n");
+    queued_bytes_ += line.size();
+    outbox_.push_back(std::move(line));
     if (idle) write();
   }
 
@@ -68,6 +85,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
                                  finish();
                                  return;
                                }
+                               queued_bytes_ -= outbox_.front().size();
                                outbox_.pop_front();
                                if (!outbox_.empty()) write();
                              });
@@ -75,6 +93,8 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
 
   void finish() {
     close();
+    outbox_.clear();
+    queued_bytes_ = 0;
     server_.sessions_.erase(shared_from_this());
   }
 
@@ -82,14 +102,20 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
   stream_protocol::socket socket_;
   boost::asio::streambuf buffer_;
   std::deque<std::string> outbox_;
+  std::size_t queued_bytes_ = 0;
 };
 
-ControlServer::ControlServer(boost::asio::io_context& io, Handler handler)
-    : io_(io), handler_(std::move(handler)) {}
+ControlServer::ControlServer(boost::asio::io_context& io, sdk::Clock& wall_clock, sdk::Logger& log,
+                             Handler handler)
+    : io_(io), wall_clock_(wall_clock), log_(log), handler_(std::move(handler)) {}
 
 ControlServer::~ControlServer() { close(); }
 
 sdk::Status ControlServer::listen(const fs::path& path) {
+  if (auto problem = socket_address_problem(path))
+    return sdk::Status::invalid_argument("control socket " + path.string() + ": " + *problem);
+  if (auto problem = socket_file_problem(path))
+    return sdk::Status::invalid_argument("control socket " + *problem);
   std::error_code fec;
   if (!path.parent_path().empty() && !fs::is_directory(path.parent_path(), fec)) {
     fs::create_directories(path.parent_path(), fec);
@@ -98,8 +124,8 @@ sdk::Status ControlServer::listen(const fs::path& path) {
                                    ": cannot create directory: " + fec.message());
     }
   }
-  if (fs::exists(fs::symlink_status(path, fec))) {
-    // A live daemon answers on it; a crashed one left a dead file behind.
+  if (fs::is_socket(fs::symlink_status(path, fec))) {
+    // A live daemon answers on it; a crashed one left a dead socket behind.
     stream_protocol::socket probe(io_);
     boost::system::error_code ec;
     probe.connect(stream_protocol::endpoint(path.string()), ec);
@@ -127,21 +153,63 @@ sdk::Status ControlServer::listen(const fs::path& path) {
 void ControlServer::accept() {
   acceptor_->async_accept([this](const boost::system::error_code& ec,
                                  stream_protocol::socket socket) {
-    if (ec) return;  // closed
-    auto session = std::make_shared<Session>(*this, std::move(socket));
-    sessions_.insert(session);
-    session->start();
+    if (ec == boost::asio::error::operation_aborted || !acceptor_) return;  // closed
+    if (ec) {
+      // EMFILE/ENFILE above all: the pending connection stays queued and the listening socket
+      // readable, so an immediate retry would spin. Try again shortly; log once.
+      if (!accept_failing_) {
+        accept_failing_ = true;
+        log_.error("SLOB_CONTROL_ACCEPT_FAILED",
+                   "cannot accept a control connection: " + ec.message() + "; retrying every " +
+                       sdk::format_duration(kAcceptRetry) + " (logged once until it works again)");
+      }
+      accept_retry_ = wall_clock_.call_after(kAcceptRetry, [this] {
+        accept_retry_ = sdk::kNoTimer;
+        if (acceptor_) accept();
+      });
+      return;
+    }
+    if (accept_failing_) {
+      accept_failing_ = false;
+      log_.info("SLOB_CONTROL_ACCEPT_RESUMED", "accepting control connections again");
+    }
+    if (sessions_.size() >= kMaxConnections) {
+      refuse(std::move(socket));
+    } else {
+      refusing_ = false;
+      auto session = std::make_shared<Session>(*this, std::move(socket));
+      sessions_.insert(session);
+      session->start();
+    }
     accept();
   });
 }
 
+void ControlServer::refuse(stream_protocol::socket socket) {
+  if (!refusing_) {
+    refusing_ = true;
+    log_.warn("SLOB_CONTROL_CONNECTIONS_FULL",
+              std::to_string(kMaxConnections) +
+                  " control connections are open; further ones are refused until one closes "
+                  "(logged once until one is served)");
+  }
+  // Best effort and never blocking: one short line fits an empty socket buffer.
+  const std::string line =
+      error("too many control connections (" + std::to_string(kMaxConnections) + " open)").dump() + "\n";
+  static_cast<void>(::send(socket.native_handle(), line.data(), line.size(), MSG_DONTWAIT | MSG_NOSIGNAL));
+  boost::system::error_code ec;
+  socket.close(ec);
+}
+
 void ControlServer::close() {
+  wall_clock_.cancel(std::exchange(accept_retry_, sdk::kNoTimer));
   if (acceptor_) {
     boost::system::error_code ec;
     acceptor_->close(ec);
     acceptor_.reset();
     std::error_code fec;
-    fs::remove(path_, fec);
+    // Only what listen() bound: a socket (never a file someone put there since).
+    if (fs::is_socket(fs::symlink_status(path_, fec))) fs::remove(path_, fec);
   }
   for (const auto& s : sessions_) s->close();
   sessions_.clear();

@@ -6,13 +6,15 @@
 
 #include <boost/asio/post.hpp>
 
+#include "exit_codes.hpp"
+
 namespace slob::core {
 
 Host::Host(HostConfig config, HostOptions options)
     : config_(std::move(config)),
       options_(options),
       wall_clock_(io_),
-      loader_(config_.host.plugin_dirs, ::geteuid() == 0),
+      loader_(config_.host.plugin_dirs, /*check_files=*/true),
       lifecycle_(wall_clock_.now()),
       retirement_(io_, wall_clock_, log_, pinned_libraries_, config_.host.shutdown_step_timeout),
       supervisor_(wall_clock_,
@@ -31,13 +33,16 @@ Host::Host(HostConfig config, HostOptions options)
       live_(wall_clock_, config_.connection.reconcile_interval, std::chrono::seconds(1),
             LiveReconcile::Callbacks{[this] { return live_readiness(); },
                                      [this](const std::string& why) { begin_live_reconcile(why); }}),
-      control_(io_, [this](const nlohmann::json& r, ControlServer::Reply reply) {
-        handle_command(r, std::move(reply));
-      }),
+      control_(io_, wall_clock_, log_,
+               [this](const nlohmann::json& r, ControlServer::Reply reply) {
+                 handle_command(r, std::move(reply));
+               }),
       signals_(io_, SIGTERM, SIGINT, SIGHUP),
       shutdown_(wall_clock_, log_, [this](int code) { finish(code); }),
       systemd_(wall_clock_) {
   started_at_ = wall_clock_.now();
+  signals_.add(SIGUSR1);
+  signals_.add(SIGUSR2);
   lifecycle_.add_observer([this](const Transition& t) { on_transition(t); });
 }
 
@@ -57,7 +62,8 @@ sdk::Status Host::load_plugins() {
   if (!schedule) return schedule.status();
   maintenance_ = std::move(*schedule);
 
-  auto broker_lib = loader_.load(config_.broker.plugin, sdk::PluginKind::kBroker);
+  auto broker_lib = loader_.load(config_.broker.plugin, sdk::PluginKind::kBroker,
+                                 config_.broker.position);
   if (!broker_lib) return broker_lib.status();
   const bool replay = ((*broker_lib)->descriptor().flags & sdk::kPluginDrivesClock) != 0;
   std::error_code ec;
@@ -78,17 +84,20 @@ sdk::Status Host::load_plugins() {
   if (!lock) return lock.status();
   state_lock_ = std::move(*lock);
   if (options_.fresh) {
-    for (const auto& entry : std::filesystem::directory_iterator(config_.host.state_dir, ec))
-      if (entry.path().filename() != StateDirLock::kFileName) std::filesystem::remove_all(entry.path(), ec);
-    log_.warn("SLOB_FRESH_START", "--fresh: emptied " + config_.host.state_dir.string());
+    // Each plugin deletes only the files it owns (the store's, the sim's book), when it is
+    // created below; anything else kept in state_dir stays.
+    log_.warn("SLOB_FRESH_START", "--fresh: the store and the broker discard their persisted "
+                                  "state; nothing else in " + config_.host.state_dir.string() +
+                                  " is touched");
   }
   if (replay) {
     simulated_clock_ = std::make_unique<SimulatedClock>();
     clock_ = simulated_clock_.get();
   }
-  const HostLoop loop = host_loop(false);
+  HostLoop loop = host_loop(false);
+  loop.fresh_start = options_.fresh;  // the first instances only, never a reload's
 
-  auto store = loader_.load(config_.store.plugin, sdk::PluginKind::kStore);
+  auto store = loader_.load(config_.store.plugin, sdk::PluginKind::kStore, config_.store.position);
   if (store) {
     auto inst = PluginLoader::create_store(*store, config_.store.config, loop);
     if (inst) store_ = std::move(*inst);
@@ -96,7 +105,8 @@ sdk::Status Host::load_plugins() {
   } else {
     add_error(store.status());
   }
-  auto strategy = loader_.load(config_.strategy.plugin, sdk::PluginKind::kStrategy);
+  auto strategy = loader_.load(config_.strategy.plugin, sdk::PluginKind::kStrategy,
+                               config_.strategy.position);
   if (strategy) {
     auto inst = PluginLoader::create_strategy(*strategy, config_.strategy.config, loop);
     if (inst) strategy_ = std::move(*inst);
@@ -143,7 +153,7 @@ sdk::Status Host::load_plugins() {
 int Host::run() {
   if (auto s = control_.listen(config_.host.control_socket); !s) {
     log_.error("SLOB_CONTROL_FAILED", s.message());
-    return 1;
+    return s.code() == sdk::StatusCode::kInvalidArgument ? kExitConfig : kExitRuntimeFailure;
   }
   log_.info("SLOB_CONTROL_LISTENING", "slob-ctl socket " + config_.host.control_socket.string());
   wait_for_signals();
@@ -159,13 +169,36 @@ void Host::wait_for_signals() {
       log_.info("SLOB_RELOAD_REQUESTED", "SIGHUP received");
       // The outcome is logged (SLOB_RELOAD_RESULT) and audited; there is nobody to answer.
       handle_command({{"command", "reload"}, {"source", "SIGHUP"}}, [](nlohmann::json) {});
+    } else if (signo == SIGUSR1) {
+      log_.info("SLOB_STATUS_SIGNAL", "SIGUSR1: " + status_json().dump());
+    } else if (signo == SIGUSR2) {
+      log_.info("SLOB_SIGNAL_IGNORED", "SIGUSR2 received: it has no meaning here; ignored");
     } else {
-      const std::string name = signo == SIGTERM ? "SIGTERM" : "SIGINT";
-      if (shutdown_.started()) shutdown_.abort("second signal (" + name + ")");
-      else begin_shutdown(name + " received");
+      stop_signal(signo == SIGTERM ? "SIGTERM" : "SIGINT");
     }
     wait_for_signals();
   });
+}
+
+void Host::stop_signal(const std::string& name) {
+  if (!shutdown_.started()) {
+    begin_shutdown(name + " received");
+    return;
+  }
+  // `timeout`, a shell and systemd may each deliver the same stop request: a signal this soon
+  // after the shutdown began is that request again. Later, it is the operator insisting.
+  const sdk::Duration since = wall_clock_.now() - shutdown_began_;
+  // A wall clock stepped back since then reads as a later signal: never as one to ignore.
+  if (since >= sdk::Duration::zero() && since < kRepeatedStopWindow) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since);
+    log_.info("SLOB_SHUTDOWN_REPEATED", name + " " + std::to_string(ms.count()) + "ms" +
+                                            " after the shutdown began: the same request; "
+                                            "the shutdown goes on (a signal after " +
+                                            sdk::format_duration(kRepeatedStopWindow) +
+                                            " exits at once)");
+    return;
+  }
+  shutdown_.abort("second signal (" + name + ")");
 }
 
 void Host::move_to(LifecycleState to, const std::string& reason) {
@@ -286,6 +319,13 @@ void Host::on_health(const sdk::HealthEvent& event) {
       connection_failed(event.reason, event.fatal);
       return;
     }
+    if (previous == sdk::Health::kUp && event.fatal &&
+        (state == LifecycleState::kRunning || state == LifecycleState::kReconciling)) {
+      // The broker cannot go on (the sim could not persist its book): reconnecting would trade
+      // against a broker that may have forgotten what it reported.
+      enter_safe_mode("broker failed: " + event.reason);
+      return;
+    }
     if (previous == sdk::Health::kUp &&
         (state == LifecycleState::kRunning || state == LifecycleState::kReconciling)) {
       if (auto m = maintenance_at(wall_clock_.now())) {
@@ -315,7 +355,7 @@ void Host::begin_reconcile(bool confirming) {
 }
 
 void Host::drop_position_recheck() {
-  wall_clock_.cancel(std::exchange(position_recheck_timer_, sdk::kNoTimer));
+  position_recheck_clock_->cancel(std::exchange(position_recheck_timer_, sdk::kNoTimer));
 }
 
 void Host::cancel_reconcile() {
@@ -350,7 +390,8 @@ void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
     log_.warn("SLOB_RECONCILE_RECHECK",
               disagreement->message + "; asking the broker again in " +
                   sdk::format_duration(config_.connection.position_recheck) + " before acting on it");
-    position_recheck_timer_ = wall_clock_.call_after(config_.connection.position_recheck, [this] {
+    position_recheck_clock_ = lifecycle_.state() == LifecycleState::kRunning ? clock_ : &wall_clock_;
+    position_recheck_timer_ = position_recheck_clock_->call_after(config_.connection.position_recheck, [this] {
       position_recheck_timer_ = sdk::kNoTimer;
       begin_reconcile(true);
     });

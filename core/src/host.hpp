@@ -41,7 +41,7 @@
 namespace slob::core {
 
 struct HostOptions {
-  bool fresh = false;  // --fresh: ignore stored trading state (the store is wiped first)
+  bool fresh = false;  // --fresh: the plugins discard their stored state (replays only)
 };
 
 class Host final : public sdk::BrokerListener {
@@ -104,6 +104,9 @@ class Host final : public sdk::BrokerListener {
   void stop_plugin(sdk::Plugin& plugin, std::function<void()> done);
   void finish(int exit_code);
   void wait_for_signals();
+  // SIGTERM or SIGINT: begins the shutdown; repeated within kRepeatedStopWindow of its start it
+  // is the same request (ignored, logged), later it ends the process at once with code 1.
+  void stop_signal(const std::string& name);
   void print_trade_summary();
 
   // Hot reload (host_reload.cpp)
@@ -164,13 +167,19 @@ class Host final : public sdk::BrokerListener {
   bool awaiting_first_bar_ = false;  // since the last subscribe: SLOB_MARKET_DATA_FLOWING pending
   bool reconcile_pending_ = false;
   bool reconcile_confirming_ = false;                 // the awaited snapshot is a recheck
-  sdk::TimerId position_recheck_timer_ = sdk::kNoTimer;  // wall clock
+  sdk::TimerId position_recheck_timer_ = sdk::kNoTimer;
+  // The clock position_recheck_timer_ runs on: market time while Running (in a replay the
+  // confirmation comes a replayed moment later, not after the replay may have ended), the wall
+  // clock before (nothing advances a replay's clock until Running).
+  sdk::Clock* position_recheck_clock_ = &wall_clock_;
   // Executions that arrive live while a snapshot is awaited: applied with the snapshot's, so an
   // exit filling now is never read before the entry the snapshot brings (see
   // TradingEngine::apply_executions). Released as they are if the snapshot never comes.
   std::vector<sdk::Execution> held_executions_;
   int exit_code_ = 0;
   sdk::Time started_at_;
+  static constexpr sdk::Duration kRepeatedStopWindow = std::chrono::seconds(1);
+  sdk::Time shutdown_began_;  // wall time; set by begin_shutdown()
 
   std::unique_ptr<PendingReload> pending_reload_;  // waiting for unknown orders to resolve
   std::uint64_t reloads_ = 0;

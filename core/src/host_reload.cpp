@@ -138,14 +138,16 @@ void Host::reload(ControlServer::Reply reply) {
   if (plan.strategy && !plan.strategy->library_changed) {
     pending->strategy_library = strategy_->library_ref();
   } else if (plan.strategy) {
-    auto lib = loader_.load(pending->fresh.strategy.plugin, sdk::PluginKind::kStrategy);
+    auto lib = loader_.load(pending->fresh.strategy.plugin, sdk::PluginKind::kStrategy,
+                             pending->fresh.strategy.position);
     if (lib) pending->strategy_library = std::move(*lib);
     else add_lines(reasons, "strategy not swapped: ", lib.status().message());
   }
   if (plan.broker && !plan.broker->library_changed) {
     pending->broker_library = broker_->library_ref();
   } else if (plan.broker) {
-    auto lib = loader_.load(pending->fresh.broker.plugin, sdk::PluginKind::kBroker);
+    auto lib = loader_.load(pending->fresh.broker.plugin, sdk::PluginKind::kBroker,
+                             pending->fresh.broker.position);
     if (!lib) {
       add_lines(reasons, "broker not swapped: ", lib.status().message());
     } else if ((((*lib)->descriptor().flags & sdk::kPluginDrivesClock) != 0) !=

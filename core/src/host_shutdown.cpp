@@ -12,15 +12,28 @@ namespace slob::core {
 
 void Host::begin_shutdown(const std::string& why) {
   if (shutdown_.started()) return;
+  shutdown_began_ = wall_clock_.now();
+  // Safe mode as the lifecycle shows it: entered even when the store could not persist it.
+  std::optional<std::string> safe_mode_reason;
+  if (lifecycle_.state() == LifecycleState::kSafeMode) safe_mode_reason = lifecycle_.reason();
   log_.info("SLOB_SHUTDOWN_BEGIN", why + "; on_shutdown = " +
                                        shutdown_policy_name(config_.host.on_shutdown));
   move_to(LifecycleState::kDraining, why);
   shutdown_.start(shutdown_steps(), config_.host.shutdown_timeout,
-                  config_.host.shutdown_step_timeout, [this](bool clean) {
+                  config_.host.shutdown_step_timeout, [this, safe_mode_reason](bool clean) {
                     move_to(LifecycleState::kStopped, clean ? "shutdown complete"
                                                             : "shutdown complete with timeouts");
                     if (simulated_clock_) print_trade_summary();
                     if (!clean && exit_code_ == 0) exit_code_ = 1;
+                    // A live daemon stays up in safe mode for the operator; a replay that ends
+                    // there did not do what it was run for (a durable write failed, the store
+                    // disagreed with the broker): its scripts must not read it as a success.
+                    if (simulated_clock_ && safe_mode_reason && exit_code_ == 0) {
+                      log_.error("SLOB_REPLAY_ENDED_IN_SAFE_MODE",
+                                 "the replay ended in safe mode (" + *safe_mode_reason +
+                                     "): exit code 1");
+                      exit_code_ = 1;
+                    }
                     control_.close();
                     signals_.cancel();
                     io_.stop();

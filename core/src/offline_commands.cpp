@@ -1,7 +1,5 @@
 #include "offline_commands.hpp"
 
-#include <unistd.h>
-
 #include <fstream>
 #include <iostream>
 
@@ -19,11 +17,12 @@ namespace {
 
 // Plugins created outside the daemon still get real services; nothing runs the loop.
 struct OfflineHost {
-  explicit OfflineHost(const HostConfig& config, bool check_only)
+  // `check_only`: --check; `read_only`: export. Either way plugins write nothing.
+  OfflineHost(const HostConfig& config, bool check_only, bool read_only)
       : wall(io),
         loop{io, simulated, wall, &simulated, config.directory.string(),
-             config.host.state_dir.string(), check_only, host_settings(config)},
-        loader(config.host.plugin_dirs, ::geteuid() == 0) {}
+             config.host.state_dir.string(), check_only, host_settings(config), read_only},
+        loader(config.host.plugin_dirs, /*check_files=*/true) {}
 
   boost::asio::io_context io;
   SimulatedClock simulated;
@@ -37,16 +36,16 @@ void print_errors(const std::string& lines) { std::cerr << lines << "\n"; }
 }  // namespace
 
 int run_check(const HostConfig& config) {
-  OfflineHost host(config, /*check_only=*/true);
+  OfflineHost host(config, /*check_only=*/true, /*read_only=*/true);
   std::string errors;
   auto note = [&](const sdk::Status& s) {
     if (!s) errors += (errors.empty() ? "" : "\n") + s.message();
   };
-  if (auto lib = host.loader.load(config.store.plugin, sdk::PluginKind::kStore); !lib) note(lib.status());
+  if (auto lib = host.loader.load(config.store.plugin, sdk::PluginKind::kStore, config.store.position); !lib) note(lib.status());
   else note(PluginLoader::create_store(*lib, config.store.config, host.loop).status());
-  if (auto lib = host.loader.load(config.strategy.plugin, sdk::PluginKind::kStrategy); !lib) note(lib.status());
+  if (auto lib = host.loader.load(config.strategy.plugin, sdk::PluginKind::kStrategy, config.strategy.position); !lib) note(lib.status());
   else note(PluginLoader::create_strategy(*lib, config.strategy.config, host.loop).status());
-  if (auto lib = host.loader.load(config.broker.plugin, sdk::PluginKind::kBroker); !lib) note(lib.status());
+  if (auto lib = host.loader.load(config.broker.plugin, sdk::PluginKind::kBroker, config.broker.position); !lib) note(lib.status());
   else note(PluginLoader::create_broker(*lib, config.broker.config, host.loop).status());
   if (!errors.empty()) {
     print_errors(errors);
@@ -69,8 +68,8 @@ int run_export(const HostConfig& config, const std::string& kind) {
               << "\" (setups, orders, fills, trades, events)\n";
     return kExitUsage;
   }
-  OfflineHost host(config, /*check_only=*/false);
-  auto lib = host.loader.load(config.store.plugin, sdk::PluginKind::kStore);
+  OfflineHost host(config, /*check_only=*/false, /*read_only=*/true);
+  auto lib = host.loader.load(config.store.plugin, sdk::PluginKind::kStore, config.store.position);
   if (!lib) {
     print_errors(lib.status().message());
     return kExitConfig;
@@ -94,8 +93,9 @@ int run_scan(const HostConfig& config, const std::filesystem::path& csv) {
     std::cerr << csv.string() << ": cannot open\n";
     return kExitRuntimeFailure;
   }
-  OfflineHost host(config, /*check_only=*/false);
-  auto lib = host.loader.load(config.strategy.plugin, sdk::PluginKind::kStrategy);
+  OfflineHost host(config, /*check_only=*/false, /*read_only=*/false);
+  auto lib =
+      host.loader.load(config.strategy.plugin, sdk::PluginKind::kStrategy, config.strategy.position);
   if (!lib) {
     print_errors(lib.status().message());
     return kExitConfig;

@@ -3,9 +3,9 @@
 #include <link.h>
 #include <sys/stat.h>
 
-#include <array>
 #include <cstring>
-#include <fstream>
+
+#include "elf_check.hpp"
 
 namespace slob::core {
 namespace {
@@ -14,13 +14,6 @@ namespace fs = std::filesystem;
 
 sdk::Status refuse(const fs::path& file, const std::string& why) {
   return sdk::Status::failed_precondition(file.string() + ": plugin refused: " + why);
-}
-
-bool has_elf_magic(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::array<char, 4> magic{};
-  in.read(magic.data(), magic.size());
-  return in.gcount() == 4 && std::memcmp(magic.data(), "\x7f" "ELF", 4) == 0;
 }
 
 }  // namespace
@@ -41,7 +34,10 @@ sdk::Result<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const fs::path& 
                                                                 const std::string& name) {
   // Before mapping: a file replaced while we load must look changed to the next reload.
   const std::optional<FileIdentity> identity = identify_file(file);
-  if (!has_elf_magic(load_from)) return refuse(file, "not a shared library (no ELF header)");
+  // dlopen maps what the headers say, also past the end of a truncated file (SIGBUS).
+  if (auto problem = elf_load_problem(load_from)) {
+    return refuse(file, "not a loadable shared library: " + *problem);
+  }
 
   boost::dll::shared_library library;
   try {

@@ -1,23 +1,17 @@
 #include "plugin_loader.hpp"
 
 #include <stdlib.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include <system_error>
+
+#include "plugin_name.hpp"
+#include "trusted_path.hpp"
 
 namespace slob::core {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool valid_name(const std::string& name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 std::string slot_name(sdk::PluginKind kind) { return sdk::plugin_kind_name(kind); }
 
@@ -50,13 +44,13 @@ sdk::Status make_private_copy(const fs::path& file, unsigned n, PrivateCopy& cop
 
 }  // namespace
 
-PluginLoader::PluginLoader(std::vector<fs::path> dirs, bool refuse_unsafe_files)
-    : dirs_(std::move(dirs)), refuse_unsafe_files_(refuse_unsafe_files) {}
+PluginLoader::PluginLoader(std::vector<fs::path> dirs, bool check_files)
+    : dirs_(std::move(dirs)), check_files_(check_files) {}
 
 sdk::Result<fs::path> PluginLoader::resolve(const std::string& name) const {
-  if (!valid_name(name)) {
-    return sdk::Status::invalid_argument("plugin name \"" + name +
-                                         "\" is invalid (use lowercase letters, digits, - and _)");
+  if (!is_valid_plugin_name(name)) {
+    return sdk::Status::invalid_argument("plugin name \"" + name + "\" is invalid (" +
+                                         kPluginNameRule + ")");
   }
   const std::string file = "libslob-" + name + ".so";
   std::string searched;
@@ -70,37 +64,48 @@ sdk::Result<fs::path> PluginLoader::resolve(const std::string& name) const {
                                 (searched.empty() ? std::string("(no plugin_dirs)") : searched));
 }
 
-sdk::Status PluginLoader::check_file_safety(const fs::path& file) const {
-  if (!refuse_unsafe_files_) return sdk::Status::ok();
-  for (const fs::path& p : {file, file.parent_path()}) {
-    struct stat st {};
-    if (::stat(p.c_str(), &st) != 0) {
-      return sdk::Status::io_error(file.string() + ": plugin refused: cannot stat " + p.string());
-    }
-    if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-      return sdk::Status::failed_precondition(
-          file.string() + ": plugin refused: " + p.string() +
-          " must be owned by root and writable only by its owner when the host runs as root");
-    }
+sdk::Result<fs::path> PluginLoader::trusted_file(const fs::path& file) const {
+  auto refused = [&](const sdk::Status& why) {
+    return sdk::Status(why.code(), file.string() + ": plugin refused: " + why.message());
+  };
+  if (!check_files_) {
+    std::error_code ec;
+    fs::path real = fs::canonical(file, ec);
+    if (ec) return refused(sdk::Status::io_error("cannot resolve it: " + ec.message()));
+    return real;
   }
-  return sdk::Status::ok();
+  // The plugin folder as configured, then the file as resolved: a symlink in the folder is as
+  // safe as the folder (nobody else can re-point it), its target as safe as the target's
+  // folders. Either check alone leaves one of the two open.
+  const uid_t uid = ::geteuid();
+  if (auto folder = resolve_trusted(file.parent_path(), uid); !folder) {
+    return refused(folder.status());
+  }
+  auto real = resolve_trusted(file, uid);
+  if (!real) return refused(real.status());
+  return real;
 }
 
-sdk::Result<std::shared_ptr<PluginLibrary>> PluginLoader::load(const std::string& name,
-                                                               sdk::PluginKind kind) {
+sdk::Result<std::shared_ptr<PluginLibrary>> PluginLoader::load(
+    const std::string& name, sdk::PluginKind kind, const sdk::SourcePosition& named_at) {
   auto file = resolve(name);
-  if (!file) return file.status();
-  if (auto safe = check_file_safety(*file); !safe) return safe;
-  if (!fs::is_regular_file(*file)) {
-    return sdk::Status::failed_precondition(file->string() + ": plugin refused: not a regular file");
+  if (!file) {
+    if (named_at.file.empty()) return file.status();
+    return sdk::Status(file.status().code(),
+                       sdk::format_position(named_at) + ": " + file.status().message());
   }
+  if (!fs::is_regular_file(*file)) {
+    return sdk::Status::failed_precondition(file->string() +
+                                            ": plugin refused: not a regular file");
+  }
+  auto real = trusted_file(*file);
+  if (!real) return real.status();
 
-  std::error_code ec;
-  const std::string key = fs::canonical(*file, ec).string();
+  const std::string key = real->string();
   PrivateCopy copy;
-  fs::path load_from = *file;
+  fs::path load_from = *real;
   if (auto it = loaded_.find(key); it != loaded_.end() && !it->second.expired()) {
-    if (auto s = make_private_copy(*file, ++copies_, copy); !s) return s;
+    if (auto s = make_private_copy(*real, ++copies_, copy); !s) return s;
     load_from = copy.file;
   }
   auto library = PluginLibrary::open(*file, load_from, kind, name);

@@ -3,9 +3,11 @@
 // Resolves plugin names to files and creates plugin instances (ARCHITECTURE §4).
 //
 // A name ("lmdb") resolves to libslob-<name>.so in the configured plugin directories, searched in
-// order; plugins load only from there. When the host runs as root it refuses plugin files (and
-// their directories) that are not owned by root or are writable by group or others: a plugin
-// runs with the daemon's rights.
+// order; plugins load only from there. A plugin runs with the daemon's rights, so whatever user
+// the daemon runs as, the file is loaded only when nobody but root and that user can change it,
+// its plugin folder, or any folder above them (trusted_path.hpp); it is then mapped from its
+// resolved path, the one checked. Before dlopen, its ELF headers are checked against its size
+// (elf_check.hpp): a truncated file is refused, not a SIGBUS.
 //
 // Every refusal is one line that starts with the file (or the name and directories searched) and
 // says why. A broken plugin never leaves anything loaded behind.
@@ -54,14 +56,18 @@ class PluginInstance {
 
 class PluginLoader {
  public:
-  // `refuse_unsafe_files`: apply the root ownership/permission rule (pass geteuid() == 0).
-  PluginLoader(std::vector<std::filesystem::path> dirs, bool refuse_unsafe_files);
+  // `check_files`: apply the ownership and permission rule above, for the daemon's effective
+  // uid. Only tests pass false (their plugins live wherever the build tree is).
+  PluginLoader(std::vector<std::filesystem::path> dirs, bool check_files);
 
   // The file `name` resolves to, or why none does.
   sdk::Result<std::filesystem::path> resolve(const std::string& name) const;
 
-  // Loads and validates the library of `name` for a slot of `kind`.
-  sdk::Result<std::shared_ptr<PluginLibrary>> load(const std::string& name, sdk::PluginKind kind);
+  // Loads and validates the library of `name` for a slot of `kind`. `named_at` is where the
+  // config names it: a name that is invalid or names no file is reported there
+  // ("FILE:LINE:COL: plugin ..."), like every other config error.
+  sdk::Result<std::shared_ptr<PluginLibrary>> load(const std::string& name, sdk::PluginKind kind,
+                                                   const sdk::SourcePosition& named_at = {});
 
   // Creates an instance from a library load() returned for the same kind. The factory's errors
   // (config validation) come back one per line; a factory that throws is refused with the
@@ -74,10 +80,11 @@ class PluginLoader {
       std::shared_ptr<PluginLibrary> library, const sdk::ConfigTable& config, const HostLoop& loop);
 
  private:
-  sdk::Status check_file_safety(const std::filesystem::path& file) const;
+  // The path to map `file` from (resolved), or why it must not run in this process.
+  sdk::Result<std::filesystem::path> trusted_file(const std::filesystem::path& file) const;
 
   std::vector<std::filesystem::path> dirs_;
-  bool refuse_unsafe_files_;
+  bool check_files_;
   std::map<std::string, std::weak_ptr<PluginLibrary>> loaded_;  // canonical path → library
   unsigned copies_ = 0;
 };

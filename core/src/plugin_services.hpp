@@ -43,6 +43,8 @@ struct HostLoop {
   std::string state_dir;
   bool check_only = false;  // slob-host --check: validate, touch nothing
   sdk::HostSettings settings;  // from [risk] and [connection]
+  bool read_only = false;   // slob-host export: read the stored state, write nothing
+  bool fresh_start = false;  // slob-host --fresh: the first instances discard their own state
 };
 
 class PluginServices final : public sdk::HostServices {
@@ -63,6 +65,8 @@ class PluginServices final : public sdk::HostServices {
   const std::string& state_dir() const override { return loop_.state_dir; }
   bool check_only() const override { return loop_.check_only; }
   const sdk::HostSettings& settings() const override { return loop_.settings; }
+  bool read_only() const override { return loop_.read_only || loop_.check_only; }
+  bool fresh_start() const override { return loop_.fresh_start; }
 
  private:
   HostLoop loop_;

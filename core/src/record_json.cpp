@@ -1,6 +1,8 @@
 #include "record_json.hpp"
 
+#include <cstdint>
 #include <ostream>
+#include <string>
 
 namespace slob::core {
 
@@ -103,10 +105,51 @@ nlohmann::json to_json(const sdk::StrategyCheckpoint& r) {
   return {{"plugin", r.plugin}, {"last_candle", time_or_null(r.last_candle)}, {"state", r.state}};
 }
 
+namespace {
+
+struct KindNames {
+  const char* kind;
+  const char* key;  // the field that names a record of the kind
+};
+
+KindNames names_of(sdk::RecordKind kind) {
+  switch (kind) {
+    case sdk::RecordKind::kSetups: return {"setups", "id"};
+    case sdk::RecordKind::kOrders: return {"orders", "client_ref"};
+    case sdk::RecordKind::kFills: return {"fills", "exec_id"};
+    case sdk::RecordKind::kTrades: return {"trades", "id"};
+    case sdk::RecordKind::kEvents: return {"events", "sequence"};
+    case sdk::RecordKind::kCandles: return {"candles", "start"};
+  }
+  return {"records", "id"};
+}
+
+}  // namespace
+
 sdk::Status export_records(sdk::Store& store, sdk::RecordKind kind, std::ostream& out) {
   bool write_failed = false;
+  sdk::Status bad_record;
+  std::uint64_t count = 0;
   auto emit = [&](const auto& record) {
-    out << to_json(record).dump() << '\n';
+    const nlohmann::json j = to_json(record);
+    ++count;
+    std::string line;
+    try {
+      line = j.dump();
+    } catch (const nlohmann::json::type_error& e) {
+      // Strings in the store are UTF-8 as the daemon wrote them: other bytes are damage. The
+      // record is named with those bytes replaced, and nothing is guessed into the export.
+      const KindNames n = names_of(kind);
+      const auto key = j.find(n.key);
+      bad_record = sdk::Status::corruption(
+          std::string("export ") + n.kind + ": record " + std::to_string(count) +
+          (key == j.end() ? std::string()
+                          : std::string(" (") + n.key + " " +
+                                key->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ")") +
+          " holds a string that is not UTF-8; the store may be damaged (" + e.what() + ")");
+      return false;
+    }
+    out << line << '\n';
     write_failed = !out;
     return !write_failed;
   };
@@ -120,6 +163,7 @@ sdk::Status export_records(sdk::Store& store, sdk::RecordKind kind, std::ostream
     case sdk::RecordKind::kCandles: status = store.scan_candles(sdk::Time::min(), emit); break;
   }
   if (!status) return status;
+  if (!bad_record) return bad_record;
   if (write_failed || !out.flush()) return sdk::Status::io_error("export: cannot write output");
   return sdk::Status::ok();
 }

@@ -28,7 +28,9 @@ nlohmann::json to_json(const sdk::HostState& r);
 nlohmann::json to_json(const sdk::StrategyCheckpoint& r);
 
 // Writes every record of `kind` in the store's key order, one JSON object per line. Stops at
-// the first store error or write failure and returns it (kIoError when `out` fails).
+// the first store error or write failure and returns it (kIoError when `out` fails), and at a
+// record with a string that is not UTF-8 (kCorruption naming the kind, the record's position
+// and key): never an exception, and never a line that was guessed.
 sdk::Status export_records(sdk::Store& store, sdk::RecordKind kind, std::ostream& out);
 
 }  // namespace slob::core

@@ -65,6 +65,7 @@ sdk::Status TradingEngine::recover(sdk::Strategy& strategy, const std::string& s
       return sdk::Status::corruption("stored strategy state cannot be imported: " + s.message());
     }
     last_candle_ = c.last_candle;
+    recovered_through_ = c.last_candle;
     if (last_candle_) builder_->resume_after(*last_candle_);
   }
   sdk::Status scan = store_.scan_open_trades([this](const sdk::TradeRecord& t) {
@@ -280,10 +281,24 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
     log_.warn("SLOB_ORDER_SKIPPED", "setup " + intent.setup_id + ": no order: " + why);
     batch.audit.push_back(event("order", "skipped " + intent.setup_id, why));
   };
-  if (auto existing = store_.find_order(sdk::client_ref(intent.setup_id, sdk::Leg::kEntry));
-      !existing || existing->has_value()) {
-    skip("an order for this setup is already journalled");
-    return;
+  auto existing = store_.find_order(sdk::client_ref(intent.setup_id, sdk::Leg::kEntry));
+  if (!existing) {
+    store_failed("order lookup", existing.status());
+    return skip("the order journal cannot be read: " + existing.status().message());
+  }
+  if (existing->has_value()) {
+    if (replays_lost_candle(intent) && journalled_here_.insert(intent.setup_id).second) {
+      // The candle that made this intent is handled again after a restart: its intent reached
+      // the journal (and maybe the broker), the rest of its commit did not. Nothing is sent;
+      // the bracket's audit event, lost with that commit, is recorded as it was first meant.
+      const sdk::JournalEntry& entry = **existing;
+      log_.info("SLOB_ORDER_REPLAYED", "setup " + intent.setup_id + ": intent journalled before "
+                                       "the restart (" + sdk::order_state_name(entry.state) +
+                                       "); nothing sent again");
+      batch.audit.push_back(bracket_event(intent, entry.quantity));
+      return;
+    }
+    return skip("an order for this setup is already journalled");
   }
   if (hooks_.order_gate) {
     if (auto why = hooks_.order_gate()) return skip(*why);
@@ -338,10 +353,19 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
   }
   ++daily_.trades;
   host_state_.trades_today = daily_.trades;
-  batch.audit.push_back(event("order", "bracket " + intent.setup_id,
-                              std::to_string(order.quantity) + " contracts, entry " +
-                                  std::to_string(intent.entry)));
+  journalled_here_.insert(intent.setup_id);
+  batch.audit.push_back(bracket_event(intent, order.quantity));
   pending_brackets_.push_back(order);
+}
+
+bool TradingEngine::replays_lost_candle(const sdk::BracketIntent& intent) const {
+  return !recovered_through_ || intent.time > *recovered_through_;
+}
+
+sdk::AuditEvent TradingEngine::bracket_event(const sdk::BracketIntent& intent,
+                                             std::int64_t quantity) const {
+  return event("order", "bracket " + intent.setup_id,
+               std::to_string(quantity) + " contracts, entry " + std::to_string(intent.entry));
 }
 
 }  // namespace slob::core

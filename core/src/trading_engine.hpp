@@ -174,6 +174,11 @@ class TradingEngine {
   void add_held(sdk::WriteBatch& batch) const;
   void held_committed();
   void handle_intent(const sdk::BracketIntent& intent, sdk::WriteBatch& candle_batch);
+  // Whether `intent` comes from a candle after the checkpoint this process recovered from: a
+  // candle handled before a crash whose commit (candles, setups, checkpoint, audit) was lost,
+  // while the intent it made was already durable on its own.
+  bool replays_lost_candle(const sdk::BracketIntent& intent) const;
+  sdk::AuditEvent bracket_event(const sdk::BracketIntent& intent, std::int64_t quantity) const;
   // Moves the journal entries and host state out of the candle's batch into a commit of their
   // own and, once it is durable, sends the pending brackets. False (nothing sent, the intents
   // forgotten) if the commit fails.
@@ -203,6 +208,10 @@ class TradingEngine {
   sdk::Broker* broker_ = nullptr;
   sdk::HostState host_state_;
   std::optional<sdk::Time> last_candle_;
+  std::optional<sdk::Time> recovered_through_;  // the checkpoint's last candle at recovery
+  // Setups whose intent this process journalled or replayed: a second intent for one of them is
+  // the strategy repeating itself, never a replay.
+  std::set<std::string> journalled_here_;
   // The trading day of the last candle is known until day_end_ (its next local midnight), so
   // roll_day() looks the zone up once a day, not once a candle.
   std::optional<sdk::Time> day_end_;

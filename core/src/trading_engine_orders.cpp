@@ -190,12 +190,14 @@ void TradingEngine::close_trade(const sdk::TradeRecord& t, sdk::WriteBatch& batc
 ReconcileResult TradingEngine::compare_with_broker(const sdk::BrokerSnapshot& snapshot,
                                                    std::vector<sdk::Execution> live,
                                                    const ReconcilePolicy& policy) {
-  if (snapshot.equity) equity_ = snapshot.equity;
   next_valid_order_id_ = std::max(next_valid_order_id_, snapshot.next_valid_order_id);
 
   // The fill ledger first: every execution not yet known.
   live.insert(live.end(), snapshot.executions.begin(), snapshot.executions.end());
   apply_executions(std::move(live));
+  // Then the broker's equity, which already holds the P&L of those executions: taken before
+  // them, a trade they close would add its P&L a second time (and size the next order on it).
+  if (snapshot.equity) equity_ = snapshot.equity;
 
   // Then the pure comparison on the resulting state.
   ReconcileInput input;

@@ -9,6 +9,7 @@
 #include "candle_hours.hpp"
 #include "record_codec.hpp"
 #include "schema.hpp"
+#include "store_probe.hpp"
 
 namespace slob::plugins::lmdb {
 
@@ -580,15 +581,27 @@ sdk::Result<std::unique_ptr<sdk::Store>> create_store(sdk::HostServices& host,
   try {
     auto config = parse_store_config(table, host.config_dir());
     if (!config) return config.status();
+    // slob-host export and --check read without writing and create nothing (a check run as
+    // root must not leave root-owned files for the service user), whatever the schema.
+    if (host.read_only() || host.check_only()) config->read_only = true;
     if (host.check_only()) {
-      // slob-host --check: validate an existing store without writing; create nothing (a check
-      // run as root must not leave root-owned files for the service user).
-      if (!std::filesystem::exists(std::filesystem::path(config->path) / "data.mdb"))
-        return std::unique_ptr<sdk::Store>();
-      config->read_only = true;
+      // A directory a run would create the store in (missing, or without any store file)
+      // passes; anything else must open. The open refuses a lost data.mdb beside the others.
+      std::error_code ec;
+      const std::filesystem::path dir(config->path);
+      const bool directory_or_none = !std::filesystem::exists(dir, ec) || std::filesystem::is_directory(dir, ec);
+      if (directory_or_none && !holds_store_files(config->path)) return std::unique_ptr<sdk::Store>();
       auto probe = LmdbStore::open(host, std::move(*config));
       if (!probe) return probe.status();
       return std::unique_ptr<sdk::Store>();
+    }
+    if (host.fresh_start()) {
+      // slob-host --fresh: this store's files, and only those.
+      for (const char* name : {kDataFile, "lock.mdb", kIntentLogFile}) {
+        std::error_code ec;
+        std::filesystem::remove(std::filesystem::path(config->path) / name, ec);
+        if (ec) return sdk::Status::io_error(config->path + "/" + name + ": cannot delete: " + ec.message());
+      }
     }
     auto store = LmdbStore::open(host, std::move(*config));
     if (!store) return store.status();

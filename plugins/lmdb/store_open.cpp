@@ -140,7 +140,8 @@ sdk::Result<OpenedEnv> open_environment(const StoreConfig& config) {
   // Not durable anyway: writing through the map spares a pwrite per dirty page per commit
   // (59,000 a simulated year of replay, a third of its system time).
   if (config.sync == SyncMode::kNone) flags |= MDB_NOSYNC | MDB_WRITEMAP;
-  if (config.read_only) flags |= MDB_RDONLY;
+  // Read-only creates nothing: without a usable lock file it reads unlocked (store_probe.hpp).
+  if (config.read_only) flags |= MDB_RDONLY | reader_lock_flags(dir);
   rc = mdb_env_open(opened.env.get(), dir.c_str(), flags, 0640);
   if (rc != MDB_SUCCESS) return lmdb_status(rc, dir + ": cannot open store");
 

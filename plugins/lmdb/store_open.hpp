@@ -4,10 +4,13 @@
 //   1. resolve the directory: created when missing (never its parent), refused when not a
 //      directory; in read_only mode it must already hold a store;
 //   2. claim it in the process-wide registry (never two environments on one file);
-//   3. probe it read-only (store_probe.hpp): anything refused is left byte-for-byte untouched;
+//   3. probe it read-only (store_probe.hpp): the whole file's structure is checked before LMDB
+//      maps it, and anything refused is left byte-for-byte untouched;
 //   4. refuse a newer schema;
 //   5. open, clear stale reader slots, create the layout on a fresh store, migrate an older one
-//      (read-write only) in one transaction (schema_migration.hpp).
+//      (read-write only) in one transaction (schema_migration.hpp). Read-only, nothing is
+//      created (no directory, data.mdb, lock.mdb or intents.wal), migrated or folded: an older
+//      schema is read in place.
 //
 // Errors are one line naming the path and the problem. Threading: call from one thread.
 

@@ -1,11 +1,14 @@
 #include "store_probe.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
+#include "file_check.hpp"
+#include "intent_log.hpp"
 #include "lmdb_handles.hpp"
 #include "schema.hpp"
 
@@ -13,76 +16,84 @@ namespace slob::plugins::lmdb {
 
 namespace {
 
-// LMDB's meta page starts with a 16-byte page header followed by the magic 0xBEEFC0DE.
-bool has_lmdb_magic(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  char buf[20] = {};
-  if (!in.read(buf, sizeof buf)) return false;
-  const unsigned char magic[4] = {0xde, 0xc0, 0xef, 0xbe};
-  return std::memcmp(buf + 16, magic, 4) == 0;
+constexpr const char kLockFile[] = "lock.mdb";
+// A walk that failed while another process committed is repeated (see check_unchanged()).
+constexpr int kWalkAttempts = 5;
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
 }
 
-sdk::Status check_database(MDB_txn* txn, const std::string& dir, const char* name) {
-  MDB_dbi dbi = 0;
-  int rc = mdb_dbi_open(txn, name, 0, &dbi);
-  if (rc == MDB_NOTFOUND) {
-    return sdk::Status::corruption(dir + ": damaged store: database \"" + name + "\" is missing");
+// The store's other files, when data.mdb is missing or empty: they say a store was here.
+std::string other_store_files(const std::string& dir) {
+  std::string found;
+  for (const char* name : {kLockFile, kIntentLogFile}) {
+    if (exists(dir + "/" + name)) found += (found.empty() ? "" : " and ") + std::string(name);
   }
-  if (rc != MDB_SUCCESS) return lmdb_status(rc, dir + ": damaged store: database \"" + name + "\"");
-  CursorHandle cursor;
-  if ((rc = open_cursor(txn, dbi, cursor)) != MDB_SUCCESS) {
-    return lmdb_status(rc, dir + ": database \"" + std::string(name) + "\"");
+  return found;
+}
+
+// check_data_file(), repeated while a writer in another process (a running daemon, while
+// `export` reads) commits meanwhile: it may reuse the pages the walk read. Damage stays put.
+sdk::Status check_unchanged(const std::string& file) {
+  for (int attempt = 1;; ++attempt) {
+    const std::uint64_t before = data_file_txnid(file);
+    auto checked = check_data_file(file);
+    if (checked || attempt == kWalkAttempts || data_file_txnid(file) == before) return checked.status();
   }
-  for (MDB_cursor_op op : {MDB_FIRST, MDB_LAST}) {
-    MDB_val key, value;
-    rc = mdb_cursor_get(cursor.get(), &key, &value, op);
-    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
-      return sdk::Status::corruption(dir + ": damaged store: database \"" + name +
-                                     "\": " + mdb_strerror(rc));
-    }
-  }
-  return sdk::Status::ok();
 }
 
 }  // namespace
 
+bool holds_store_files(const std::string& dir) {
+  struct stat st {};
+  if (::stat((dir + "/" + kDataFile).c_str(), &st) == 0 && (st.st_size > 0 || !S_ISREG(st.st_mode)))
+    return true;
+  return !other_store_files(dir).empty();
+}
+
+unsigned reader_lock_flags(const std::string& dir) {
+  const int fd = ::open((dir + "/" + kLockFile).c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return MDB_NOLOCK;
+  ::close(fd);
+  return 0;
+}
+
 sdk::Result<ProbeResult> probe_store(const std::string& dir) {
   const std::string file = dir + "/" + kDataFile;
   struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    if (errno == ENOENT) return ProbeResult{};
+  const bool missing = ::stat(file.c_str(), &st) != 0;
+  if (missing && errno != ENOENT) {
     return sdk::Status::io_error(file + ": cannot stat: " + std::strerror(errno));
   }
-  if (!S_ISREG(st.st_mode)) return sdk::Status::corruption(file + ": not a regular file");
-  if (st.st_size == 0) return ProbeResult{};
+  if (!missing && !S_ISREG(st.st_mode)) return sdk::Status::corruption(file + ": not a regular file");
+  if (missing || st.st_size == 0) {
+    // A first start finds an empty directory; LMDB creates lock.mdb before data.mdb, and the
+    // intent log follows the layout, so either beside no data is a store that was lost.
+    const std::string others = other_store_files(dir);
+    if (others.empty()) return ProbeResult{};
+    return sdk::Status::corruption(file + (missing ? " is missing" : " is empty") + " but " + others +
+                                   (others.find(" and ") == std::string::npos ? " is" : " are") +
+                                   " there: the store was deleted or truncated; restore it from a "
+                                   "backup (a first start has an empty directory)");
+  }
+  if (auto s = check_unchanged(file); !s) return s;
 
   MDB_env* raw = nullptr;
   int rc = mdb_env_create(&raw);
   if (rc != MDB_SUCCESS) return lmdb_status(rc, dir + ": cannot create LMDB environment");
   EnvHandle env(raw);
   mdb_env_set_maxdbs(env.get(), kMaxDatabases);
-  rc = mdb_env_open(env.get(), dir.c_str(), MDB_RDONLY | MDB_NOTLS, 0);
-  if (rc == MDB_INVALID) {
-    return sdk::Status::corruption(has_lmdb_magic(file)
-                                       ? file + ": damaged or truncated LMDB header"
-                                       : file + ": not an LMDB file");
-  }
+  rc = mdb_env_open(env.get(), dir.c_str(), MDB_RDONLY | MDB_NOTLS | reader_lock_flags(dir), 0);
+  if (rc == MDB_INVALID) return sdk::Status::corruption(file + ": damaged or truncated LMDB header");
   if (rc == MDB_VERSION_MISMATCH) {
     return sdk::Status::corruption(file + ": written by an incompatible LMDB version");
   }
   if (rc != MDB_SUCCESS) return lmdb_status(rc, dir + ": cannot open store");
 
   MDB_envinfo info{};
-  MDB_stat env_stat{};
   mdb_env_info(env.get(), &info);
-  mdb_env_stat(env.get(), &env_stat);
-  const std::uint64_t needed = (static_cast<std::uint64_t>(info.me_last_pgno) + 1) * env_stat.ms_psize;
-  if (static_cast<std::uint64_t>(st.st_size) < needed) {
-    return sdk::Status::corruption(file + ": truncated: the file has " +
-                                   std::to_string(st.st_size) + " bytes, its pages need " +
-                                   std::to_string(needed));
-  }
-
   ProbeResult result;
   result.map_size = info.me_mapsize;
   TxnHandle txn;
@@ -96,7 +107,10 @@ sdk::Result<ProbeResult> probe_store(const std::string& dir) {
     MDB_dbi main = 0;
     if ((rc = mdb_dbi_open(txn.get(), nullptr, 0, &main)) == MDB_SUCCESS &&
         (rc = mdb_stat(txn.get(), main, &main_stat)) == MDB_SUCCESS && main_stat.ms_entries == 0) {
-      return result;  // an LMDB file with nothing in it: never initialised
+      // An LMDB file with nothing in it: never initialised (the intent log comes after the layout).
+      if (!exists(dir + "/" + kIntentLogFile)) return result;
+      return sdk::Status::corruption(file + " holds no databases but " + kIntentLogFile +
+                                     " is there: the store was emptied; restore it from a backup");
     }
     if (rc != MDB_SUCCESS) return lmdb_status(rc, file + ": damaged store");
     return sdk::Status::failed_precondition(file + ": not a slob store (no \"meta\" database)");
@@ -122,7 +136,12 @@ sdk::Result<ProbeResult> probe_store(const std::string& dir) {
   if (result.schema_version < 1 || result.schema_version > kSchemaVersion) return result;
 
   for (const char* name : kDatabases) {
-    if (auto s = check_database(txn.get(), file, name); !s) return s;
+    MDB_dbi dbi = 0;
+    rc = mdb_dbi_open(txn.get(), name, 0, &dbi);
+    if (rc == MDB_NOTFOUND) {
+      return sdk::Status::corruption(file + ": damaged store: database \"" + name + "\" is missing");
+    }
+    if (rc != MDB_SUCCESS) return lmdb_status(rc, file + ": damaged store: database \"" + name + "\"");
   }
   return result;
 }

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <set>
 
+#include "price_rule.hpp"
+
 namespace slob::plugins::sim {
 namespace {
 
@@ -82,14 +84,8 @@ sdk::Status OrderBook::check_new_ref(const std::string& client_ref,
 }
 
 sdk::Status OrderBook::check_price(const char* leg, double price) const {
-  if (!std::isfinite(price) || price <= 0)
-    return sdk::Status::invalid_argument(std::string(leg) + " price must be positive");
-  const double ticks = price / params_.tick_size;
-  if (std::fabs(ticks - std::round(ticks)) > 1e-6) {
-    return sdk::Status::invalid_argument(std::string(leg) + " price " + std::to_string(price) +
-                                         " is not a multiple of the tick size " +
-                                         std::to_string(params_.tick_size));
-  }
+  if (auto why = price_problem(price, params_.tick_size))
+    return sdk::Status::invalid_argument(std::string(leg) + " price " + *why);
   return sdk::Status::ok();
 }
 
@@ -211,6 +207,28 @@ sdk::Status OrderBook::flatten(const std::string& symbol, const std::string& cli
   out.emplace_back(o.report);
   append(std::move(o));
   return sdk::Status::ok();
+}
+
+void OrderBook::place_manual(sdk::Side side, std::int64_t quantity, sdk::Time now, BookEvents& out) {
+  sdk::OrderLeg leg;
+  leg.client_ref = "manual-" + std::to_string(state_.perm_seq + 1);  // perm ids are unique
+  leg.side = side;
+  leg.type = sdk::OrderType::kMarket;
+  SimOrder o = make_order(leg, quantity, now);
+  o.flatten = true;  // a market order of its own, no bracket children
+  out.emplace_back(o.report);
+  append(std::move(o));
+}
+
+std::size_t OrderBook::cancel_all(BookEvents& out) {
+  std::size_t n = 0;
+  for (std::size_t i = first_open_; i < state_.orders.size(); ++i) {
+    SimOrder& o = state_.orders[i];
+    if (is_final(o) || o.report.client_ref.rfind("manual-", 0) == 0) continue;
+    cancel_one(o, "cancelled by hand", out);
+    ++n;
+  }
+  return n;
 }
 
 void OrderBook::apply_to_position(sdk::Side side, std::int64_t quantity, double price) {

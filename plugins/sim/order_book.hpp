@@ -83,6 +83,15 @@ class OrderBook {
   sdk::Status flatten(const std::string& symbol, const std::string& client_ref,
                       std::int64_t broker_order_id, sdk::Time now, BookEvents& out);
 
+  // A market order of another client (the operator hook, manual_actions.hpp): no slob reference
+  // (`manual-N`), order id 0 (not one of the bot's ids), eligible from `now`; it fills like
+  // flatten's. quantity > 0.
+  void place_manual(sdk::Side side, std::int64_t quantity, sdk::Time now, BookEvents& out);
+
+  // Every working or held order of the bot cancelled by hand (the operator hook's `close`).
+  // Returns how many.
+  std::size_t cancel_all(BookEvents& out);
+
   // After the data ends the market is frozen at `price`: every working market order fills at it
   // at `when`. Returns true if anything filled.
   bool fill_market_orders_at(double price, sdk::Time when, BookEvents& out);

@@ -4,9 +4,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <utility>
 
+#include "price_rule.hpp"
 #include "slob/sdk/candle_csv.hpp"
 
 namespace slob::plugins::sim {
@@ -17,6 +19,9 @@ constexpr auto kBarSpan = std::chrono::minutes(1);
 constexpr int kSilentBatch = 512;
 
 sdk::Result<std::vector<sdk::Candle>> load_bars(const SimConfig& config) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(config.data_path, ec))
+    return sdk::Status::invalid_argument(config.data_path + ": market data is a directory, not a file");
   std::ifstream in(config.data_path, std::ios::binary);
   if (!in) {
     return sdk::Status::io_error(config.data_path + ": cannot open market data: " +
@@ -29,6 +34,14 @@ sdk::Result<std::vector<sdk::Candle>> load_bars(const SimConfig& config) {
     auto more = reader.next(c);
     if (!more.is_ok()) return more.status();
     if (!more.value()) break;
+    static constexpr const char* kNames[] = {"open", "high", "low", "close"};
+    const double prices[] = {c.open, c.high, c.low, c.close};
+    for (int i = 0; i < 4; ++i) {
+      if (auto why = price_problem(prices[i], config.tick_size)) {
+        return sdk::Status::invalid_argument(config.data_path + ":" + std::to_string(reader.line()) +
+                                             ": " + kNames[i] + " " + *why);
+      }
+    }
     if (config.start && c.start < *config.start) continue;
     if (config.end && c.start >= *config.end) continue;
     bars.push_back(c);
@@ -67,6 +80,12 @@ sdk::Result<std::unique_ptr<SimBroker>> SimBroker::create(sdk::HostServices& hos
   }
   auto bars = load_bars(config);
   if (!bars.is_ok()) return bars.status();
+  std::vector<ManualAction> actions;
+  if (!config.manual_actions_path.empty()) {
+    auto loaded = load_manual_actions(config.manual_actions_path);
+    if (!loaded.is_ok()) return loaded.status();
+    actions = std::move(loaded.value());
+  }
   std::optional<PersistedState> restored;
   std::unique_ptr<StateFile> state_file;
   // `slob-host --check` validates the config and the data, never the stored state.
@@ -79,6 +98,9 @@ sdk::Result<std::unique_ptr<SimBroker>> SimBroker::create(sdk::HostServices& hos
                              ": sync = \"none\": the book is not fsynced; it survives kill -9, "
                              "but a machine crash or power loss may lose or tear it (use only "
                              "for replays)");
+    }
+    if (host.fresh_start()) {
+      if (auto st = state_file->discard(); !st.is_ok()) return st;
     }
     auto loaded = state_file->load();
     if (!loaded.is_ok()) return loaded.status();
@@ -96,20 +118,27 @@ sdk::Result<std::unique_ptr<SimBroker>> SimBroker::create(sdk::HostServices& hos
                          sdk::format_rfc3339(bars->front().start) + " to " +
                          sdk::format_rfc3339(bars->back().start));
   return std::make_unique<SimBroker>(Key{}, host, std::move(config), std::move(bars.value()),
-                                     std::move(state_file), std::move(restored));
+                                     std::move(actions), std::move(state_file), std::move(restored));
 }
 
 SimBroker::SimBroker(Key, sdk::HostServices& host, SimConfig config,
-                     std::vector<sdk::Candle> bars, std::unique_ptr<StateFile> state_file,
-                     std::optional<PersistedState> restored)
+                     std::vector<sdk::Candle> bars, std::vector<ManualAction> actions,
+                     std::unique_ptr<StateFile> state_file, std::optional<PersistedState> restored)
     : host_(host),
       config_(std::move(config)),
       bars_(std::move(bars)),
+      actions_(std::move(actions)),
       book_(book_params(config_), restored ? std::move(restored->book) : BookState{}),
       state_file_(std::move(state_file)),
       alive_(std::make_shared<char>(0)) {
   if (restored) {
     evaluated_through_ = restored->evaluated_through;
+    // An action happens in the first bar starting at or after its time: those due by the last
+    // evaluated bar are in the restored book already.
+    if (evaluated_through_) {
+      while (next_action_ < actions_.size() && actions_[next_action_].time <= *evaluated_through_)
+        ++next_action_;
+    }
     const auto& s = book_.state();
     host_.logger().info(
         "SLOB_SIM_STATE_RESTORED",
@@ -131,18 +160,36 @@ void SimBroker::post_guarded(std::function<void()> fn) {
 
 sdk::Status SimBroker::check_ready() const {
   if (listener_ == nullptr) return sdk::Status::failed_precondition("set_listener was not called");
+  if (failed_) return *failed_;
   if (!connected_) return sdk::Status::unavailable("sim broker is not connected");
   return sdk::Status::ok();
 }
 
+void SimBroker::fail(const sdk::Status& why) {
+  host_.logger().critical("SLOB_SIM_STATE_WRITE_FAILED",
+                          why.message() + "; the sim stops: its book can no longer be kept");
+  failed_ = sdk::Status::io_error("sim broker stopped after a failed state write: " + why.message());
+  connected_ = false;
+  halt_replay();
+  const std::string reason = failed_->message();
+  post_guarded([this, reason] {
+    for (auto ch : {sdk::Channel::kOrders, sdk::Channel::kMarketData})
+      listener_->on_health({ch, sdk::Health::kDown, reason, 0, false, /*fatal=*/true});
+    if (config_.exit_at_end) listener_->on_end_of_data();
+  });
+}
+
 sdk::Status SimBroker::connect() {
   if (listener_ == nullptr) return sdk::Status::failed_precondition("set_listener was not called");
+  if (failed_) return *failed_;
   connected_ = true;
   post_guarded([this] {
     if (!connected_) return;
-    // Simulated time starts where the replay would: the first bar or the last evaluated one.
-    sdk::Time start = bars_.front().start;
-    if (evaluated_through_) start = std::max(start, *evaluated_through_ + kBarSpan);
+    // Simulated time starts at the first bar at the earliest; a restarted host has already
+    // moved it to its resume point. Never to the last bar the book evaluated: the host replays
+    // the bars after its last durable candle, and a clock already past them would close those
+    // minutes as holes (the strategy would see a gap the uninterrupted run never saw).
+    const sdk::Time start = std::max(bars_.front().start, host_.clock().now());
     host_.clock_driver()->advance_to(start);
     host_.logger().info("SLOB_SIM_CONNECTED", "sim broker up at " + sdk::format_rfc3339(start) +
                                                   ", next order id " +
@@ -182,7 +229,8 @@ void SimBroker::stop(std::function<void()> done) {
   // book after a clean stop.
   connected_ = false;
   halt_replay();
-  if (state_file_) {
+  // After a failed write nothing more is written: the files keep the last book made durable.
+  if (state_file_ && !failed_) {
     if (auto st = state_file_->compact(book_.state(), evaluated_through_); !st)
       host_.logger().error("SLOB_SIM_STATE_WRITE_FAILED", st.message() + " (its journal still holds the book)");
   }
@@ -249,14 +297,12 @@ void SimBroker::step(std::uint64_t generation) {
     if (generation != generation_) return;  // a timer disconnected or resubscribed
     if (!evaluated_through_ || bar.start > *evaluated_through_) {
       BookEvents events;
-      const bool changed = book_.evaluate(bar, events);
+      bool changed = apply_manual_actions(bar.start, events);
+      changed = book_.evaluate(bar, events) || changed;
       evaluated_through_ = bar.start;
       if (changed) {
         if (auto st = persist(); !st.is_ok()) {
-          host_.logger().critical("SLOB_SIM_STATE_WRITE_FAILED", st.message());
-          halt_replay();
-          listener_->on_health({sdk::Channel::kOrders, sdk::Health::kDown, st.message(), 0,
-                                false, true});
+          fail(st);
           return;
         }
         for (auto& e : events) outbox_.push_back(std::move(e));
@@ -284,6 +330,47 @@ void SimBroker::step(std::uint64_t generation) {
   if (config_.exit_at_end) listener_->on_end_of_data();
 }
 
+bool SimBroker::apply_manual_actions(sdk::Time bar_start, BookEvents& out) {
+  bool changed = false;
+  for (; next_action_ < actions_.size() && actions_[next_action_].time <= bar_start; ++next_action_) {
+    const ManualAction& a = actions_[next_action_];
+    std::string what;
+    switch (a.verb) {
+      case ManualAction::Verb::kBuy:
+      case ManualAction::Verb::kSell: {
+        const auto side = a.verb == ManualAction::Verb::kBuy ? sdk::Side::kBuy : sdk::Side::kSell;
+        book_.place_manual(side, a.quantity, bar_start, out);
+        what = std::string("another client's market order: ") + sdk::side_name(side) + " " +
+               std::to_string(a.quantity) + " " + config_.symbol;
+        break;
+      }
+      case ManualAction::Verb::kCancel:
+        if (auto st = book_.cancel(a.client_ref, out); !st.is_ok()) {
+          host_.logger().warn("SLOB_SIM_MANUAL_ACTION_SKIPPED",
+                              a.where + ": cancel " + a.client_ref + ": " + st.message());
+          continue;
+        }
+        what = "order " + a.client_ref + " cancelled by hand";
+        break;
+      case ManualAction::Verb::kClose: {
+        const std::size_t cancelled = book_.cancel_all(out);
+        const std::int64_t held = book_.position().quantity;
+        if (held != 0) {
+          book_.place_manual(held > 0 ? sdk::Side::kSell : sdk::Side::kBuy, std::llabs(held),
+                             bar_start, out);
+        }
+        what = "closed by hand: " + std::to_string(cancelled) + " orders cancelled, position " +
+               std::to_string(held) + " closed at market";
+        if (cancelled == 0 && held == 0) what = "closed by hand: nothing was open";
+        break;
+      }
+    }
+    changed = true;
+    host_.logger().info("SLOB_SIM_MANUAL_ACTION", a.where + ": " + what);
+  }
+  return changed;
+}
+
 sdk::Status SimBroker::persist() {
   if (!state_file_) return sdk::Status::ok();
   return state_file_->save(book_.state(), evaluated_through_, book_.settled_orders());
@@ -298,8 +385,8 @@ sdk::Status SimBroker::change_book(const std::function<sdk::Status(BookEvents&)>
     return st;
   }
   if (auto st = persist(); !st.is_ok()) {
-    host_.logger().critical("SLOB_SIM_STATE_WRITE_FAILED", st.message());
     book_.rollback(std::move(before));
+    fail(st);
     return st;
   }
   queue_events(std::move(events));

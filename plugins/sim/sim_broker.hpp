@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "manual_actions.hpp"
 #include "order_book.hpp"
 #include "sim_config.hpp"
 #include "slob/sdk/broker.hpp"
@@ -51,7 +52,8 @@ class SimBroker final : public sdk::Broker {
     Key() = default;
   };
   SimBroker(Key, sdk::HostServices& host, SimConfig config, std::vector<sdk::Candle> bars,
-            std::unique_ptr<StateFile> state_file, std::optional<PersistedState> restored);
+            std::vector<ManualAction> actions, std::unique_ptr<StateFile> state_file,
+            std::optional<PersistedState> restored);
   ~SimBroker() override;
 
   void set_listener(sdk::BrokerListener& listener) override { listener_ = &listener; }
@@ -74,11 +76,18 @@ class SimBroker final : public sdk::Broker {
   // the state cannot be written (the order then counts as not sent).
   sdk::Status change_book(const std::function<sdk::Status(BookEvents&)>& change);
   sdk::Status persist();
+  // The book could not be made durable: the sim stops for good. It reports both channels down
+  // with `fatal` (the host enters safe mode), refuses every later call with `why`, and, with
+  // exit_at_end, ends the replay (the host then exits 1: it stopped in safe mode).
+  void fail(const sdk::Status& why);
   // Reports leave through one FIFO outbox, flushed by a posted handler and at the start of every
   // bar, so an acknowledgement is never overtaken by the fill of a bar processed after it.
   void queue_events(BookEvents events);
   void flush_outbox();
   void step(std::uint64_t generation);
+  // Applies the manual actions due by `bar_start` (manual_actions.hpp) to the book, as part of
+  // that bar's evaluation. Returns true if the book changed.
+  bool apply_manual_actions(sdk::Time bar_start, BookEvents& out);
   void schedule_next();
   void halt_replay();
   // Every bar of the data has been evaluated: nothing will move the market again.
@@ -88,6 +97,8 @@ class SimBroker final : public sdk::Broker {
   sdk::HostServices& host_;
   SimConfig config_;
   std::vector<sdk::Candle> bars_;
+  std::vector<ManualAction> actions_;  // sorted by time
+  std::size_t next_action_ = 0;        // actions before it happened (at or before evaluated_through_)
   OrderBook book_;
   std::unique_ptr<StateFile> state_file_;  // null: nothing persisted (state_file = "", --check)
   std::optional<sdk::Time> evaluated_through_;
@@ -95,6 +106,7 @@ class SimBroker final : public sdk::Broker {
   std::deque<BookEvent> outbox_;
 
   bool connected_ = false;
+  std::optional<sdk::Status> failed_;  // set by fail(): never again ready
   bool replaying_ = false;
   std::uint64_t generation_ = 0;  // bumped to invalidate posted steps and timers
   std::size_t cursor_ = 0;         // next bar to process

@@ -42,6 +42,8 @@ sdk::Result<SimConfig> parse_sim_config(const sdk::ConfigTable& table, const std
   if (c.start && c.end && *c.end <= *c.start) reader.add_error("end", "end must be after start");
   const std::string state_file = reader.get_string("state_file", kDefaultStateFile);
   c.state_path = state_file.empty() ? "" : resolve(state_file, state_dir);
+  const std::string manual = reader.get_string("manual_actions", "");
+  c.manual_actions_path = manual.empty() ? "" : resolve(manual, config_dir);
   const std::string sync = reader.get_string("sync", "full");
   if (sync == "full") c.sync = SyncMode::kFull;
   else if (sync == "none") c.sync = SyncMode::kNone;

@@ -34,6 +34,7 @@ struct SimConfig {
   std::optional<sdk::Time> start;  // first bar start replayed (inclusive); unset: file start
   std::optional<sdk::Time> end;    // replay stops before this bar start; unset: file end
   std::string state_path;          // resolved; empty: persist nothing
+  std::string manual_actions_path; // resolved; empty: none (the operator hook, manual_actions.hpp)
   SyncMode sync = SyncMode::kFull;
 };
 

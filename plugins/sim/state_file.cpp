@@ -233,6 +233,15 @@ sdk::Status StateFile::open_journal() {
   return sync_dir_of(journal_path_);  // the file itself must survive, not only its lines
 }
 
+sdk::Status StateFile::discard() {
+  for (const std::string& p : {journal_path_, path_}) {
+    std::error_code ec;
+    std::filesystem::remove(p, ec);
+    if (ec) return sdk::Status::io_error(p + ": cannot delete: " + ec.message());
+  }
+  return sdk::Status::ok();
+}
+
 sdk::Result<std::optional<PersistedState>> StateFile::load() {
   std::ifstream in(path_, std::ios::binary);
   if (!in) {

@@ -66,6 +66,9 @@ class StateFile {
   StateFile(const StateFile&) = delete;
   StateFile& operator=(const StateFile&) = delete;
 
+  // Deletes the snapshot and the journal (a fresh start), before load(). Missing files are fine.
+  sdk::Status discard();
+
   // The snapshot with the journal applied; nullopt when there is no snapshot. Call once, before
   // the first save: it also positions the journal for appending.
   sdk::Result<std::optional<PersistedState>> load();

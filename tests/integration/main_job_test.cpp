@@ -91,7 +91,7 @@ TEST_CASE("the main job: exported trades equal the expected list, and a rerun ad
   CHECK(again->err().find("SLOB_ORDER_SENT") == std::string::npos);
 }
 
-TEST_CASE("kill -9 at random points, then restart: same orders and trades, no reference sent twice", "[main][crash]") {
+TEST_CASE("kill -9 at random points, then restart: the same orders and trades and fills and setups and no reference sent twice", "[main][crash]") {
   Replay reference("full");
   {
     auto p = reference.start();
@@ -101,6 +101,8 @@ TEST_CASE("kill -9 at random points, then restart: same orders and trades, no re
   }
   const std::string want_trades = reference.export_kind("trades");
   const std::string want_orders = stable_orders(reference.export_kind("orders"));
+  const std::string want_fills = reference.export_kind("fills");
+  const std::string want_setups = reference.export_kind("setups");
   REQUIRE(lines(want_trades).size() == 2);
 
   // 4,140 one-minute bars at 50,000 x real time: about 5 s of replay to kill into.
@@ -128,6 +130,10 @@ TEST_CASE("kill -9 at random points, then restart: same orders and trades, no re
   CHECK(kills >= 20);
   CHECK(crashed.export_kind("trades") == want_trades);
   CHECK(stable_orders(crashed.export_kind("orders")) == want_orders);
+  CHECK(crashed.export_kind("fills") == want_fills);
+  // A restart replays from the last checkpoint: the strategy sees every minute as the
+  // uninterrupted run did (no hole closed before its bar arrived), so the setups are the same.
+  CHECK(crashed.export_kind("setups") == want_setups);
 
   // The sim refuses a reference it has seen before; the host logs any refusal.
   const std::string logs = crashed.logs();

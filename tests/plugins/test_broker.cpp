@@ -5,6 +5,7 @@
 // snapshot brings the entry's.
 // `first_snapshot_position = N` / `snapshot_position = N`: the NQ position the first snapshot
 // (a position report older than the fill that arrives live) and every later one report.
+// `stop_delay_ms = N`: stop() finishes N ms (wall clock) later, so a shutdown lasts that long.
 
 #include <chrono>
 
@@ -22,6 +23,7 @@ class TestBroker final : public sdk::Broker {
     bool exit_before_snapshot = false;
     std::int64_t first_snapshot_position = 0;
     std::int64_t snapshot_position = 0;
+    std::int64_t stop_delay_ms = 0;
   };
 
   TestBroker(sdk::HostServices& host, StopMode stop_mode, Script script)
@@ -67,7 +69,14 @@ class TestBroker final : public sdk::Broker {
     });
     return sdk::Status::ok();
   }
-  void stop(std::function<void()> done) override { stop_as(stop_mode_, std::move(done)); }
+  void stop(std::function<void()> done) override {
+    if (script_.stop_delay_ms > 0) {
+      host_.wall_clock().call_after(std::chrono::milliseconds(script_.stop_delay_ms),
+                                    [this, done = std::move(done)]() mutable { stop_as(stop_mode_, std::move(done)); });
+      return;
+    }
+    stop_as(stop_mode_, std::move(done));
+  }
 
  private:
   sdk::HostServices& host_;
@@ -85,6 +94,7 @@ sdk::Result<std::unique_ptr<sdk::Broker>> make(sdk::HostServices& host, const sd
   script.exit_before_snapshot = reader.get_bool("exit_before_snapshot", false);
   script.first_snapshot_position = reader.get_int("first_snapshot_position", 0, -1000, 1000);
   script.snapshot_position = reader.get_int("snapshot_position", 0, -1000, 1000);
+  script.stop_delay_ms = reader.get_int("stop_delay_ms", 0, 0, 60000);
   if (auto s = reader.finish(); !s) return s;
   return std::unique_ptr<sdk::Broker>(std::make_unique<TestBroker>(host, mode, script));
 }

@@ -111,6 +111,9 @@ TEST_CASE("broken configs: each error with its exact line and column", "[config]
        "F:2:15: [host] on_shutdown must be one of leave, cancel_entries, flatten, got \"close\""},
       {"missing plugin", std::string(kValid).replace(std::string(kValid).find("plugin = \"teststore\""), 20, "plugn = \"teststore\""),
        "F:9:1: [store] plugin is missing\nF:10:1: [store] unknown key \"plugn\""},
+      {"invalid plugin name", std::string(kValid).replace(std::string(kValid).find("\"teststore\""), 11, "\"../etc\""),
+       "F:10:10: [store] plugin name \"../etc\" is invalid (use 1 to 64 lowercase letters, "
+       "digits, - and _)"},
       {"missing section", std::string(kValid).substr(0, std::string(kValid).find("[strategy]")),
        "F:1:1: [strategy] section is missing (it names the strategy plugin)"},
       {"integer below its minimum", with("[risk]\nmax_contracts = 0\n"),

@@ -121,3 +121,26 @@ TEST_CASE("record_json: export_records writes JSON lines from a real store", "[l
   broken.setstate(std::ios::badbit);
   CHECK(export_records(**store, sdk::RecordKind::kSetups, broken).code() == sdk::StatusCode::kIoError);
 }
+
+TEST_CASE("record_json: a string that is not UTF-8 stops export_records with kCorruption naming the record",
+          "[lmdb][json]") {
+  TempDir dir;
+  TestHostServices host;
+  auto store = lmdb::create_store(host, store_table(dir.sub("state")));
+  REQUIRE(store.is_ok());
+  sdk::WriteBatch batch = sample_batch();
+  batch.setups[0].state = "WAITING\xff";  // s-1, the second in key order
+  batch.trades[0].exit_reason = "\xc3";   // a lead byte without its continuation
+  REQUIRE((*store)->commit(batch).is_ok());
+
+  std::ostringstream out;
+  const auto setups = export_records(**store, sdk::RecordKind::kSetups, out);
+  CHECK(setups.code() == sdk::StatusCode::kCorruption);
+  CHECK_THAT(setups.message(), Catch::StartsWith("export setups: record 2 (id \"s-1\") holds a string "
+                                                 "that is not UTF-8"));
+  CHECK(out.str() == to_json(batch.setups[1]).dump() + "\n");  // s-0 before it, whole
+  std::ostringstream trades;
+  const auto status = export_records(**store, sdk::RecordKind::kTrades, trades);
+  CHECK(status.code() == sdk::StatusCode::kCorruption);
+  CHECK(status.message().find("export trades: record ") == 0);
+}

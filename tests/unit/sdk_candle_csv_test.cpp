@@ -103,6 +103,11 @@ TEST_CASE("sdk csv: malformed rows are refused with the reason", "[sdk][csv]") {
   CHECK(refused("2026-01-06T15:25:00Z,1,2,1,1,inf") == "volume is not a number: \"inf\"");
   CHECK(refused("2026-01-06T15:25:00Z,1,2,1,3,1") == "inconsistent bar: need low <= open, close <= high and volume >= 0");
   CHECK(refused("2026-01-06T15:25:00Z,1,2,1,1,-1") == "inconsistent bar: need low <= open, close <= high and volume >= 0");
+  // A hostile 2 MB field is shown cut, so the error stays one short line.
+  CHECK(refused("2026-01-06T15:25:00Z," + std::string(2 << 20, '7') + "x,2,1,1,1") ==
+        "open is not a number: \"" + std::string(40, '7') + "...\" (2097153 bytes)");
+  CHECK(refused(std::string(100, 'T') + ",1,2,1,1,1") ==
+        "time is not RFC 3339 UTC: \"" + std::string(40, 'T') + "...\" (100 bytes)");
 }
 
 TEST_CASE("sdk csv: the reader checks the header, the order of rows and names the line", "[sdk][csv]") {

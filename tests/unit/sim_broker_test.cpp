@@ -384,7 +384,9 @@ TEST_CASE("bars already evaluated before the kill are delivered again but never 
   auto broker = make(host, config_for("bars_12.csv", dir), rec);
   REQUIRE(broker->connect().is_ok());
   host.run_pending();
-  CHECK(host.clock().now() == kFirst + minutes(6));  // the end of the last evaluated bar
+  // Not the end of the last evaluated bar (15:06): the host resumes after its last durable
+  // candle, and a clock already past the bars it replays would close them as holes.
+  CHECK(host.clock().now() == kFirst);
   REQUIRE(broker->subscribe({"NQ", kFirst + minutes(5)}).is_ok());
   host.run_pending();
   REQUIRE(rec.bars.size() == 7);
@@ -533,6 +535,45 @@ TEST_CASE("bad market data fails the factory with file and line") {
   r = SimBroker::create(host, config_for("missing.csv", dir));
   CHECK(r.status().code() == sdk::StatusCode::kIoError);
   CHECK_THAT(r.status().message(), Catch::StartsWith(kFixtures + "/missing.csv: cannot open"));
+}
+
+TEST_CASE("a price that is not positive, finite, below the ceiling and on the tick refuses the file") {
+  TempDir dir;
+  test::TestHostServices host;
+  const std::string good = "2026-01-06T15:00:00Z,25560.00,25565.00,25555.00,25562.00,300\n";
+  auto refusal = [&](const std::string& row) {
+    const std::string data = (dir.path / "prices.csv").string();
+    std::ofstream(data) << "time,open,high,low,close,volume\n" << good << row << "\n";
+    SimConfig c = config_for("", dir);
+    c.data_path = data;
+    auto r = SimBroker::create(host, c);
+    REQUIRE_FALSE(r.is_ok());
+    CHECK(r.status().code() == sdk::StatusCode::kInvalidArgument);
+    return r.status().message().substr(data.size());
+  };
+  // A 1e308 bar used to fill a stop at 1e308: P&L and equity -inf, "pnl": null in the export.
+  CHECK(refusal("2026-01-06T15:01:00Z,25562,1e308,25560,25562,1") ==
+        ":3: high 1e+308 is above the largest price accepted, 1000000000");
+  CHECK(refusal("2026-01-06T15:01:00Z,0,0,0,0,1") == ":3: open 0 is not a positive price");
+  CHECK(refusal("2026-01-06T15:01:00Z,-2,-1,-3,-2,1") == ":3: open -2 is not a positive price");
+  CHECK(refusal("2026-01-06T15:01:00Z,25562,25568.1,25560,25562,1") ==
+        ":3: high 25568.099999999999 is not a multiple of the tick size 0.25");
+  // The ceiling itself is a price.
+  SimConfig ceiling = config_for("", dir);
+  ceiling.data_path = (dir.path / "ceiling.csv").string();
+  std::ofstream(ceiling.data_path) << "time,open,high,low,close,volume\n"
+                                   << "2026-01-06T15:00:00Z,1000000000,1000000000,1000000000,1000000000,1\n";
+  CHECK(SimBroker::create(host, ceiling).is_ok());
+}
+
+TEST_CASE("a directory given as the market data is named as one") {
+  TempDir dir;
+  test::TestHostServices host;
+  SimConfig c = config_for("", dir);
+  c.data_path = dir.path.string();
+  auto r = SimBroker::create(host, c);
+  REQUIRE_FALSE(r.is_ok());
+  CHECK(r.status().message() == dir.path.string() + ": market data is a directory, not a file");
 }
 
 TEST_CASE("without a clock driver the sim refuses to start") {

@@ -49,6 +49,8 @@ struct HealthEvent {
   // Market data kUp after a loss: subscriptions were lost and must be re-issued.
   bool resubscribe = false;
   // The attempt failed in a way retrying soon cannot fix (e.g. clientId in use): back off.
+  // On an orders-channel kDown after it was up: the broker cannot go on (the sim could not
+  // persist its book); the host enters safe mode instead of reconnecting.
   bool fatal = false;
 };
 

@@ -157,11 +157,11 @@ class CandleCsvReader {
     }
     auto t = parse_rfc3339(fields[0]);
     if (!t) {
-      why = "time is not RFC 3339 UTC: \"" + std::string(fields[0]) + "\"";
+      why = "time is not RFC 3339 UTC: " + quoted(fields[0]);
       return Status::invalid_argument(why);
     }
     if (t->time_since_epoch() % std::chrono::minutes(1) != Duration::zero()) {
-      why = "time is not at a whole minute: \"" + std::string(fields[0]) + "\"";
+      why = "time is not at a whole minute: " + quoted(fields[0]);
       return Status::invalid_argument(why);
     }
     static constexpr const char* kNames[] = {"time", "open", "high", "low", "close", "volume"};
@@ -171,7 +171,7 @@ class CandleCsvReader {
       if (const char* e = f.data() + f.size(); read_plain_decimal(f.data(), e, v[i]) == e) continue;
       const auto r = std::from_chars(f.data(), f.data() + f.size(), v[i]);
       if (f.empty() || r.ec != std::errc() || r.ptr != f.data() + f.size() || !std::isfinite(v[i])) {
-        why = std::string(kNames[i + 1]) + " is not a number: \"" + std::string(f) + "\"";
+        why = std::string(kNames[i + 1]) + " is not a number: " + quoted(f);
         return Status::invalid_argument(why);
       }
     }
@@ -181,6 +181,15 @@ class CandleCsvReader {
     }
     out = Candle{*t, v[0], v[1], v[2], v[3], v[4]};
     return Status::ok();
+  }
+
+  // A field as an error shows it: quoted, and cut after kShownChars so that a 2 MB field in a
+  // hostile file gives a one-line message, not a 2 MB one.
+  static std::string quoted(std::string_view field) {
+    static constexpr std::size_t kShownChars = 40;
+    if (field.size() <= kShownChars) return "\"" + std::string(field) + "\"";
+    return "\"" + std::string(field.substr(0, kShownChars)) + "...\" (" + std::to_string(field.size()) +
+           " bytes)";
   }
 
   static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,

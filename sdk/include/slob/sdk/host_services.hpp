@@ -64,6 +64,15 @@ class HostServices {
   // (and may inspect existing files read-only) without creating or changing anything, and may
   // return no object (a null pointer) instead of a working instance.
   virtual bool check_only() const { return false; }
+  // True when the host only reads the stored state (`slob-host export`, and `--check`): a store
+  // then opens read-only, also while a daemon writes it, and creates, migrates and changes
+  // nothing; an older schema is read as it is.
+  virtual bool read_only() const { return check_only(); }
+
+  // True when the operator started over (`slob-host --fresh`, replays only): the factory deletes
+  // the state its plugin persisted — its own files, nothing else — before it opens any. Never
+  // set for an instance a reload creates.
+  virtual bool fresh_start() const { return false; }
 
   virtual const HostSettings& settings() const = 0;
 };
