@@ -37,7 +37,7 @@ sdk::Position to_position(const PositionMsg& m) {
 
 void SnapshotCollector::on_position(const PositionMsg& m) {
   if (positions_done_) return;
-  snapshot_.positions.push_back(to_position(m));
+  positions_[{m.account, m.contract.con_id}] = to_position(m);
 }
 
 void SnapshotCollector::on_open_order(const OrderMsg& m) {
@@ -80,6 +80,9 @@ std::string SnapshotCollector::missing() const {
 }
 
 sdk::BrokerSnapshot SnapshotCollector::take(std::int64_t next_valid_order_id) {
+  // IB lists a contract closed today with position 0; flat is not a position (as in the sim).
+  for (auto& [key, p] : positions_)
+    if (p.quantity != 0) snapshot_.positions.push_back(p);
   for (auto& [id, r] : open_) snapshot_.open_orders.push_back(r);
   for (auto& [id, e] : executions_) {
     if (auto c = commissions_.find(id); c != commissions_.end()) e.commission = c->second;

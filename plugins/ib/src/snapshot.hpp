@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "incoming.hpp"
 #include "slob/sdk/orders.hpp"
@@ -61,6 +62,10 @@ class SnapshotCollector {
   std::int64_t summary_req_id_;
   const date::time_zone* zone_;
   sdk::BrokerSnapshot snapshot_;
+  // By account and contract id, the last report wins: with positions subscribed, an update IB
+  // pushes while the answer is collected arrives beside the answer's own line for the contract.
+  // take() leaves out the flat ones.
+  std::map<std::pair<std::string, std::int64_t>, sdk::Position> positions_;
   std::map<std::int64_t, sdk::OrderReport> open_;  // by order id (TWS may repeat an order)
   std::map<std::string, sdk::Execution> executions_;
   std::map<std::string, double> commissions_;
