@@ -540,7 +540,7 @@ TEST_CASE("host: after a gateway restart that rolls nextValidId back no order id
 // the gateway simulator plays the trader in TWS (another client: no orderRef, nothing reported
 // to client 7 but the position, which stays subscribed, and what happens to client 7's orders).
 
-TEST_CASE("host: a position bought by hand while Running means safe mode within position_recheck + 1 s; "
+TEST_CASE("host: a position bought by hand while Running means safe mode within position_recheck + 1 s, "
           "cleared once it is closed",
           "[ib][host][live]") {
   Rig rig;

@@ -185,7 +185,7 @@ TEST_CASE("pacer: at most N per rolling second", "[ib][pacing]") {
   for (std::size_t i = 45; i < sent.size(); ++i) CHECK(sent[i] - sent[i - 45] >= std::chrono::seconds(1));
 }
 
-TEST_CASE("pacer: a group of messages counts as its size; one above the limit waits for an empty window", "[ib][pacing]") {
+TEST_CASE("pacer: a group of messages counts as its size, one above the limit waits for an empty window", "[ib][pacing]") {
   const sdk::Time t0 = *sdk::parse_rfc3339("2026-01-06T10:00:00Z");
   Pacer p(45, std::chrono::seconds(1));
   for (int i = 0; i < 44; ++i) REQUIRE_FALSE(p.admit(t0 + std::chrono::milliseconds(i)).has_value());

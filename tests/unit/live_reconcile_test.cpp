@@ -47,7 +47,7 @@ sdk::OrderReport report(const std::string& ref, sdk::OrderState state, double pr
 
 }  // namespace
 
-TEST_CASE("an order of ours cancelled, rejected or modified at the broker is not ours; a fill or ack is",
+TEST_CASE("an order of ours cancelled, rejected or modified at the broker is not ours, a fill or ack is",
           "[live-reconcile]") {
   const auto sl = working("slob:20990105-S-0905:sl", sdk::OrderType::kStop, 20035);
   CHECK(*slob::core::unexpected_order_report(report(sl.client_ref, sdk::OrderState::kCancelled, 20035), &sl) ==
@@ -153,7 +153,7 @@ TEST_CASE("a request a confirming snapshot will cover, or outside Running, is dr
   CHECK(h.started.empty());
 }
 
-TEST_CASE("while Running a reconciliation starts every interval; any other one restarts the count",
+TEST_CASE("while Running a reconciliation starts every interval, any other one restarts the count",
           "[live-reconcile]") {
   Harness h;
   const sdk::Time t0 = h.clock.now();

@@ -38,7 +38,7 @@ TEST_CASE("config: an empty table gives every default of slob-rules.md") {
   CHECK(r.max_missing_minutes == 2);
 }
 
-TEST_CASE("config: every key is read; integers are accepted for numbers; the zone is the host's") {
+TEST_CASE("config: every key is read, integers are accepted for numbers, the zone is the host's") {
   auto c = parse_slob_config(config_table({{"high_confirm_minutes", std::int64_t{6}},
                                            {"sl_buffer", std::int64_t{2}},
                                            {"ny_open", std::string("09:31 America/New_York")}}),

@@ -37,7 +37,7 @@ TEST_CASE("slob json writer: every quarter below 100,000 is written as to_chars 
   CHECK(mismatches == 0);
 }
 
-TEST_CASE("slob json writer: other numbers go through to_chars; non-finite ones are null", "[slob][json]") {
+TEST_CASE("slob json writer: other numbers go through to_chars, non-finite ones are null", "[slob][json]") {
   for (double v : {0.0, -0.0, 0.1, 1e5, 1e6, -1e5, 100000.25, 5.228070175438597, 1e-7, 123456789.5,
                    std::numeric_limits<double>::max(), std::numeric_limits<double>::denorm_min()})
     CHECK(written(v) == shortest(v));

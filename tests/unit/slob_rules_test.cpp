@@ -63,7 +63,7 @@ TEST_CASE("rule 1: one candle beyond both levels creates both directions") {
   CHECK(run.updates[0].record.live);
 }
 
-TEST_CASE("rule 1: a candle at the level is not beyond it; no candidate before the NY open") {
+TEST_CASE("rule 1: a candle at the level is not beyond it, no candidate before the NY open") {
   // 15:29 is still London (it raises the LSE high); 15:30 equals it.
   std::vector<Candle> day{{jan6("09:00"), 25400, 25440, 25380, 25410, 1},
                           {jan6("15:29"), 25410, 25445, 25405, 25440, 1},
@@ -110,7 +110,7 @@ TEST_CASE("rule 3: the LOW is confirmed 3 candles after its candle") {
   CHECK(d.state == State::kWatchingLiq2);
 }
 
-TEST_CASE("rule 3: a LOW counted early is confirmed with the HIGH; broken, it is dropped") {
+TEST_CASE("rule 3: a LOW counted early is confirmed with the HIGH, broken, it is dropped") {
   auto day = worked_example();
   set(day, jan6("16:01"), 25577, 25587, 25560, 25580);  // lowest low on the HIGH's own candle
   const Candidate at_high = short_after(until(day, jan6("16:07")));
@@ -127,7 +127,7 @@ TEST_CASE("rule 3: a LOW counted early is confirmed with the HIGH; broken, it is
   CHECK(s["low_confirm_time"] == t("16:14"));
 }
 
-TEST_CASE("rule 3: a LOW too close to the HIGH is not confirmed; the HIGH break restarts") {
+TEST_CASE("rule 3: a LOW too close to the HIGH is not confirmed, the HIGH break restarts") {
   // min_range_pct 0.2: the LOW of 25542 is only 0.176 % below the HIGH.
   const auto cfg = config({{"min_range_pct", 0.2}});
   auto day = worked_example();
@@ -183,7 +183,7 @@ TEST_CASE("rule 4: liq2_min_wait_minutes and consol_min_minutes include equality
   CHECK(!m.liq2);
 }
 
-TEST_CASE("rule 4: a LIQ #2 at exactly consol_max_minutes counts; later is a timeout") {
+TEST_CASE("rule 4: a LIQ #2 at exactly consol_max_minutes counts, later is a timeout") {
   const auto day = worked_example();
   const Json at = first_finished(run_day(day, config({{"consol_max_minutes", std::int64_t{20}},
                                                        {"consol_min_minutes", std::int64_t{15}}})));
@@ -237,7 +237,7 @@ TEST_CASE("rule 5: the wick ratio is inclusive") {
   CHECK(first_finished(run_day(day))["nowick_time"] == t("16:25"));
 }
 
-TEST_CASE("rule 6: retracement beyond 100 points invalidates; exactly 100 is allowed") {
+TEST_CASE("rule 6: retracement beyond 100 points invalidates, exactly 100 is allowed") {
   auto day = worked_example();
   set(day, jan6("16:26"), 25586, 25687.25, 25580, 25581);
   const Json over = first_finished(run_day(day));

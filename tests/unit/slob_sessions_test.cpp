@@ -98,7 +98,7 @@ TEST_CASE("rule 9: Friday's cut-off, a weekend of data, then Monday") {
   CHECK(run.intents[0].setup_id == "20260112-S-1530");
 }
 
-TEST_CASE("rule 8: a candle entirely above the previous one is a gap; it may start a new one") {
+TEST_CASE("rule 8: a candle entirely above the previous one is a gap, it may start a new one") {
   auto day = worked_example();
   set(day, jan6("16:20"), 25582, 25585, 25581, 25583);  // low above 16:19's high of 25580
   const Run run = run_day(day);
@@ -134,7 +134,7 @@ TEST_CASE("rule 8: two missing candles are fine, three are a gap") {
         "SETUP_COMPLETE");
 }
 
-TEST_CASE("holes: the third missing minute is a gap at once; a hole at the cut-off closes") {
+TEST_CASE("holes: the third missing minute is a gap at once, a hole at the cut-off closes") {
   RecordingLogger logger;
   SlobStrategy s(config(), logger);
   Run run;
