@@ -10,6 +10,8 @@
 #include <cstring>
 #include <vector>
 
+#include "slob/sdk/unique_fd.hpp"
+
 namespace slob::core {
 namespace {
 
@@ -76,20 +78,6 @@ std::string past_end(const std::string& what, std::uint64_t offset, std::uint64_
   return "truncated: " + what + " " + end + ", the file has " + std::to_string(size) + " bytes";
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // Reads exactly `length` bytes at `offset`; the caller has checked the range against the size.
 bool read_at(int fd, void* out, std::size_t length, std::uint64_t offset) {
   auto* p = static_cast<char*>(out);
@@ -126,7 +114,7 @@ std::optional<std::string> read_table(int fd, std::uint64_t offset, std::uint64_
 }  // namespace
 
 std::optional<std::string> elf_load_problem(const std::filesystem::path& file) {
-  const Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  const sdk::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return std::string("cannot open: ") + std::strerror(errno);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return std::string("cannot stat: ") + std::strerror(errno);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "schema.hpp"
+#include "slob/sdk/unique_fd.hpp"
 
 namespace slob::plugins::lmdb {
 
@@ -103,20 +104,6 @@ bool read_at(int fd, char* out, std::size_t size, std::uint64_t at) {
   }
   return true;
 }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Meta page `index` at `offset`. An error names the problem in the words the probe always used.
 sdk::Result<Meta> read_meta(int fd, const std::string& file, int index, std::uint64_t offset) {
@@ -447,14 +434,14 @@ class Walker {
 }  // namespace
 
 std::uint64_t data_file_txnid(const std::string& file) {
-  Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  sdk::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return 0;
   auto metas = read_metas(fd.get(), file);
   return metas ? metas->first.txnid : 0;
 }
 
 sdk::Result<DataFileSummary> check_data_file(const std::string& file, std::vector<PageInUse>* in_use) {
-  Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  sdk::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return sdk::Status::io_error(file + ": cannot open: " + errno_text());
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return sdk::Status::io_error(file + ": cannot stat: " + errno_text());

@@ -12,24 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "slob/sdk/unique_fd.hpp"
+
 namespace slob::plugins::sim {
 namespace {
 
 using nlohmann::json;
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::int64_t micros(sdk::Time t) { return t.time_since_epoch().count(); }
 sdk::Time from_micros(std::int64_t v) { return sdk::Time{sdk::Duration{v}}; }
@@ -182,7 +170,7 @@ sdk::Status errno_status(const std::string& what, const std::string& path) {
 sdk::Status fsync_dir_of(const std::string& path) {
   std::string dir = std::filesystem::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
-  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  sdk::UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) return errno_status("fsync of directory failed", dir);
   return sdk::Status::ok();
 }
@@ -369,7 +357,7 @@ sdk::Status StateFile::write_snapshot(const BookState& book,
   const std::string text = snapshot_json(owner_, book, evaluated_through, seq).dump() + "\n";
   const std::string tmp = path_ + ".tmp";
   {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    sdk::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (fd.get() < 0) return errno_status("cannot create", tmp);
     if (auto st = write_all(fd.get(), text, tmp); !st) return st;
     if (auto st = sync_file(fd.get(), tmp); !st) return st;

@@ -23,6 +23,7 @@
 using namespace std::chrono_literals;
 using slob::test::Process;
 using slob::test::TempDir;
+using slob::test::in_order;
 
 namespace {
 
@@ -162,21 +163,6 @@ std::size_t open_fds(pid_t pid) {
   std::size_t n = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) ++n;
   return n;
-}
-
-const std::vector<std::string> kSteps = {
-    "shutdown 1/6: stop new setups and orders", "shutdown 2/6: cancel pending work",
-    "shutdown 3/6: apply position policy leave", "shutdown 4/6: persist final state",
-    "shutdown 5/6: disconnect from the broker",  "shutdown 6/6: stop strategy and store"};
-
-bool in_order(const std::string& hay, const std::vector<std::string>& needles) {
-  std::size_t at = 0;
-  for (const auto& n : needles) {
-    const auto p = hay.find(n, at);
-    if (p == std::string::npos) return false;
-    at = p + n.size();
-  }
-  return true;
 }
 
 }  // namespace
@@ -385,7 +371,7 @@ TEST_CASE("two SIGTERMs within 1 s are one request: the whole shutdown runs, exi
     const std::string log = d.log();
     INFO((after_begin ? "after SLOB_SHUTDOWN_BEGIN" : "1 ms apart") << "\n" << log);
     CHECK(*code == 0);
-    CHECK(in_order(log, kSteps));
+    CHECK(in_order(log, slob::test::kShutdownStepsLeave));
     CHECK(log.find("Draining -> Stopped: shutdown complete") != std::string::npos);
     CHECK(log.find("SLOB_SHUTDOWN_ABORTED") == std::string::npos);
     if (after_begin) CHECK(log.find("SLOB_SHUTDOWN_REPEATED: SIGTERM ") != std::string::npos);

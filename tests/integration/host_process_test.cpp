@@ -17,6 +17,7 @@
 using namespace std::chrono_literals;
 using slob::test::Process;
 using slob::test::TempDir;
+using slob::test::in_order;
 
 namespace {
 
@@ -64,27 +65,11 @@ struct Daemon {
   }
 };
 
-// The positions of `needles` in `hay`, all found and in order.
-bool in_order(const std::string& hay, const std::vector<std::string>& needles) {
-  std::size_t at = 0;
-  for (const auto& n : needles) {
-    const auto p = hay.find(n, at);
-    if (p == std::string::npos) return false;
-    at = p + n.size();
-  }
-  return true;
-}
-
 int count_of(const std::string& hay, const std::string& needle) {
   int n = 0;
   for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
   return n;
 }
-
-const std::vector<std::string> kSteps = {
-    "shutdown 1/6: stop new setups and orders", "shutdown 2/6: cancel pending work",
-    "shutdown 3/6: apply position policy leave", "shutdown 4/6: persist final state",
-    "shutdown 5/6: disconnect from the broker",  "shutdown 6/6: stop strategy and store"};
 
 // A stand-in for systemd's notify socket: a datagram socket the daemon's sd_notify() writes to.
 class NotifySocket {
@@ -166,7 +151,7 @@ TEST_CASE("SIGTERM and SIGINT run the ordered shutdown and exit 0", "[process]")
     CHECK(*code == 0);
     const std::string log = d.log();
     INFO(log);
-    CHECK(in_order(log, kSteps));
+    CHECK(in_order(log, slob::test::kShutdownStepsLeave));
     CHECK(log.find(sig == SIGTERM ? "SIGTERM received" : "SIGINT received") != std::string::npos);
     CHECK(log.find("Draining -> Stopped: shutdown complete") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(d.socket));
@@ -266,7 +251,7 @@ TEST_CASE("slob-ctl status reports the lifecycle and plugins, shutdown stops the
   const auto code = d.process->wait_for_exit(20s);
   REQUIRE(code);
   CHECK(*code == 0);
-  CHECK(in_order(d.log(), kSteps));
+  CHECK(in_order(d.log(), slob::test::kShutdownStepsLeave));
 }
 
 TEST_CASE("a plugin that never finishes stopping: exit 1 after the step timeout", "[process]") {

@@ -33,6 +33,23 @@ inline std::string read_file(const std::filesystem::path& p) {
   return s.str();
 }
 
+// The six shutdown steps the daemon logs with on_shutdown = "leave", in order.
+inline const std::vector<std::string> kShutdownStepsLeave = {
+    "shutdown 1/6: stop new setups and orders", "shutdown 2/6: cancel pending work",
+    "shutdown 3/6: apply position policy leave", "shutdown 4/6: persist final state",
+    "shutdown 5/6: disconnect from the broker",  "shutdown 6/6: stop strategy and store"};
+
+// Whether every one of `needles` occurs in `hay`, in this order.
+inline bool in_order(const std::string& hay, const std::vector<std::string>& needles) {
+  std::size_t at = 0;
+  for (const auto& n : needles) {
+    const auto p = hay.find(n, at);
+    if (p == std::string::npos) return false;
+    at = p + n.size();
+  }
+  return true;
+}
+
 // Polls `condition` until it holds or `timeout` passes.
 inline bool wait_until(const std::function<bool()>& condition,
                        std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
