@@ -1,7 +1,6 @@
 #pragma once
 
-// Helpers shared by the lmdb unit and integration tests: temporary directories removed on
-// scope exit, file checksums (a refused store must stay byte-for-byte identical), config
+// Helpers shared by the lmdb unit and integration tests: file checksums (a refused store must stay byte-for-byte identical), config
 // tables, and a sample batch with every record kind.
 
 #include <unistd.h>
@@ -16,29 +15,11 @@
 #include "slob/sdk/config.hpp"
 #include "slob/sdk/store.hpp"
 #include "slob/sdk/time.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace slob::test::lmdb {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "slob-lmdb-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) std::abort();
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string sub(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using slob::test::TempDir;
 
 // The whole file ("" when it cannot be read).
 inline std::string file_bytes(const std::string& file) {

@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "../support/temp_dir.hpp"
 #include "../support/test_host_services.hpp"
 #include "sim_broker.hpp"
 #include "sim_config.hpp"
@@ -18,6 +19,7 @@
 using namespace slob;
 using plugins::sim::SimBroker;
 using plugins::sim::SimConfig;
+using slob::test::TempDir;
 using std::chrono::minutes;
 
 namespace {
@@ -63,23 +65,10 @@ struct Recorder final : sdk::BrokerListener {
   int ends = 0;
 };
 
-// A fresh directory per test case for the persisted book.
-struct TempDir {
-  TempDir() {
-    path = std::filesystem::temp_directory_path() /
-           ("slob-sim-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::filesystem::path path;
-  static inline int counter = 0;
-};
-
 SimConfig config_for(const std::string& data, const TempDir& dir) {
   SimConfig c;
   c.data_path = kFixtures + "/" + data;
-  c.state_path = (dir.path / "sim-broker.json").string();
+  c.state_path = (dir.path() / "sim-broker.json").string();
   return c;
 }
 
@@ -401,7 +390,7 @@ TEST_CASE("a book that cannot be persisted refuses the order and leaves the book
   test::TestHostServices host;
   Recorder rec;
   auto c = config_for("bars_12.csv", dir);
-  c.state_path = (dir.path / "missing-dir" / "sim-broker.json").string();
+  c.state_path = (dir.path() / "missing-dir" / "sim-broker.json").string();
   auto broker = make(host, c, rec);
   REQUIRE(broker->connect().is_ok());
   host.run_pending();
@@ -431,11 +420,11 @@ TEST_CASE("state written for another data file is refused and a corrupt one name
   CHECK(r.status().code() == sdk::StatusCode::kFailedPrecondition);
   CHECK_THAT(r.status().message(), Catch::Contains("start fresh"));
 
-  std::ofstream(dir.path / "sim-broker.json") << "{\"version\": 1, \"orders\": 3}";
+  std::ofstream(dir.path() / "sim-broker.json") << "{\"version\": 1, \"orders\": 3}";
   auto corrupt = SimBroker::create(host, config_for("bars_12.csv", dir));
   REQUIRE_FALSE(corrupt.is_ok());
   CHECK(corrupt.status().code() == sdk::StatusCode::kCorruption);
-  CHECK_THAT(corrupt.status().message(), Catch::StartsWith((dir.path / "sim-broker.json").string()));
+  CHECK_THAT(corrupt.status().message(), Catch::StartsWith((dir.path() / "sim-broker.json").string()));
 }
 
 TEST_CASE("sync none still writes the book write-ahead: a second StateFile loads what it saved") {
@@ -497,7 +486,7 @@ TEST_CASE("sync none calls no fsync on the snapshot or the journal, sync full do
   using plugins::sim::SyncMode;
   for (const SyncMode mode : {SyncMode::kFull, SyncMode::kNone}) {
     TempDir dir;
-    const std::string path = (dir.path / "sim-broker.json").string();
+    const std::string path = (dir.path() / "sim-broker.json").string();
     plugins::sim::StateFile file(path, {"data.csv", "NQ", 100000.0}, mode);
     REQUIRE(file.load().is_ok());
     plugins::sim::BookState book;
@@ -542,7 +531,7 @@ TEST_CASE("a price that is not positive, finite, below the ceiling and on the ti
   test::TestHostServices host;
   const std::string good = "2026-01-06T15:00:00Z,25560.00,25565.00,25555.00,25562.00,300\n";
   auto refusal = [&](const std::string& row) {
-    const std::string data = (dir.path / "prices.csv").string();
+    const std::string data = (dir.path() / "prices.csv").string();
     std::ofstream(data) << "time,open,high,low,close,volume\n" << good << row << "\n";
     SimConfig c = config_for("", dir);
     c.data_path = data;
@@ -560,7 +549,7 @@ TEST_CASE("a price that is not positive, finite, below the ceiling and on the ti
         ":3: high 25568.099999999999 is not a multiple of the tick size 0.25");
   // The ceiling itself is a price.
   SimConfig ceiling = config_for("", dir);
-  ceiling.data_path = (dir.path / "ceiling.csv").string();
+  ceiling.data_path = (dir.path() / "ceiling.csv").string();
   std::ofstream(ceiling.data_path) << "time,open,high,low,close,volume\n"
                                    << "2026-01-06T15:00:00Z,1000000000,1000000000,1000000000,1000000000,1\n";
   CHECK(SimBroker::create(host, ceiling).is_ok());
@@ -570,10 +559,10 @@ TEST_CASE("a directory given as the market data is named as one") {
   TempDir dir;
   test::TestHostServices host;
   SimConfig c = config_for("", dir);
-  c.data_path = dir.path.string();
+  c.data_path = dir.path().string();
   auto r = SimBroker::create(host, c);
   REQUIRE_FALSE(r.is_ok());
-  CHECK(r.status().message() == dir.path.string() + ": market data is a directory, not a file");
+  CHECK(r.status().message() == dir.path().string() + ": market data is a directory, not a file");
 }
 
 TEST_CASE("without a clock driver the sim refuses to start") {
