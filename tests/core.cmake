@@ -40,6 +40,7 @@ slob_add_unit_test(core_unit_tests
     unit/crash_points_test.cpp
     unit/lifecycle_test.cpp
     unit/live_reconcile_test.cpp
+    unit/reconcile_session_test.cpp
     unit/connection_supervisor_test.cpp
     unit/maintenance_schedule_test.cpp
     unit/reconciler_test.cpp

@@ -50,6 +50,7 @@ Host::~Host() {
   // The broker calls into the engine and the host; it goes first.
   broker_.reset();
   broker_port_.reset();
+  reconcile_.reset();
   engine_.reset();
   strategy_.reset();
   store_.reset();
@@ -133,7 +134,7 @@ sdk::Status Host::load_plugins() {
             if (orders_health_ != sdk::Health::kUp) return std::string("order channel is not up");
             if (engine_->host_state().safe_mode) return std::string("safe mode");
             // A live reconciliation is confirming a disagreement: the position may not be ours.
-            if (position_recheck_timer_ != sdk::kNoTimer)
+            if (reconcile_->confirming_disagreement())
               return std::string("a reconciliation is confirming a disagreement with the broker");
             if (auto m = maintenance_at(clock_->now())) {
               return "inside maintenance window \"" + m->spec + "\" until " +
@@ -143,6 +144,19 @@ sdk::Status Host::load_plugins() {
           },
           [this](const std::string& reason) { enter_safe_mode(reason); },
           nullptr});
+  reconcile_ = std::make_unique<ReconcileSession>(
+      *clock_, wall_clock_, config_.connection.position_recheck, log_,
+      ReconcileSession::Callbacks{
+          [this](sdk::Time since) { return broker_->get().request_snapshot(since); },
+          [this](const sdk::BrokerSnapshot& snapshot, std::vector<sdk::Execution> held) {
+            return engine_->compare_with_broker(snapshot, std::move(held), ReconcilePolicy{});
+          },
+          [this](const ReconcileResult& result) { engine_->act_on(result); },
+          [this](std::vector<sdk::Execution> held) { engine_->apply_executions(std::move(held)); },
+          [this] { return engine_->has_unknown_orders(); },
+          [this] { return lifecycle_.state() == LifecycleState::kRunning; },
+          [this] { live_.finished(); },
+          [this](const ReconcileSession::Outcome& outcome) { on_reconcile_outcome(outcome); }});
   pinned_libraries_ = {store_->library_ref(), strategy_->library_ref(), broker_->library_ref()};
   broker_port_ = std::make_unique<BrokerPort>(*this);
   broker_->get().set_listener(*broker_port_);
@@ -308,12 +322,12 @@ void Host::on_health(const sdk::HealthEvent& event) {
     if (state == LifecycleState::kConnecting || state == LifecycleState::kReconnecting) {
       move_to(LifecycleState::kReconciling, "broker connected");
     }
-    begin_reconcile();
+    reconcile_->begin();
     return;
   }
   if (event.health == sdk::Health::kDown) {
     subscribed_ = false;
-    drop_position_recheck();  // the next connect reconciles afresh
+    reconcile_->drop_recheck();  // the next connect reconciles afresh
     if (state == LifecycleState::kConnecting || state == LifecycleState::kReconnecting ||
         state == LifecycleState::kSafeMode) {
       connection_failed(event.reason, event.fatal);
@@ -343,70 +357,32 @@ void Host::on_health(const sdk::HealthEvent& event) {
   }
 }
 
-void Host::begin_reconcile(bool confirming) {
-  drop_position_recheck();
-  reconcile_pending_ = true;
-  reconcile_confirming_ = confirming;
-  const sdk::Time since = clock_->now() - std::chrono::hours(24);
-  if (auto s = broker_->get().request_snapshot(since); !s) {
-    cancel_reconcile();
-    log_.warn("SLOB_RECONCILE_REQUEST_FAILED", s.message());
-  }
-}
-
-void Host::drop_position_recheck() {
-  position_recheck_clock_->cancel(std::exchange(position_recheck_timer_, sdk::kNoTimer));
-}
-
-void Host::cancel_reconcile() {
-  drop_position_recheck();
-  reconcile_pending_ = false;
-  if (!held_executions_.empty()) engine_->apply_executions(std::exchange(held_executions_, {}));
-}
-
 void Host::on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) {
-  if (!reconcile_pending_) return;
-  if (!snapshot) {
-    cancel_reconcile();
-    log_.warn("SLOB_RECONCILE_SNAPSHOT_FAILED", snapshot.status().message());
-    if (lifecycle_.state() == LifecycleState::kReconciling)
-      enter_safe_mode("broker snapshot failed: " + snapshot.status().message());
-    return;
-  }
-  reconcile_pending_ = false;
-  const ReconcileResult result =
-      engine_->compare_with_broker(*snapshot, std::exchange(held_executions_, {}), ReconcilePolicy{});
-  if (lifecycle_.state() == LifecycleState::kRunning && engine_->has_unknown_orders()) {
-    // A bracket went out while this snapshot was collected: its answer cannot know it, and read
-    // as "never received" the bracket would be sent twice. Its fills are recorded; ask again.
-    live_.request("a bracket was sent while the last snapshot was collected");
-    return;
-  }
-  const Finding* disagreement = result.position_disagreement();
-  if (disagreement && !reconcile_confirming_) {
-    // Not acted on yet: IB answers positions, orders and executions separately while fills go
-    // on, so one snapshot can hold a position from before a fill it also reports (or the other
-    // way round). A disagreement that is real is still there in the next one.
-    log_.warn("SLOB_RECONCILE_RECHECK",
-              disagreement->message + "; asking the broker again in " +
-                  sdk::format_duration(config_.connection.position_recheck) + " before acting on it");
-    position_recheck_clock_ = lifecycle_.state() == LifecycleState::kRunning ? clock_ : &wall_clock_;
-    position_recheck_timer_ = position_recheck_clock_->call_after(config_.connection.position_recheck, [this] {
-      position_recheck_timer_ = sdk::kNoTimer;
-      begin_reconcile(true);
-    });
-    return;
-  }
-  live_.finished();
-  engine_->act_on(result);
-  if (result.requires_safe_mode()) {
-    enter_safe_mode("reconciliation: " + result.safe_mode_reason());
-  } else if (lifecycle_.state() == LifecycleState::kReconciling) {
-    move_to(LifecycleState::kRunning, "reconciled: " + std::to_string(result.findings.size()) +
-                                          " findings, none blocking");
-  } else if (lifecycle_.state() == LifecycleState::kRunning) {
-    log_.info("SLOB_RECONCILE_LIVE_DONE",
-              "reconciled while running: " + std::to_string(result.findings.size()) + " findings, none blocking");
+  reconcile_->on_snapshot(snapshot);
+}
+
+void Host::on_reconcile_outcome(const ReconcileSession::Outcome& outcome) {
+  using Kind = ReconcileSession::Outcome::Kind;
+  switch (outcome.kind) {
+    case Kind::kFailed:
+      if (lifecycle_.state() == LifecycleState::kReconciling)
+        enter_safe_mode("broker snapshot failed: " + outcome.reason);
+      return;
+    case Kind::kAskAgain:
+      live_.request(outcome.reason);
+      return;
+    case Kind::kSafeMode:
+      enter_safe_mode(outcome.reason);
+      break;
+    case Kind::kReconciled:
+      if (lifecycle_.state() == LifecycleState::kReconciling) {
+        move_to(LifecycleState::kRunning, "reconciled: " + std::to_string(outcome.findings) +
+                                              " findings, none blocking");
+      } else if (lifecycle_.state() == LifecycleState::kRunning) {
+        log_.info("SLOB_RECONCILE_LIVE_DONE",
+                  "reconciled while running: " + std::to_string(outcome.findings) + " findings, none blocking");
+      }
+      break;
   }
   send_resends_when_ready();
   if (!subscribed_ && lifecycle_.state() != LifecycleState::kDraining) subscribe_market_data();
@@ -462,8 +438,7 @@ void Host::on_order(const sdk::OrderReport& report) {
 }
 
 void Host::on_execution(const sdk::Execution& execution) {
-  if (reconcile_pending_) held_executions_.push_back(execution);
-  else engine_->on_execution(execution);
+  if (!reconcile_->hold(execution)) engine_->on_execution(execution);
   if (auto why = unexpected_execution(execution)) live_.request(*why);
   if (pending_reload_) continue_reload();
 }

@@ -30,6 +30,7 @@
 #include "maintenance_schedule.hpp"
 #include "plugin_loader.hpp"
 #include "plugin_retirement.hpp"
+#include "reconcile_session.hpp"
 #include "reload_plan.hpp"
 #include "shutdown_sequence.hpp"
 #include "simulated_clock.hpp"
@@ -73,13 +74,9 @@ class Host final : public sdk::BrokerListener {
   void on_transition(const Transition& t);
   void attempt_connect(std::int64_t attempt);
   void connection_failed(const std::string& why, bool fatal = false);
-  // Asks the broker for a snapshot to reconcile with. `confirming`: the previous one's positions
-  // disagreed with the store; this one is acted on whatever it shows.
-  void begin_reconcile(bool confirming = false);
-  // No snapshot is awaited any more (it failed, or a shutdown, broker swap or lost connection
-  // dropped it): the executions held for it are applied now, a pending recheck is dropped.
-  void cancel_reconcile();
-  void drop_position_recheck();
+  // What a reconciliation (reconcile_session.hpp) ended with: the lifecycle transition, safe
+  // mode, or a live request to ask again; then the order path and market data resume.
+  void on_reconcile_outcome(const ReconcileSession::Outcome& outcome);
   // Brackets reconciliation found never received go out once the order path is open.
   void send_resends_when_ready();
   // The maintenance window `t` falls in (wall time for connections, market time for entries).
@@ -150,6 +147,7 @@ class Host final : public sdk::BrokerListener {
   std::unique_ptr<PluginInstance<sdk::Store>> store_;
   std::unique_ptr<PluginInstance<sdk::Strategy>> strategy_;
   std::unique_ptr<TradingEngine> engine_;
+  std::unique_ptr<ReconcileSession> reconcile_;  // set with engine_; its timer is on the clocks
   std::unique_ptr<BrokerPort> broker_port_;  // outlives broker_, which holds a reference
   std::unique_ptr<PluginInstance<sdk::Broker>> broker_;
 
@@ -165,17 +163,6 @@ class Host final : public sdk::BrokerListener {
   std::string health_reason_;
   bool subscribed_ = false;
   bool awaiting_first_bar_ = false;  // since the last subscribe: SLOB_MARKET_DATA_FLOWING pending
-  bool reconcile_pending_ = false;
-  bool reconcile_confirming_ = false;                 // the awaited snapshot is a recheck
-  sdk::TimerId position_recheck_timer_ = sdk::kNoTimer;
-  // The clock position_recheck_timer_ runs on: market time while Running (in a replay the
-  // confirmation comes a replayed moment later, not after the replay may have ended), the wall
-  // clock before (nothing advances a replay's clock until Running).
-  sdk::Clock* position_recheck_clock_ = &wall_clock_;
-  // Executions that arrive live while a snapshot is awaited: applied with the snapshot's, so an
-  // exit filling now is never read before the entry the snapshot brings (see
-  // TradingEngine::apply_executions). Released as they are if the snapshot never comes.
-  std::vector<sdk::Execution> held_executions_;
   int exit_code_ = 0;
   sdk::Time started_at_;
   static constexpr sdk::Duration kRepeatedStopWindow = std::chrono::seconds(1);

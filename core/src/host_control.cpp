@@ -119,7 +119,7 @@ void Host::handle_command(const nlohmann::json& request, ControlServer::Reply re
     move_to(LifecycleState::kConnecting, "safe mode cleared: " + reason);
     if (orders_health_ == sdk::Health::kUp) {
       move_to(LifecycleState::kReconciling, "broker already connected");
-      begin_reconcile();
+      reconcile_->begin();
     } else {
       supervisor_.start_initial();
     }

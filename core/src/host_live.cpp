@@ -1,6 +1,6 @@
 // Host: reconciliation while Running (live_reconcile.hpp). The reports come in through
 // on_order/on_execution (host.cpp) and on_position; the reconciliation itself is the one a
-// (re)connect runs (begin_reconcile), with its position_recheck confirmation.
+// (re)connect runs (ReconcileSession), with its position_recheck confirmation.
 
 #include "host.hpp"
 
@@ -17,16 +17,16 @@ LiveReconcile::Readiness Host::live_readiness() const {
   // channel reconciles when it is up again.
   if (lifecycle_.state() != LifecycleState::kRunning || orders_health_ != sdk::Health::kUp) return R::kNotNeeded;
   // The confirming snapshot is asked for after the report: it will see it.
-  if (position_recheck_timer_ != sdk::kNoTimer) return R::kNotNeeded;
+  if (reconcile_->confirming_disagreement()) return R::kNotNeeded;
   // A snapshot being collected may predate the report; a bracket whose answer has not come yet
   // would read as never received.
-  if (reconcile_pending_ || engine_->has_unknown_orders()) return R::kLater;
+  if (reconcile_->awaiting_snapshot() || engine_->has_unknown_orders()) return R::kLater;
   return R::kNow;
 }
 
 void Host::begin_live_reconcile(const std::string& why) {
   log_.info("SLOB_RECONCILE_LIVE", why + ": reconciling with the broker");
-  begin_reconcile();
+  reconcile_->begin();
 }
 
 }  // namespace slob::core

@@ -280,7 +280,7 @@ void Host::complete_reload(std::unique_ptr<PendingReload> pending) {
   }
   if (next_broker) {
     supervisor_.cancel();
-    cancel_reconcile();
+    reconcile_->cancel();
     subscribed_ = false;
     broker_port_->mute();
     broker_->get().disconnect();

@@ -48,7 +48,7 @@ std::vector<ShutdownStep> Host::shutdown_steps() {
                    }});
   steps.push_back({"cancel pending work", [this](auto done) {
                      supervisor_.cancel();
-                     cancel_reconcile();
+                     reconcile_->cancel();
                      done();
                    }});
   steps.push_back({std::string("apply position policy ") +
