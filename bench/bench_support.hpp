@@ -38,6 +38,11 @@ namespace slob::bench {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
+// Every daemon a benchmark starts has no maintenance windows: the IB defaults ("daily 00:15-01:45"
+// New York time) would skip every order of a run that happens to fall inside one, so a figure
+// would depend on the time of day it was measured. Appended to each config the benchmarks write.
+inline constexpr const char* kNoMaintenanceWindows = "[maintenance]\nwindows = []\n";
+
 inline SteadyTime steady_now() { return std::chrono::steady_clock::now(); }
 
 inline double ms_since(SteadyTime t) {

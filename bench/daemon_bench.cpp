@@ -88,7 +88,7 @@ std::filesystem::path write_config(const Tools& tools, const Scratch& dir, const
        << "[connection]\nbackoff_initial = \"250ms\"\nbackoff_max = \"250ms\"\nruntime_attempts = 40\n"
        << "[broker]\nplugin = \"ib\"\n[broker.config]\nport = " << port << "\nclient_id = 7\n"
        << "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"" << (state / "lmdb").string() << "\"\n"
-       << "[strategy]\nplugin = \"slob\"\n";
+       << "[strategy]\nplugin = \"slob\"\n" << kNoMaintenanceWindows;
   const auto path = dir / ("slob-" + tag + ".toml");
   write_text(path, toml.str());
   return path;

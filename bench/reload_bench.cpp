@@ -70,6 +70,8 @@ std::string config(const fs::path& data, const fs::path& plugins, const fs::path
   std::string c = "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" + plugins.string() +
                   "\", \"" + installed.string() +
                   "\"]\ncontrol_socket = \"slob.sock\"\nlog_level = \"warn\"\n"
+                  // No maintenance windows: the figures must not depend on the time of day.
+                  "[maintenance]\nwindows = []\n"
                   "[broker]\nplugin = \"sim\"\n[broker.config]\ndata = \"" +
                   data.string() + "\"\nspeed = 0\nexit_at_end = false\n";
   if (broker_variant) c += "tick_size = 0.25\n";

@@ -173,7 +173,7 @@ DaemonRun run_daemon(const Paths& paths, const Scratch& dir, const std::filesyst
        << "\"\nspeed = 0\nexit_at_end = true\nsync = \"" << sync << "\"\n"
        << "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"" << (state / "lmdb").string()
        << "\"\nsync = \"" << sync << "\"\n"
-       << "[strategy]\nplugin = \"slob\"\n";
+       << "[strategy]\nplugin = \"slob\"\n" << kNoMaintenanceWindows;
   write_text(config, toml.str());
   const auto err = dir / ("daemon-" + tag + ".err");
   Child daemon({paths.host, "--config", config.string()}, dir / ("daemon-" + tag + ".out"), err);

@@ -176,7 +176,7 @@ int bench_main(int argc, char** argv) {
   std::ostringstream toml;
   toml << "[host]\nstate_dir = \"" << state.string() << "\"\nplugin_dirs = [\"" << args.need("--plugins")
        << "\", \"" << args.need("--bench-plugins") << "\"]\ncontrol_socket = \"" << (state / "slob.sock").string()
-       << "\"\n[risk]\nmax_trades_per_day = 1000\nmax_contracts = 1\n"
+       << "\"\n" << kNoMaintenanceWindows << "[risk]\nmax_trades_per_day = 1000\nmax_contracts = 1\n"
        << "[broker]\nplugin = \"ib\"\n[broker.config]\nport = " << ports.first << "\nclient_id = 7\n"
        << "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"" << (state / "lmdb").string()
        << "\"\nsync = \"full\"\n"
