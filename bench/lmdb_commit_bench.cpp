@@ -24,7 +24,7 @@ namespace {
 sdk::JournalEntry entry(int i) {
   sdk::JournalEntry e;
   e.setup_id = "2026-01-06-" + std::to_string(i);
-  e.client_ref = sdk::client_ref(e.setup_id, sdk::Leg::kEntry);
+  e.client_ref = sdk::make_client_ref(e.setup_id, sdk::Leg::kEntry);
   e.symbol = "NQ";
   e.side = sdk::Side::kSell;
   e.quantity = 2;

@@ -77,7 +77,7 @@ void populate(const std::string& path, const Counts& n) {
   for (int i = 0; i < 30 * n.unresolved_orders; ++i) {
     sdk::JournalEntry e;
     e.setup_id = "setup-" + std::to_string(i);
-    e.client_ref = sdk::client_ref(e.setup_id, sdk::Leg::kEntry);
+    e.client_ref = sdk::make_client_ref(e.setup_id, sdk::Leg::kEntry);
     e.symbol = "NQ";
     e.quantity = 1;
     e.price = 21000.25;

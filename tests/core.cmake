@@ -57,6 +57,14 @@ target_include_directories(core_unit_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/s
 target_compile_definitions(core_unit_tests PRIVATE
   SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}")
 
+# The trading engine on simulated time with the real LMDB store.
+slob_add_unit_test(core_engine_tests
+  SOURCES unit/engine_setup_outcome_test.cpp
+  LIBRARIES slob_core slob_lmdb
+  PREFIX unit)
+target_include_directories(core_engine_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support
+                           ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+
 slob_add_unit_test(core_process_tests
   SOURCES integration/host_process_test.cpp integration/plugin_files_test.cpp
   LIBRARIES slob_core

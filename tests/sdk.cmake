@@ -6,8 +6,8 @@ slob_add_unit_test(sdk_example_tests
   DEPENDS slob-plugin-breakout
   PREFIX sdk)
 
-# The header-only SDK's own helpers (CSV reader, config reader).
+# The header-only SDK's own helpers (CSV reader, config reader, client references).
 slob_add_unit_test(sdk_unit_tests
-  SOURCES unit/sdk_candle_csv_test.cpp unit/sdk_config_test.cpp
+  SOURCES unit/sdk_candle_csv_test.cpp unit/sdk_config_test.cpp unit/sdk_orders_test.cpp
   LIBRARIES slob_sdk
   PREFIX sdk)

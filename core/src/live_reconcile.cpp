@@ -38,7 +38,7 @@ std::optional<std::string> unexpected_order_report(const sdk::OrderReport& repor
 }
 
 std::optional<std::string> unexpected_execution(const sdk::Execution& e) {
-  if (e.client_ref.rfind("slob:", 0) == 0) return std::nullopt;
+  if (sdk::is_bot_ref(e.client_ref)) return std::nullopt;
   return "execution " + e.exec_id + " " + sdk::side_name(e.side) + " " + std::to_string(e.quantity) + " " +
          e.symbol + " @ " + price_text(e.price) + " has no slob reference (a trade outside the bot)";
 }

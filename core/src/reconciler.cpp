@@ -33,7 +33,7 @@ struct BrokerOrders {
     std::set<std::string> seen;
     for (const auto& e : s.executions) {
       if (!seen.insert(e.exec_id).second) continue;
-      if (e.client_ref.rfind("slob:", 0) != 0) {
+      if (!sdk::is_bot_ref(e.client_ref)) {
         foreign[e.symbol].push_back(&e);
         continue;
       }
@@ -135,8 +135,8 @@ void compare_positions(const ReconcileInput& in, const BrokerOrders& broker,
       if (have == 0) continue;
       // Position as expected: its protective children must be working.
       for (const sdk::TradeRecord* t : trades[symbol]) {
-        const std::string tp = sdk::client_ref(t->id, sdk::Leg::kTakeProfit);
-        const std::string sl = sdk::client_ref(t->id, sdk::Leg::kStopLoss);
+        const std::string tp = sdk::make_client_ref(t->id, sdk::Leg::kTakeProfit);
+        const std::string sl = sdk::make_client_ref(t->id, sdk::Leg::kStopLoss);
         if (!broker.open.count(tp) || !broker.open.count(sl)) {
           out.findings.push_back({FindingKind::kBracketChildMissing, true, symbol,
                                   "position " + symbol + " " + std::to_string(have) + " (trade " + t->id +
@@ -159,7 +159,7 @@ void compare_positions(const ReconcileInput& in, const BrokerOrders& broker,
       for (const sdk::TradeRecord* t : trades[symbol]) {
         TradeClosure c{t->id, std::nullopt, std::nullopt, "closed_externally"};
         for (sdk::Leg leg : {sdk::Leg::kTakeProfit, sdk::Leg::kStopLoss}) {
-          auto e = broker.last_execution.find(sdk::client_ref(t->id, leg));
+          auto e = broker.last_execution.find(sdk::make_client_ref(t->id, leg));
           if (e != broker.last_execution.end()) {
             c.exit_price = e->second->price;
             c.exit_time = e->second->time;

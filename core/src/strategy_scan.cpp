@@ -34,7 +34,7 @@ sdk::Status run_strategy_scan(sdk::Strategy& strategy, std::istream& csv,
       return;
     }
     for (const sdk::SetupUpdate& u : result->updates)
-      if (u.finished) out << u.record.report << '\n';
+      if (u.finished()) out << u.record.report << '\n';
   };
   CandleBuilder builder(
       clock, logger, options, [&](const sdk::Candle& c) { emit(strategy.on_candle(c)); },

@@ -267,8 +267,8 @@ void TradingEngine::apply_output(const sdk::StrategyOutput& output) {
                              [&](const sdk::SetupRecord& r) { return r.id == u.record.id; });
     if (held != pending_setups_.end()) *held = u.record;
     else pending_setups_.push_back(u.record);
-    if (!u.finished) continue;
-    if (u.record.state == "SETUP_COMPLETE") ++stats_.setups_complete;
+    if (!u.finished()) continue;
+    if (u.outcome == sdk::SetupOutcome::kComplete) ++stats_.setups_complete;
     else ++stats_.setups_invalidated;
     log_.info("SLOB_SETUP_FINISHED", u.record.id + " " + sdk::direction_name(u.record.direction) +
                                          " " + u.record.state + " " + u.record.report);
@@ -281,7 +281,7 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
     log_.warn("SLOB_ORDER_SKIPPED", "setup " + intent.setup_id + ": no order: " + why);
     batch.audit.push_back(event("order", "skipped " + intent.setup_id, why));
   };
-  auto existing = store_.find_order(sdk::client_ref(intent.setup_id, sdk::Leg::kEntry));
+  auto existing = store_.find_order(sdk::make_client_ref(intent.setup_id, sdk::Leg::kEntry));
   if (!existing) {
     store_failed("order lookup", existing.status());
     return skip("the order journal cannot be read: " + existing.status().message());
@@ -326,12 +326,12 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
   order.symbol = risk_.symbol;
   order.direction = intent.direction;
   order.quantity = size.contracts;
-  order.entry = {sdk::client_ref(intent.setup_id, sdk::Leg::kEntry), sdk::Leg::kEntry, entry_side,
+  order.entry = {sdk::make_client_ref(intent.setup_id, sdk::Leg::kEntry), sdk::Leg::kEntry, entry_side,
                  sdk::OrderType::kLimit, intent.entry, base};
-  order.take_profit = {sdk::client_ref(intent.setup_id, sdk::Leg::kTakeProfit),
+  order.take_profit = {sdk::make_client_ref(intent.setup_id, sdk::Leg::kTakeProfit),
                        sdk::Leg::kTakeProfit, exit_side, sdk::OrderType::kLimit, intent.target,
                        base + 1};
-  order.stop_loss = {sdk::client_ref(intent.setup_id, sdk::Leg::kStopLoss), sdk::Leg::kStopLoss,
+  order.stop_loss = {sdk::make_client_ref(intent.setup_id, sdk::Leg::kStopLoss), sdk::Leg::kStopLoss,
                      exit_side, sdk::OrderType::kStop, intent.stop, base + 2};
   const sdk::Time now = clock_.now();
   for (const sdk::OrderLeg* leg : {&order.entry, &order.take_profit, &order.stop_loss}) {

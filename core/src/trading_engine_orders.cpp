@@ -10,18 +10,6 @@
 namespace slob::core {
 namespace {
 
-struct ParsedRef {
-  std::string setup_id;
-  std::string leg;  // entry, tp, sl, flatten
-};
-
-std::optional<ParsedRef> parse_ref(const std::string& ref) {
-  if (ref.rfind("slob:", 0) != 0) return std::nullopt;
-  const auto last = ref.rfind(':');
-  if (last <= 5) return std::nullopt;
-  return ParsedRef{ref.substr(5, last - 5), ref.substr(last + 1)};
-}
-
 double direction_sign(sdk::Direction d) { return d == sdk::Direction::kLong ? 1.0 : -1.0; }
 
 }  // namespace
@@ -59,7 +47,7 @@ void TradingEngine::send_bracket(const sdk::BracketOrder& order) {
 void TradingEngine::on_order(const sdk::OrderReport& report) {
   auto it = live_orders_.find(report.client_ref);
   if (it == live_orders_.end()) {
-    if (report.client_ref.rfind("slob:", 0) != 0) {
+    if (!sdk::is_bot_ref(report.client_ref)) {
       log_.warn("SLOB_ORDER_FOREIGN", "order " + std::to_string(report.broker_order_id) + " (" +
                                           report.symbol + ") has no slob reference: placed "
                                           "outside the bot");
@@ -105,8 +93,8 @@ void TradingEngine::on_execution(const sdk::Execution& execution) {
 // find no trade and the entry would then open one the broker has already closed.
 void TradingEngine::apply_executions(std::vector<sdk::Execution> executions) {
   auto is_exit = [](const sdk::Execution& e) {
-    auto ref = parse_ref(e.client_ref);
-    return ref && ref->leg != "entry";
+    auto ref = sdk::parse_client_ref(e.client_ref);
+    return ref && ref->leg != sdk::Leg::kEntry;
   };
   std::sort(executions.begin(), executions.end(), [&](const auto& a, const auto& b) {
     if (is_exit(a) != is_exit(b)) return !is_exit(a);
@@ -126,7 +114,7 @@ void TradingEngine::record_fill(const sdk::Execution& e, sdk::WriteBatch& batch)
   log_.info("SLOB_FILL", e.exec_id + " " + sdk::side_name(e.side) + " " +
                              std::to_string(e.quantity) + " " + e.symbol + " @ " +
                              std::to_string(e.price) + " (" + e.client_ref + ")");
-  auto ref = parse_ref(e.client_ref);
+  auto ref = sdk::parse_client_ref(e.client_ref);
   if (!ref) {
     log_.warn("SLOB_FILL_FOREIGN", "execution " + e.exec_id + " has no slob reference");
     return;
@@ -139,7 +127,7 @@ void TradingEngine::record_fill(const sdk::Execution& e, sdk::WriteBatch& batch)
     batch.journal.push_back(it->second);
     if (it->second.state == sdk::OrderState::kFilled) live_orders_.erase(it);
   }
-  if (ref->leg == "entry") {
+  if (ref->leg == sdk::Leg::kEntry) {
     auto [it, fresh] = open_trades_.try_emplace(ref->setup_id);
     sdk::TradeRecord& t = it->second;
     if (fresh) {
@@ -166,7 +154,9 @@ void TradingEngine::record_fill(const sdk::Execution& e, sdk::WriteBatch& batch)
   t.exit_price = e.price;
   t.exit_time = e.time;
   t.commission += e.commission;
-  t.exit_reason = ref->leg == "tp" ? "take_profit" : ref->leg == "sl" ? "stop_loss" : "flatten";
+  t.exit_reason = ref->leg == sdk::Leg::kTakeProfit ? "take_profit"
+                  : ref->leg == sdk::Leg::kStopLoss ? "stop_loss"
+                                                    : "flatten";
   t.pnl = direction_sign(t.direction) * (e.price - t.entry_price) *
               static_cast<double>(t.quantity) * risk_.contract_multiplier -
           t.commission;
@@ -395,7 +385,7 @@ std::size_t TradingEngine::flatten_open_positions() {
   std::vector<sdk::TradeRecord> trades;
   for (const auto& [id, t] : open_trades_) trades.push_back(t);
   for (const auto& t : trades) {
-    const std::string ref = "slob:" + t.id + ":flatten";
+    const std::string ref = sdk::make_flatten_ref(t.id);
     if (!flatten_sent_.insert(ref).second) continue;  // one close per trade, ever
     const std::int64_t order_id = std::max(next_valid_order_id_, host_state_.order_id_high_water + 1);
     host_state_.order_id_high_water = order_id;

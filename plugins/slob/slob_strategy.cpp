@@ -30,6 +30,18 @@ sdk::Status check_candle(const sdk::Candle& c, const std::optional<sdk::Candle>&
   return sdk::Status::ok();
 }
 
+// How a candidate in `s` stands, in the SDK's words (the core counts setups by this).
+sdk::SetupOutcome setup_outcome(State s) {
+  switch (s) {
+    case State::kSetupComplete: return sdk::SetupOutcome::kComplete;
+    case State::kInvalidated: return sdk::SetupOutcome::kInvalidated;
+    case State::kWatchingConsol:
+    case State::kWatchingLiq2:
+    case State::kWaitingEntry: return sdk::SetupOutcome::kActive;
+  }
+  return sdk::SetupOutcome::kActive;
+}
+
 }  // namespace
 
 SlobStrategy::SlobStrategy(const SlobConfig& config, sdk::Logger& logger)
@@ -108,7 +120,7 @@ void SlobStrategy::publish(sdk::Time when, sdk::StrategyOutput& out) {
     if (s.reported && *s.reported == view) continue;
     s.reported = view;
     const Candidate& c = s.candidate;
-    sdk::SetupUpdate update{setup_record(c, view, when), !c.active()};
+    sdk::SetupUpdate update{setup_record(c, view, when), setup_outcome(c.state)};
     if (c.state == State::kSetupComplete) {
       out.intents.push_back(sdk::BracketIntent{c.id, c.direction, *view.entry, *view.stop,
                                                *view.target, *c.entry_time});

@@ -129,7 +129,7 @@ class BreakoutStrategy final : public sdk::Strategy {
                            ",\"channel_low\":" + number_text(low) + ",\"entry\":" +
                            number_text(entry) + ",\"stop\":" + number_text(stop) +
                            ",\"target\":" + number_text(target) + "}";
-    update.finished = true;
+    update.outcome = sdk::SetupOutcome::kComplete;
     out.updates.push_back(std::move(update));
     out.intents.push_back({id, direction, entry, stop, target, c.start});
     log_.info("SLOB_BREAKOUT_SETUP", id + " " + sdk::direction_name(direction) + " entry " +

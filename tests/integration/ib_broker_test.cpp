@@ -45,10 +45,10 @@ struct Rig {
     b.symbol = "NQ";
     b.direction = sdk::Direction::kLong;
     b.quantity = 1;
-    b.entry = {sdk::client_ref(setup, sdk::Leg::kEntry), sdk::Leg::kEntry, sdk::Side::kBuy, sdk::OrderType::kLimit, entry, first_id};
-    b.take_profit = {sdk::client_ref(setup, sdk::Leg::kTakeProfit), sdk::Leg::kTakeProfit, sdk::Side::kSell,
+    b.entry = {sdk::make_client_ref(setup, sdk::Leg::kEntry), sdk::Leg::kEntry, sdk::Side::kBuy, sdk::OrderType::kLimit, entry, first_id};
+    b.take_profit = {sdk::make_client_ref(setup, sdk::Leg::kTakeProfit), sdk::Leg::kTakeProfit, sdk::Side::kSell,
                      sdk::OrderType::kLimit, entry + 300, first_id + 1};
-    b.stop_loss = {sdk::client_ref(setup, sdk::Leg::kStopLoss), sdk::Leg::kStopLoss, sdk::Side::kSell,
+    b.stop_loss = {sdk::make_client_ref(setup, sdk::Leg::kStopLoss), sdk::Leg::kStopLoss, sdk::Side::kSell,
                    sdk::OrderType::kStop, entry - 700, first_id + 2};
     return b;
   }

@@ -124,7 +124,7 @@ TEST_CASE("lmdb check: bad stores exit non-zero and stay untouched", "[lmdb][che
         slob::sdk::WriteBatch intent;
         slob::sdk::JournalEntry e;
         e.setup_id = setup;
-        e.client_ref = slob::sdk::client_ref(setup, slob::sdk::Leg::kEntry);
+        e.client_ref = slob::sdk::make_client_ref(setup, slob::sdk::Leg::kEntry);
         intent.journal.push_back(e);
         REQUIRE((*store)->commit(intent).is_ok());
       }

@@ -176,7 +176,7 @@ TEST_CASE("lmdb host: export while another process writes the store folds nothin
   sdk::WriteBatch intent;
   sdk::JournalEntry e;
   e.setup_id = "held-by-writer";
-  e.client_ref = sdk::client_ref(e.setup_id, sdk::Leg::kEntry);
+  e.client_ref = sdk::make_client_ref(e.setup_id, sdk::Leg::kEntry);
   intent.journal.push_back(e);
   REQUIRE((*writer)->commit(intent).is_ok());
   const auto before = files_of(host.store);

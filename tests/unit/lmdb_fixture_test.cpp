@@ -211,7 +211,7 @@ TEST_CASE("lmdb fixture: generate", "[.generate-fixture]") {
     // closed before any other commit folds it in.
     sdk::WriteBatch intent;
     sdk::JournalEntry entry = sample_batch().journal.front();
-    entry.client_ref = sdk::client_ref("fixture-staged", sdk::Leg::kEntry);
+    entry.client_ref = sdk::make_client_ref("fixture-staged", sdk::Leg::kEntry);
     entry.setup_id = "fixture-staged";
     entry.broker_order_id = 0;
     intent.journal.push_back(entry);

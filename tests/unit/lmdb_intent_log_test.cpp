@@ -29,7 +29,7 @@ namespace {
 
 sdk::JournalEntry entry(const std::string& setup, sdk::Leg leg, sdk::OrderState state) {
   sdk::JournalEntry e;
-  e.client_ref = sdk::client_ref(setup, leg);
+  e.client_ref = sdk::make_client_ref(setup, leg);
   e.setup_id = setup;
   e.leg = leg;
   e.symbol = "NQ";

@@ -72,7 +72,8 @@ TEST_CASE("sdk example: a close above the channel is a complete LONG setup with 
   REQUIRE(out.is_ok());
   REQUIRE(out->updates.size() == 1);
   const auto& u = out->updates[0];
-  CHECK(u.finished);
+  CHECK(u.finished());
+  CHECK(u.outcome == slob::sdk::SetupOutcome::kComplete);
   CHECK_FALSE(u.record.live);
   CHECK(u.record.id == "brk-202601061404-L");
   CHECK(u.record.state == "SETUP_COMPLETE");

@@ -30,11 +30,11 @@ sdk::BracketOrder short_bracket(const std::string& id, std::int64_t first_order_
   b.symbol = "NQ";
   b.direction = sdk::Direction::kShort;
   b.quantity = qty;
-  b.entry = {sdk::client_ref(id, sdk::Leg::kEntry), sdk::Leg::kEntry, sdk::Side::kSell,
+  b.entry = {sdk::make_client_ref(id, sdk::Leg::kEntry), sdk::Leg::kEntry, sdk::Side::kSell,
              sdk::OrderType::kLimit, entry, first_order_id};
-  b.take_profit = {sdk::client_ref(id, sdk::Leg::kTakeProfit), sdk::Leg::kTakeProfit,
+  b.take_profit = {sdk::make_client_ref(id, sdk::Leg::kTakeProfit), sdk::Leg::kTakeProfit,
                    sdk::Side::kBuy, sdk::OrderType::kLimit, target, first_order_id + 1};
-  b.stop_loss = {sdk::client_ref(id, sdk::Leg::kStopLoss), sdk::Leg::kStopLoss, sdk::Side::kBuy,
+  b.stop_loss = {sdk::make_client_ref(id, sdk::Leg::kStopLoss), sdk::Leg::kStopLoss, sdk::Side::kBuy,
                  sdk::OrderType::kStop, stop, first_order_id + 2};
   return b;
 }

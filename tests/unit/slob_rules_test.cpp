@@ -59,7 +59,7 @@ TEST_CASE("rule 1: one candle beyond both levels creates both directions") {
   CHECK(run.updates[0].record.state == "WATCHING_CONSOL");
   CHECK(run.updates[1].record.id == "20260106-L-1530");
   CHECK(run.updates[1].record.direction == slob::sdk::Direction::kLong);
-  CHECK(!run.updates[0].finished);
+  CHECK(!run.updates[0].finished());
   CHECK(run.updates[0].record.live);
 }
 

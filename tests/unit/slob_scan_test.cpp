@@ -78,7 +78,7 @@ TEST_CASE("scan: the same input twice gives byte-identical output") {
   const Run direct = run_day(worked_example());
   std::string expected;
   for (const auto& u : direct.updates)
-    if (u.finished) expected += u.record.report + "\n";
+    if (u.finished()) expected += u.record.report + "\n";
   CHECK(a == expected);
 }
 

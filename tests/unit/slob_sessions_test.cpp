@@ -148,7 +148,7 @@ TEST_CASE("holes: the third missing minute is a gap at once, a hole at the cut-o
   auto h3 = s.on_hole(jan6("16:22"));
   REQUIRE(h3.is_ok());
   REQUIRE(h3->updates.size() == 1);
-  CHECK(h3->updates[0].finished);
+  CHECK(h3->updates[0].finished());
   CHECK(Json::parse(h3->updates[0].record.report)["reason"] == "gap_detected");
   CHECK(h3->updates[0].record.updated == jan6("16:22"));
 

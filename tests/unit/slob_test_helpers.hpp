@@ -143,7 +143,7 @@ struct Run {
   void take(const sdk::StrategyOutput& out) {
     for (const auto& u : out.updates) {
       updates.push_back(u);
-      if (u.finished) finished.push_back(Json::parse(u.record.report));
+      if (u.finished()) finished.push_back(Json::parse(u.record.report));
     }
     for (const auto& i : out.intents) intents.push_back(i);
   }
@@ -152,7 +152,7 @@ struct Run {
   std::string transcript() const {
     std::ostringstream s;
     for (const auto& u : updates)
-      s << u.record.id << ' ' << u.record.state << ' ' << u.record.live << ' ' << u.finished << ' '
+      s << u.record.id << ' ' << u.record.state << ' ' << u.record.live << ' ' << u.finished() << ' '
         << sdk::format_rfc3339(u.record.updated) << ' ' << u.record.report << '\n';
     for (const auto& i : intents)
       s << "intent " << i.setup_id << ' ' << i.entry << ' ' << i.stop << ' ' << i.target << ' '

@@ -87,10 +87,11 @@ TEST_CASE("worked example: the intent and the finished update come in the same o
     REQUIRE(out.is_ok());
     for (const auto& u : out->updates) {
       if (u.record.id != "20260106-S-1530") continue;
-      CHECK(u.record.live == !u.finished);
-      if (u.finished) {
+      CHECK(u.record.live == !u.finished());
+      if (u.finished()) {
         ++finished_updates;
         CHECK(c.start == jan6("16:31"));
+        CHECK(u.outcome == slob::sdk::SetupOutcome::kComplete);
         CHECK(out->intents.size() == 1);
       }
     }
@@ -185,7 +186,7 @@ TEST_CASE("worked example: an update exactly when the report changes") {
     if (u.record.id == "20260106-S-1530") mine.push_back(u);
   REQUIRE(mine.size() > 5);
   CHECK(mine.front().record.updated == jan6("15:30"));
-  CHECK(mine.back().finished);
+  CHECK(mine.back().finished());
   for (std::size_t i = 1; i < mine.size(); ++i) CHECK(mine[i].record.report != mine[i - 1].record.report);
   std::vector<Time> when;
   for (const auto& u : mine) when.push_back(u.record.updated);

@@ -25,7 +25,7 @@ sdk::SetupRecord setup(std::int64_t n, int j, bool live) {
 sdk::JournalEntry order(std::int64_t n, int j, sdk::OrderState state) {
   sdk::JournalEntry e;
   e.setup_id = setup_id(n, j);
-  e.client_ref = sdk::client_ref(e.setup_id, sdk::Leg::kEntry);
+  e.client_ref = sdk::make_client_ref(e.setup_id, sdk::Leg::kEntry);
   e.symbol = "NQ";
   e.side = sdk::Side::kSell;
   e.quantity = 1;
@@ -65,7 +65,7 @@ sdk::WriteBatch make_batch(std::int64_t n, int records) {
     b.journal.push_back(order(n, j, sdk::OrderState::kSent));
     sdk::FillRecord f;
     f.exec_id = exec_id(n, j);
-    f.client_ref = sdk::client_ref(setup_id(n, j), sdk::Leg::kEntry);
+    f.client_ref = sdk::make_client_ref(setup_id(n, j), sdk::Leg::kEntry);
     f.symbol = "NQ";
     f.quantity = 1;
     f.price = 21000.25;
@@ -128,7 +128,7 @@ sdk::Status verify_batches(sdk::Store& store, std::int64_t acked, int records,
       auto s = store.find_setup(setup_id(i, j));
       if (!s) return s.status();
       if (!*s || (*s)->live != last) return fail(i, "setup " + setup_id(i, j) + " missing or wrong");
-      auto o = store.find_order(sdk::client_ref(setup_id(i, j), sdk::Leg::kEntry));
+      auto o = store.find_order(sdk::make_client_ref(setup_id(i, j), sdk::Leg::kEntry));
       if (!o) return o.status();
       const auto want = last ? sdk::OrderState::kSent : sdk::OrderState::kFilled;
       if (!*o || (*o)->state != want) return fail(i, "journal entry missing or in the wrong state");
@@ -142,7 +142,7 @@ sdk::Status verify_batches(sdk::Store& store, std::int64_t acked, int records,
   }
   if (intent_only) {
     for (int j = 0; j < records; ++j) {
-      auto o = store.find_order(sdk::client_ref(setup_id(reserved, j), sdk::Leg::kEntry));
+      auto o = store.find_order(sdk::make_client_ref(setup_id(reserved, j), sdk::Leg::kEntry));
       if (!o) return o.status();
       if (!*o || (*o)->state != sdk::OrderState::kSent) return fail(reserved, "intent without its journal entries");
     }

@@ -33,7 +33,9 @@ OrderFields leg_fields(const sdk::OrderLeg& leg, std::int64_t quantity, const Le
 
 }  // namespace
 
-std::string oca_group_for(const std::string& setup_id) { return "slob:" + setup_id; }
+std::string oca_group_for(const std::string& setup_id) {
+  return std::string(sdk::kClientRefPrefix) + setup_id;
+}
 
 sdk::Result<std::vector<PlacedLeg>> build_bracket(const sdk::BracketOrder& o, const LegDefaults& d,
                                                   std::int64_t min_order_id) {

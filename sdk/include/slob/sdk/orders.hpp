@@ -3,12 +3,16 @@
 // Order, fill and position value types shared by the broker, store and core.
 //
 // Client references: every leg of a bracket carries `slob:<setup-id>:<entry|tp|sl>` in the
-// broker's free-text order reference (IB's orderRef). It is deterministic, so after a crash or a
-// reconnect any order can be found again by reference instead of being re-sent.
+// broker's free-text order reference (IB's orderRef), and the market order that closes a setup's
+// trade at shutdown carries `slob:<setup-id>:flatten`. A reference is deterministic, so after a
+// crash or a reconnect any order can be found again by reference instead of being re-sent. They
+// are built and read only through make_client_ref / make_flatten_ref / parse_client_ref /
+// is_bot_ref below, so the vocabulary lives in one place.
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "slob/sdk/time.hpp"
@@ -69,8 +73,40 @@ inline bool order_state_is_final(OrderState s) {
   return s == OrderState::kFilled || s == OrderState::kCancelled || s == OrderState::kRejected;
 }
 
-inline std::string client_ref(const std::string& setup_id, Leg leg) {
-  return "slob:" + setup_id + ":" + leg_name(leg);
+// Every reference the bot makes starts with this; an order or execution without it was placed
+// outside the bot.
+inline constexpr std::string_view kClientRefPrefix = "slob:";
+
+inline bool is_bot_ref(std::string_view ref) { return ref.starts_with(kClientRefPrefix); }
+
+inline std::string make_client_ref(const std::string& setup_id, Leg leg) {
+  return std::string(kClientRefPrefix) + setup_id + ":" + leg_name(leg);
+}
+inline std::string make_flatten_ref(const std::string& setup_id) {
+  return std::string(kClientRefPrefix) + setup_id + ":flatten";
+}
+
+// A bot reference read back. The setup id is everything between the prefix and the last ':', so
+// an id may itself contain ':'.
+struct ClientRef {
+  std::string setup_id;
+  // The bracket leg; unset for any other suffix, which names the order closing the setup's trade
+  // (make_flatten_ref): a fill of it is an exit like a take-profit or stop-loss fill.
+  std::optional<Leg> leg;
+};
+
+// nullopt when `ref` is not a bot reference or has no "<setup-id>:" after the prefix (an empty
+// setup id included). is_bot_ref() may hold where this fails: such a malformed reference is still
+// the bot's, never a trade made outside it.
+inline std::optional<ClientRef> parse_client_ref(std::string_view ref) {
+  if (!is_bot_ref(ref)) return std::nullopt;
+  const auto last = ref.rfind(':');
+  if (last <= kClientRefPrefix.size()) return std::nullopt;
+  ClientRef parsed{std::string(ref.substr(kClientRefPrefix.size(), last - kClientRefPrefix.size())), std::nullopt};
+  const std::string_view suffix = ref.substr(last + 1);
+  for (Leg l : {Leg::kEntry, Leg::kTakeProfit, Leg::kStopLoss})
+    if (suffix == leg_name(l)) parsed.leg = l;
+  return parsed;
 }
 
 // One leg as the core asks the broker to place it.

@@ -5,8 +5,10 @@
 // Contract:
 // - on_candle() receives completed 1-minute candles in strictly increasing start order;
 //   on_hole() tells it a minute had no data (the core never invents a candle).
-// - A finished setup (complete or invalidated) appears in exactly one SetupUpdate with
-//   finished = true; a complete setup yields exactly one BracketIntent, in the same output.
+// - A finished setup appears in exactly one SetupUpdate, whose outcome says how it finished
+//   (kComplete or kInvalidated); a complete setup yields exactly one BracketIntent, in the same
+//   output. The core counts setups by outcome only: the record's state name is the strategy's
+//   own vocabulary, shown to operators, never interpreted.
 // - export_state()/import_state() round-trip everything: a new instance that imports the export
 //   of another continues every active setup exactly where it was.
 // - Called on the loop thread only. Deterministic: the same input gives the same output.
@@ -33,9 +35,17 @@ struct BracketIntent {
   Time time;  // start of the candle that triggered it
 };
 
+enum class SetupOutcome {
+  kActive,       // still developing: later updates follow
+  kComplete,     // finished with an entry (its BracketIntent is in the same output)
+  kInvalidated,  // finished without one
+};
+
 struct SetupUpdate {
   SetupRecord record;  // record.live == false once finished
-  bool finished = false;
+  SetupOutcome outcome = SetupOutcome::kActive;
+
+  bool finished() const { return outcome != SetupOutcome::kActive; }
 };
 
 struct StrategyOutput {

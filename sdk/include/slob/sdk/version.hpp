@@ -2,5 +2,6 @@
 
 // Part of the build signature (plugin.hpp): raised whenever a type crossing the plugin boundary
 // changes, so a plugin built against an older SDK is refused instead of called through a stale
-// vtable. 0.2.0: HostServices::settings(), BrokerListener::on_position().
-#define SLOB_SDK_VERSION "0.2.0"
+// vtable. 0.2.0: HostServices::settings(), BrokerListener::on_position(). 0.3.0:
+// SetupUpdate::outcome (sdk::SetupOutcome) instead of the `finished` flag.
+#define SLOB_SDK_VERSION "0.3.0"
