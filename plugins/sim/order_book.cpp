@@ -224,7 +224,7 @@ std::size_t OrderBook::cancel_all(BookEvents& out) {
   std::size_t n = 0;
   for (std::size_t i = first_open_; i < state_.orders.size(); ++i) {
     SimOrder& o = state_.orders[i];
-    if (is_final(o) || o.report.client_ref.rfind("manual-", 0) == 0) continue;
+    if (is_final(o) || !sdk::is_bot_ref(o.report.client_ref)) continue;
     cancel_one(o, "cancelled by hand", out);
     ++n;
   }
