@@ -19,9 +19,9 @@
 #include "slob/sdk/candle_csv.hpp"
 #include "slob_config.hpp"
 #include "slob_strategy.hpp"
-#include "candle_builder.hpp"
-#include "simulated_clock.hpp"
-#include "strategy_scan.hpp"
+#include "trading/candle_builder.hpp"
+#include "runtime/simulated_clock.hpp"
+#include "trading/strategy_scan.hpp"
 
 namespace {
 

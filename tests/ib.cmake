@@ -13,8 +13,8 @@ slob_add_unit_test(ib_codec_tests
 # not the whole host library: compiling just those keeps ib test builds (and the sanitizer build)
 # independent of the rest of the core.
 add_library(ib_test_clocks STATIC
-  ${PROJECT_SOURCE_DIR}/core/src/asio_clock.cpp
-  ${PROJECT_SOURCE_DIR}/core/src/simulated_clock.cpp)
+  ${PROJECT_SOURCE_DIR}/core/src/runtime/asio_clock.cpp
+  ${PROJECT_SOURCE_DIR}/core/src/runtime/simulated_clock.cpp)
 target_include_directories(ib_test_clocks PUBLIC ${PROJECT_SOURCE_DIR}/core/src ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_link_libraries(ib_test_clocks PUBLIC slob_sdk Boost::headers Threads::Threads)
 

@@ -1,4 +1,4 @@
-# kill -9 at every crash point of the order path (core/src/crash_points.hpp), with real
+# kill -9 at every crash point of the order path (core/src/runtime/crash_points.hpp), with real
 # slob-host processes against the sim broker and against the IB gateway simulator. CTest names
 # start with "resilience:".
 slob_add_unit_test(resilience_tests

@@ -19,10 +19,10 @@
 #include <boost/asio/write.hpp>
 #include <nlohmann/json.hpp>
 
-#include "config.hpp"
-#include "ctl_format.hpp"
-#include "exit_codes.hpp"
-#include "host_paths.hpp"
+#include "runtime/config.hpp"
+#include "control/ctl_format.hpp"
+#include "runtime/exit_codes.hpp"
+#include "runtime/host_paths.hpp"
 
 namespace {
 

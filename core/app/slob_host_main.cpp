@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "crash_points.hpp"
-#include "exit_codes.hpp"
-#include "host.hpp"
-#include "logging.hpp"
-#include "offline_commands.hpp"
+#include "runtime/config.hpp"
+#include "runtime/crash_points.hpp"
+#include "runtime/exit_codes.hpp"
+#include "runtime/host.hpp"
+#include "runtime/logging.hpp"
+#include "control/offline_commands.hpp"
 #include "slob/sdk/plugin.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-// kill -9 once at every crash point the daemon defines (core/src/crash_points.hpp), at several
+// kill -9 once at every crash point the daemon defines (core/src/runtime/crash_points.hpp), at several
 // occurrences of each, in the main job — the sim broker replaying the bundled sample
 // (tools/data/nq-sample.csv, 7 trades), the lmdb store at sync "full", the slob strategy — then
 // one clean restart to the end of the data. Every export must equal the uninterrupted run's:
@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "crash_points.hpp"
+#include "runtime/crash_points.hpp"
 #include "process.hpp"
 #include "resilience_support.hpp"
 

@@ -13,7 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
-#include "asio_clock.hpp"
+#include "runtime/asio_clock.hpp"
 #include "gateway_sim.hpp"
 #include "slob/sdk/broker.hpp"
 #include "slob/sdk/config.hpp"

@@ -1,4 +1,4 @@
-// kill -9 at each persistence point of the order path (core/src/crash_points.hpp), with real
+// kill -9 at each persistence point of the order path (core/src/runtime/crash_points.hpp), with real
 // processes: a slob-host run armed with SLOB_CRASH_AT=<point>:<n> must die by SIGKILL at that
 // point; it is restarted with n + 1, and so on, until a run no longer reaches the point. Each
 // restart recovers from what the crash left. At the end:

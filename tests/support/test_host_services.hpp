@@ -15,7 +15,7 @@
 #include "slob/sdk/clock.hpp"
 #include "slob/sdk/host_services.hpp"
 #include "slob/sdk/logger.hpp"
-#include "simulated_clock.hpp"
+#include "runtime/simulated_clock.hpp"
 
 namespace slob::test {
 

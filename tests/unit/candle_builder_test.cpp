@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "candle_builder.hpp"
-#include "simulated_clock.hpp"
+#include "trading/candle_builder.hpp"
+#include "runtime/simulated_clock.hpp"
 #include "test_host_services.hpp"
 
 using slob::core::CandleBuilder;

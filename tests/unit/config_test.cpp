@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "config.hpp"
+#include "runtime/config.hpp"
 #include "process.hpp"
 
 namespace {

@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "connection_supervisor.hpp"
-#include "simulated_clock.hpp"
+#include "runtime/connection_supervisor.hpp"
+#include "runtime/simulated_clock.hpp"
 
 using namespace std::chrono_literals;
 using slob::core::BackoffPolicy;

@@ -2,7 +2,7 @@
 // point kills the process; that is proven with real processes in resilience_test.cpp.)
 #include <catch2/catch.hpp>
 
-#include "crash_points.hpp"
+#include "runtime/crash_points.hpp"
 #include "test_host_services.hpp"
 
 using namespace slob::core;

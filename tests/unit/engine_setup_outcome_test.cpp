@@ -1,4 +1,4 @@
-// TradingEngine (core/src/trading_engine.cpp) counts finished setups by the outcome the strategy
+// TradingEngine (core/src/trading/trading_engine.cpp) counts finished setups by the outcome the strategy
 // gives them (sdk::SetupOutcome), never by its state name: a strategy other than slob names its
 // states as it likes. Driven with minute bars on simulated time, the real LMDB store in a
 // temporary directory, and a strategy written here as a third party would write one.
@@ -11,10 +11,10 @@
 
 #include "lmdb_store_open.hpp"
 #include "lmdb_test_support.hpp"
-#include "simulated_clock.hpp"
+#include "runtime/simulated_clock.hpp"
 #include "slob/sdk/strategy.hpp"
 #include "test_host_services.hpp"
-#include "trading_engine.hpp"
+#include "trading/trading_engine.hpp"
 
 namespace sdk = slob::sdk;
 using namespace std::chrono_literals;

@@ -5,7 +5,7 @@
 #include <set>
 #include <utility>
 
-#include "lifecycle.hpp"
+#include "runtime/lifecycle.hpp"
 
 using slob::core::is_legal_transition;
 using slob::core::Lifecycle;

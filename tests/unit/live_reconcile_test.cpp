@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "live_reconcile.hpp"
-#include "simulated_clock.hpp"
+#include "trading/live_reconcile.hpp"
+#include "runtime/simulated_clock.hpp"
 
 using namespace std::chrono_literals;
 using slob::core::LiveReconcile;

@@ -5,7 +5,7 @@
 
 #include "lmdb_test_support.hpp"
 #include "record_codec.hpp"
-#include "record_json.hpp"
+#include "control/record_json.hpp"
 
 namespace lmdb = slob::plugins::lmdb;
 namespace sdk = slob::sdk;

@@ -17,7 +17,7 @@
 #include "schema.hpp"
 #include "store_probe.hpp"
 #include "lmdb_test_support.hpp"
-#include "record_json.hpp"
+#include "control/record_json.hpp"
 #include "test_host_services.hpp"
 
 namespace fs = std::filesystem;

@@ -6,7 +6,7 @@
 
 #include "lmdb_store.hpp"
 #include "lmdb_test_support.hpp"
-#include "record_json.hpp"
+#include "control/record_json.hpp"
 #include "test_host_services.hpp"
 
 namespace lmdb = slob::plugins::lmdb;

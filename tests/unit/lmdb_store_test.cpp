@@ -10,7 +10,7 @@
 #include "lmdb_store.hpp"
 #include "lmdb_store_open.hpp"
 #include "lmdb_test_support.hpp"
-#include "record_json.hpp"
+#include "control/record_json.hpp"
 #include "test_host_services.hpp"
 
 namespace lmdb = slob::plugins::lmdb;

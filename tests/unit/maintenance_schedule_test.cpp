@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "maintenance_schedule.hpp"
+#include "trading/maintenance_schedule.hpp"
 
 using slob::core::MaintenanceSchedule;
 using slob::core::parse_maintenance_window;

@@ -11,10 +11,10 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "asio_clock.hpp"
-#include "plugin_loader.hpp"
+#include "runtime/asio_clock.hpp"
+#include "plugins/plugin_loader.hpp"
 #include "process.hpp"
-#include "simulated_clock.hpp"
+#include "runtime/simulated_clock.hpp"
 
 namespace fs = std::filesystem;
 using slob::core::PluginLoader;

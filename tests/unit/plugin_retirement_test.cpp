@@ -6,10 +6,10 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "asio_clock.hpp"
-#include "plugin_loader.hpp"
-#include "plugin_retirement.hpp"
-#include "simulated_clock.hpp"
+#include "runtime/asio_clock.hpp"
+#include "plugins/plugin_loader.hpp"
+#include "plugins/plugin_retirement.hpp"
+#include "runtime/simulated_clock.hpp"
 #include "test_host_services.hpp"
 
 namespace fs = std::filesystem;

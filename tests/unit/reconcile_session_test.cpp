@@ -7,8 +7,8 @@
 
 #include <memory>
 
-#include "reconcile_session.hpp"
-#include "simulated_clock.hpp"
+#include "trading/reconcile_session.hpp"
+#include "runtime/simulated_clock.hpp"
 
 using namespace std::chrono_literals;
 using slob::core::ReconcileResult;

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <random>
 
-#include "reconciler.hpp"
+#include "trading/reconciler.hpp"
 
 using namespace std::chrono_literals;
 using slob::core::FindingKind;

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "reload_plan.hpp"
+#include "plugins/reload_plan.hpp"
 
 using slob::core::FileIdentity;
 using slob::core::HostConfig;

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "risk.hpp"
+#include "trading/risk.hpp"
 
 using slob::core::DailyRisk;
 using slob::core::RiskSection;

@@ -9,8 +9,8 @@
 #include <string>
 #include <variant>
 
-#include "plugin_loader.hpp"
-#include "simulated_clock.hpp"
+#include "plugins/plugin_loader.hpp"
+#include "runtime/simulated_clock.hpp"
 #include "slob/sdk/strategy.hpp"
 
 namespace {

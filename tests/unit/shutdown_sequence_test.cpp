@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "shutdown_sequence.hpp"
-#include "simulated_clock.hpp"
+#include "runtime/shutdown_sequence.hpp"
+#include "runtime/simulated_clock.hpp"
 #include "test_host_services.hpp"
 
 using namespace std::chrono_literals;

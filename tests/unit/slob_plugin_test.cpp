@@ -2,8 +2,8 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "plugin_loader.hpp"
-#include "simulated_clock.hpp"
+#include "plugins/plugin_loader.hpp"
+#include "runtime/simulated_clock.hpp"
 #include "slob_test_helpers.hpp"
 
 using namespace slob::test;

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "slob_test_helpers.hpp"
-#include "strategy_scan.hpp"
+#include "trading/strategy_scan.hpp"
 
 using namespace slob::test;
 using slob::plugins::slob::SlobStrategy;

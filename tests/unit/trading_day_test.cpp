@@ -2,7 +2,7 @@
 // DST-correct.
 #include <catch2/catch.hpp>
 
-#include "trading_day.hpp"
+#include "trading/trading_day.hpp"
 
 using slob::core::TradingDayCalendar;
 

@@ -1,0 +1,75 @@
+#include "control/ctl_format.hpp"
+
+#include <sstream>
+
+namespace slob::core {
+namespace {
+
+std::string text(const nlohmann::json& j) {
+  if (j.is_null()) return "-";
+  if (j.is_string()) return j.get<std::string>();
+  return j.dump();
+}
+
+void format_status(std::ostringstream& out, const nlohmann::json& s) {
+  out << "state:        " << text(s["state"]) << " since " << text(s["since"]) << " ("
+      << text(s["reason"]) << ")\n";
+  const auto& sm = s["safe_mode"];
+  out << "safe mode:    "
+      << (sm.value("active", false) ? "ACTIVE since " + text(sm["since"]) + ": " + text(sm["reason"])
+                                    : std::string("off"))
+      << "\n";
+  const auto& h = s["halt"];
+  out << "halt:         "
+      << (h.value("active", false) ? "HALTED until " + text(h["until"]) + ": " + text(h["reason"])
+                                   : std::string("off"))
+      << "\n";
+  const auto& m = s["maintenance"];
+  if (m.is_object()) {
+    out << "maintenance:  "
+        << (m.value("active", false)
+                ? "inside \"" + text(m["window"]) + "\" until " + text(m["until"]) + " (no new entries)"
+                : std::string("outside every window"))
+        << "\n";
+  }
+  out << "broker:       orders " << text(s["broker"]["orders"]) << ", market data "
+      << text(s["broker"]["market_data"]) << "\n";
+  const auto& p = s["progress"];
+  out << "progress:     " << text(p["days"]) << " days, " << text(p["candles"]) << " candles, "
+      << text(p["setups_complete"]) << " complete setups, " << text(p["trades_closed"])
+      << " trades, P&L " << text(p["realised_pnl"]) << "\n";
+  out << "market time:  " << text(s["market_time"]) << "\n";
+  const auto& last = s["reload"]["last"];
+  if (last.is_object()) {
+    out << "last reload:  " << text(last["result"]) << " at " << text(last["at"]);
+    if (last["pause_us"].is_number()) out << ", pause " << text(last["pause_us"]) << " us";
+    out << " (" << text(s["reload"]["count"]) << " reloads)\n";
+    for (const auto& line : last["details"]) out << "  " << text(line) << "\n";
+  }
+  out << "plugins:\n";
+  for (const auto& pl : s["plugins"]) {
+    out << "  " << text(pl["slot"]) << ": " << text(pl["name"]) << " " << text(pl["version"])
+        << " (" << text(pl["file"]) << ")\n";
+  }
+}
+
+}  // namespace
+
+std::string format_answer(const std::string& command, const nlohmann::json& result) {
+  std::ostringstream out;
+  if (command == "status") {
+    format_status(out, result);
+  } else if (command == "reload") {
+    out << "reload: " << text(result["result"]) << " (state " << text(result["state"]) << ")\n";
+    for (const auto& line : result["swapped"]) out << "swapped: " << text(line) << "\n";
+    for (const auto& line : result["needs_restart"]) out << "needs restart: " << text(line) << "\n";
+  } else if (result.contains(command) && result[command].is_array()) {
+    if (result[command].empty()) out << "(none)\n";
+    for (const auto& row : result[command]) out << row.dump() << "\n";
+  } else {
+    out << result.dump() << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace slob::core

@@ -1,0 +1,181 @@
+// Host: the control channel's commands and the status report.
+
+#include <unistd.h>
+
+#include "runtime/host.hpp"
+#include "control/record_json.hpp"
+
+namespace slob::core {
+namespace {
+
+nlohmann::json optional_time(const std::optional<sdk::Time>& t) {
+  return t ? nlohmann::json(sdk::format_rfc3339(*t)) : nlohmann::json(nullptr);
+}
+
+// Judged on market time, like the entry gate (in live trading market time is wall time).
+nlohmann::json maintenance_json(const std::optional<ActiveMaintenance>& m) {
+  if (!m) return {{"active", false}, {"window", nullptr}, {"until", nullptr}};
+  return {{"active", true}, {"window", m->spec}, {"until", sdk::format_rfc3339(m->ends)}};
+}
+
+std::string reason_of(const nlohmann::json& request) {
+  auto it = request.find("reason");
+  return it != request.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+void Host::audit(const std::string& kind, const std::string& subject, const std::string& reason) {
+  if (!engine_) return;
+  if (auto s = engine_->audit(kind, subject, reason); !s)
+    log_.error("SLOB_AUDIT_FAILED", subject + ": " + s.message());
+}
+
+nlohmann::json Host::status_json() const {
+  nlohmann::json plugins = nlohmann::json::array();
+  auto add = [&](const char* slot, const auto& inst) {
+    if (!inst) return;
+    plugins.push_back({{"slot", slot},
+                       {"name", inst->name()},
+                       {"version", inst->version()},
+                       {"file", inst->library().file().string()}});
+  };
+  add("broker", broker_);
+  add("store", store_);
+  add("strategy", strategy_);
+  const sdk::HostState& hs = engine_->host_state();
+  const EngineStats& st = engine_->stats();
+  nlohmann::json j = {
+      {"state", lifecycle_state_name(lifecycle_.state())},
+      {"since", sdk::format_rfc3339(lifecycle_.since())},
+      {"reason", lifecycle_.reason()},
+      {"pid", static_cast<long>(::getpid())},
+      {"version", SLOB_VERSION},
+      {"started", sdk::format_rfc3339(started_at_)},
+      {"market_time", sdk::format_rfc3339(clock_->now())},
+      {"plugins", plugins},
+      {"broker", {{"orders", sdk::health_name(orders_health_)},
+                  {"market_data", sdk::health_name(market_data_health_)},
+                  {"reason", health_reason_}}},
+      {"safe_mode", {{"active", hs.safe_mode},
+                     {"reason", hs.safe_mode_reason},
+                     {"since", optional_time(hs.safe_mode_since)}}},
+      {"maintenance", maintenance_json(maintenance_at(clock_->now()))},
+      {"halt", {{"active", hs.halted},
+                {"reason", hs.halt_reason},
+                {"until", optional_time(hs.halted_until)}}},
+      {"risk", {{"day", engine_->daily_risk().day},
+                {"trades_today", engine_->daily_risk().trades},
+                {"realised_pnl_today", engine_->daily_risk().realised_pnl},
+                {"equity", engine_->equity() ? nlohmann::json(*engine_->equity()) : nlohmann::json(nullptr)}}},
+      {"progress", {{"candles", st.candles},
+                    {"holes", st.holes},
+                    {"days", st.days.size()},
+                    {"setups_complete", st.setups_complete},
+                    {"setups_invalidated", st.setups_invalidated},
+                    {"brackets_sent", st.brackets_sent},
+                    {"intents_skipped", st.intents_skipped},
+                    {"trades_closed", st.trades_closed},
+                    {"realised_pnl", st.realised_pnl}}},
+      {"candle_builder", {{"dropped", engine_->candle_builder().dropped_count()}}},
+      {"order_id_high_water", hs.order_id_high_water},
+      {"live_reconcile", {{"started", live_.started()}, {"last_reason", live_.last_reason()}}},
+      {"reload", {{"count", reloads_},
+                  {"retiring", retirement_.in_progress()},
+                  {"unloaded", retirement_.unloaded()},
+                  {"last", last_reload_}}},
+  };
+  return j;
+}
+
+void Host::handle_command(const nlohmann::json& request, ControlServer::Reply reply) {
+  const std::string command = request.value("command", "");
+  const std::string reason = reason_of(request);
+  if (command == "status") {
+    reply(ControlServer::ok(status_json()));
+    return;
+  }
+  if (command == "shutdown") {
+    audit("command", "shutdown", reason);
+    reply(ControlServer::ok({{"state", "Draining"}}));
+    begin_shutdown("slob-ctl shutdown" + (reason.empty() ? "" : ": " + reason));
+    return;
+  }
+  if (command == "clear-safe-mode") {
+    if (reason.empty()) {
+      reply(ControlServer::error("clear-safe-mode needs --reason TEXT (it is audited)"));
+      return;
+    }
+    if (!engine_->host_state().safe_mode) {
+      reply(ControlServer::error("not in safe mode"));
+      return;
+    }
+    if (auto s = engine_->set_safe_mode(false, "cleared by operator: " + reason); !s) {
+      reply(ControlServer::error("cannot persist: " + s.message()));
+      return;
+    }
+    audit("command", "clear-safe-mode", reason);
+    log_.warn("SLOB_SAFE_MODE_CLEARED", "safe mode cleared by operator: " + reason);
+    move_to(LifecycleState::kConnecting, "safe mode cleared: " + reason);
+    if (orders_health_ == sdk::Health::kUp) {
+      move_to(LifecycleState::kReconciling, "broker already connected");
+      reconcile_->begin();
+    } else {
+      supervisor_.start_initial();
+    }
+    reply(ControlServer::ok({{"state", lifecycle_state_name(lifecycle_.state())}}));
+    return;
+  }
+  if (command == "halt" || command == "resume") {
+    const bool halt = command == "halt";
+    if (halt && reason.empty()) {
+      reply(ControlServer::error("halt needs --reason TEXT (it is audited)"));
+      return;
+    }
+    if (auto s = engine_->set_halt(halt, halt ? "operator: " + reason : reason, std::nullopt); !s) {
+      reply(ControlServer::error("cannot persist: " + s.message()));
+      return;
+    }
+    audit("command", command, reason);
+    log_.warn(halt ? "SLOB_HALTED" : "SLOB_RESUMED",
+              std::string(halt ? "new entries halted by operator" : "entries resumed by operator") +
+                  (reason.empty() ? "" : ": " + reason));
+    reply(ControlServer::ok({{"halted", halt}}));
+    return;
+  }
+  if (command == "orders" || command == "setups" || command == "positions") {
+    nlohmann::json rows = nlohmann::json::array();
+    sdk::Status s;
+    sdk::Store& store = store_->get();
+    if (command == "orders") {
+      s = store.scan_unresolved_orders([&](const sdk::JournalEntry& e) {
+        rows.push_back(to_json(e));
+        return true;
+      });
+    } else if (command == "setups") {
+      s = store.scan_live_setups([&](const sdk::SetupRecord& r) {
+        rows.push_back(to_json(r));
+        return true;
+      });
+    } else {
+      s = store.scan_open_trades([&](const sdk::TradeRecord& t) {
+        rows.push_back(to_json(t));
+        return true;
+      });
+    }
+    if (!s) reply(ControlServer::error(s.message()));
+    else reply(ControlServer::ok({{command, rows}}));
+    return;
+  }
+  if (command == "reload") {
+    if (request.value("source", "") != "SIGHUP")
+      log_.info("SLOB_RELOAD_REQUESTED", "slob-ctl reload");
+    reload(std::move(reply));
+    return;
+  }
+  reply(ControlServer::error("unknown command \"" + command +
+                             "\" (status, positions, orders, setups, halt, resume, "
+                             "clear-safe-mode, reload, shutdown)"));
+}
+
+}  // namespace slob::core
