@@ -39,6 +39,8 @@ slob_add_unit_test(core_unit_tests
     unit/config_test.cpp
     unit/crash_points_test.cpp
     unit/lifecycle_test.cpp
+    unit/order_gate_test.cpp
+    unit/order_journal_test.cpp
     unit/live_reconcile_test.cpp
     unit/reconcile_session_test.cpp
     unit/connection_supervisor_test.cpp
@@ -50,6 +52,7 @@ slob_add_unit_test(core_unit_tests
     unit/plugin_loader_test.cpp
     unit/plugin_retirement_test.cpp
     unit/reload_plan_test.cpp
+    unit/trade_book_test.cpp
   LIBRARIES slob_core
   DEPENDS ${SLOB_CORE_TEST_PLUGINS}
   PREFIX unit)
@@ -59,7 +62,7 @@ target_compile_definitions(core_unit_tests PRIVATE
 
 # The trading engine on simulated time with the real LMDB store.
 slob_add_unit_test(core_engine_tests
-  SOURCES unit/engine_setup_outcome_test.cpp
+  SOURCES unit/engine_setup_outcome_test.cpp unit/trading_engine_test.cpp
   LIBRARIES slob_core slob_lmdb
   PREFIX unit)
 target_include_directories(core_engine_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support

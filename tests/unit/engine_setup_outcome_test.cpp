@@ -79,7 +79,7 @@ TEST_CASE("engine: a finished setup counts by its outcome, whatever the strategy
     engine.on_bar(sdk::Bar{minute, 1min, 100, 101, 99, 100.5, 10, false});
   }
 
-  REQUIRE(engine.stats().candles == 5);
+  REQUIRE(engine.candle_builder().counters().candles == 5);
   CHECK(engine.stats().setups_complete == 2);
   CHECK(engine.stats().setups_invalidated == 2);
   // The operator still sees the strategy's own state name.

@@ -4,7 +4,7 @@
 
 #include "trading/risk.hpp"
 
-using slob::core::DailyRisk;
+using slob::core::daily_limit_reached;
 using slob::core::RiskSection;
 using slob::core::size_position;
 
@@ -34,17 +34,18 @@ TEST_CASE("below one contract the trade is skipped with the reason, never rounde
 
 TEST_CASE("daily limits: trades per day and daily loss", "[risk]") {
   RiskSection risk;  // 2 trades, 1000 loss
-  DailyRisk d{"2026-01-06", 0, 0};
-  CHECK_FALSE(d.blocked(risk));
-  d.trades = 1;
-  CHECK_FALSE(d.blocked(risk));
-  d.trades = 2;
-  CHECK(d.blocked(risk) == std::optional<std::string>("max_trades_per_day 2 reached"));
-  d.trades = 0;
-  d.realised_pnl = -999.99;
-  CHECK_FALSE(d.blocked(risk));
-  d.realised_pnl = -1000;
-  CHECK(d.blocked(risk) == std::optional<std::string>("max_daily_loss 1000 reached (today -1000)"));
-  d.realised_pnl = 5000;
-  CHECK_FALSE(d.blocked(risk));
+  slob::sdk::HostState d;
+  d.risk_day = "2026-01-06";
+  CHECK_FALSE(daily_limit_reached(d, risk));
+  d.trades_today = 1;
+  CHECK_FALSE(daily_limit_reached(d, risk));
+  d.trades_today = 2;
+  CHECK(daily_limit_reached(d, risk) == std::optional<std::string>("max_trades_per_day 2 reached"));
+  d.trades_today = 0;
+  d.realised_pnl_today = -999.99;
+  CHECK_FALSE(daily_limit_reached(d, risk));
+  d.realised_pnl_today = -1000;
+  CHECK(daily_limit_reached(d, risk) == std::optional<std::string>("max_daily_loss 1000 reached (today -1000)"));
+  d.realised_pnl_today = 5000;
+  CHECK_FALSE(daily_limit_reached(d, risk));
 }

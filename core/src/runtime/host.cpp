@@ -128,22 +128,12 @@ sdk::Status Host::load_plugins() {
   engine_ = std::make_unique<TradingEngine>(
       store_->get(), *clock_, wall_clock_, log_, config_.risk, CandleBuilder::Options{},
       TradingEngine::Hooks{
-          [this]() -> std::optional<std::string> {
-            if (lifecycle_.state() != LifecycleState::kRunning)
-              return std::string("lifecycle is ") + lifecycle_state_name(lifecycle_.state());
-            if (orders_health_ != sdk::Health::kUp) return std::string("order channel is not up");
-            if (engine_->host_state().safe_mode) return std::string("safe mode");
-            // A live reconciliation is confirming a disagreement: the position may not be ours.
-            if (reconcile_->confirming_disagreement())
-              return std::string("a reconciliation is confirming a disagreement with the broker");
-            if (auto m = maintenance_at(clock_->now())) {
-              return "inside maintenance window \"" + m->spec + "\" until " +
-                     sdk::format_rfc3339(m->ends);
-            }
-            return std::nullopt;
+          // Values only: the order gate (trading/order_gate.hpp) decides.
+          [this] {
+            return GateConditions{lifecycle_.state(), orders_health_,
+                                  reconcile_->confirming_disagreement(), maintenance_at(clock_->now())};
           },
-          [this](const std::string& reason) { enter_safe_mode(reason); },
-          nullptr});
+          [this](const std::string& reason) { enter_safe_mode(reason); }});
   reconcile_ = std::make_unique<ReconcileSession>(
       *clock_, wall_clock_, config_.connection.position_recheck, log_,
       ReconcileSession::Callbacks{
@@ -414,10 +404,10 @@ void Host::on_bar(const sdk::Bar& bar) {
   if (!reload_pause_from_) {
     engine_->on_bar(bar);
   } else {
-    const std::uint64_t candles = engine_->stats().candles;
+    const std::uint64_t candles = engine_->candle_builder().counters().candles;
     const sdk::Time started = wall_clock_.now();
     engine_->on_bar(bar);
-    if (engine_->stats().candles > candles) note_first_candle_after_reload(started);
+    if (engine_->candle_builder().counters().candles > candles) note_first_candle_after_reload(started);
   }
   if (awaiting_first_bar_) {
     // Once per subscription: the operator's (and the reconnect benchmark's) sign that market

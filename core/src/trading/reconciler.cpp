@@ -71,7 +71,7 @@ void resolve_orders(const ReconcileInput& in, const BrokerOrders& broker, Reconc
     } else if (entry.state == sdk::OrderState::kIntent) {
       // Journalled, unknown to the broker everywhere it reports: it never arrived. Sent again
       // only while fresh; otherwise the setup's moment has passed.
-      if (in.now - entry.created <= in.resend_window) {
+      if (resend_still_fresh(entry.created, in.now, in.resend_window)) {
         r.resend = true;
         r.note = "never reached the broker; sending it now (still fresh)";
       } else {

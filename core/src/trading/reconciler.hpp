@@ -48,6 +48,13 @@ struct Finding {
   std::string message;
 };
 
+// Whether a bracket journalled at `created` that never reached the broker may still be sent at
+// `now`: only within `window` of its moment (the crash interrupted the send, not the market).
+// The one rule for the reconciler and for the re-sends that waited for the order gate.
+inline bool resend_still_fresh(sdk::Time created, sdk::Time now, sdk::Duration window) {
+  return now - created <= window;
+}
+
 struct OrderResolution {
   std::string client_ref;
   sdk::OrderState state;

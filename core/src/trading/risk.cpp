@@ -28,7 +28,9 @@ SizingResult size_position(const RiskSection& risk, double equity, double entry,
   return {contracts, why.str()};
 }
 
-std::optional<std::string> DailyRisk::blocked(const RiskSection& risk) const {
+std::optional<std::string> daily_limit_reached(const sdk::HostState& state, const RiskSection& risk) {
+  const std::int64_t trades = state.trades_today;
+  const double realised_pnl = state.realised_pnl_today;
   if (trades >= risk.max_trades_per_day) {
     return "max_trades_per_day " + std::to_string(risk.max_trades_per_day) + " reached";
   }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "runtime/config.hpp"
+#include "slob/sdk/records.hpp"
 
 namespace slob::core {
 
@@ -21,15 +22,9 @@ struct SizingResult {
 
 SizingResult size_position(const RiskSection& risk, double equity, double entry, double stop);
 
-// Today's counters for the daily limits. A "trading day" is a key the caller derives (the
-// Stockholm calendar date); a new key resets the counters.
-struct DailyRisk {
-  std::string day;
-  std::int64_t trades = 0;   // entries sent today
-  double realised_pnl = 0;   // closed trades today, after commission
-
-  // Why a new entry must not go out today, if it must not.
-  std::optional<std::string> blocked(const RiskSection& risk) const;
-};
+// Why a new entry must not go out today, if it must not: the daily limits read from the durable
+// host state, which holds today's counters (risk_day, trades_today, realised_pnl_today; the
+// engine resets them when the trading day changes). No second copy of them exists.
+std::optional<std::string> daily_limit_reached(const sdk::HostState& state, const RiskSection& risk);
 
 }  // namespace slob::core

@@ -30,7 +30,8 @@ TradingEngine::TradingEngine(sdk::Store& store, sdk::Clock& clock, sdk::Clock& w
       builder_(std::make_unique<CandleBuilder>(
           clock, logger, candle_options, [this](const sdk::Candle& c) { on_candle(c); },
           [this](sdk::Time minute) { on_hole(minute); })),
-      calendar_(*TradingDayCalendar::make(risk.timezone)) {}
+      calendar_(*TradingDayCalendar::make(risk.timezone)),
+      trades_(risk.contract_multiplier) {}
 
 TradingEngine::~TradingEngine() = default;
 
@@ -51,7 +52,6 @@ sdk::Status TradingEngine::recover(sdk::Strategy& strategy, const std::string& s
   auto hs = store_.host_state();
   if (!hs) return hs.status();
   host_state_ = *hs;
-  daily_ = DailyRisk{host_state_.risk_day, host_state_.trades_today, host_state_.realised_pnl_today};
 
   auto cp = store_.checkpoint();
   if (!cp) return cp.status();
@@ -69,12 +69,12 @@ sdk::Status TradingEngine::recover(sdk::Strategy& strategy, const std::string& s
     if (last_candle_) builder_->resume_after(*last_candle_);
   }
   sdk::Status scan = store_.scan_open_trades([this](const sdk::TradeRecord& t) {
-    open_trades_[t.id] = t;
+    trades_.restore(t);
     return true;
   });
   if (!scan) return scan;
   scan = store_.scan_unresolved_orders([this](const sdk::JournalEntry& e) {
-    live_orders_[e.client_ref] = e;
+    journal_.restore(e);
     return true;
   });
   if (!scan) return scan;
@@ -86,8 +86,8 @@ sdk::Status TradingEngine::recover(sdk::Strategy& strategy, const std::string& s
   if (!scan) return scan;
   log_.info("SLOB_RECOVERY_DONE",
             "recovered: " + std::to_string(live_setups) + " active setups, " +
-                std::to_string(open_trades_.size()) + " open trades, " +
-                std::to_string(live_orders_.size()) + " unresolved orders, order id high-water " +
+                std::to_string(trades_.open_count()) + " open trades, " +
+                std::to_string(journal_.size()) + " unresolved orders, order id high-water " +
                 std::to_string(host_state_.order_id_high_water) +
                 (last_candle_ ? ", last candle " + sdk::format_rfc3339(*last_candle_) : "") +
                 (host_state_.safe_mode ? ", SAFE MODE (" + host_state_.safe_mode_reason + ")" : ""));
@@ -122,7 +122,7 @@ void TradingEngine::on_bar(const sdk::Bar& bar) { builder_->on_bar(bar); }
 
 void TradingEngine::roll_day(sdk::Time t) {
   // Candles arrive in time order: until the next local midnight the day cannot change.
-  if (day_end_ && t < *day_end_ && daily_.day == host_state_.risk_day) return;
+  if (day_end_ && t < *day_end_) return;
   const std::string day = calendar_.day_of(t);
   day_end_ = calendar_.next_day_start(t);
   if (stats_.days.insert(day).second && stats_.days.size() > 1) {
@@ -133,12 +133,10 @@ void TradingEngine::roll_day(sdk::Time t) {
                                    std::to_string(stats_.trades_closed) + " trades, P&L " +
                                    money(stats_.realised_pnl));
   }
-  if (daily_.day != day) {
-    daily_ = DailyRisk{day, 0, 0};
+  if (host_state_.risk_day != day) {
     host_state_.risk_day = day;
     host_state_.trades_today = 0;
     host_state_.realised_pnl_today = 0;
-    if (hooks_.on_new_day) hooks_.on_new_day(day);
   }
 }
 
@@ -152,7 +150,6 @@ void TradingEngine::release_expired_halt(sdk::Time t) {
 }
 
 void TradingEngine::on_hole(sdk::Time minute) {
-  ++stats_.holes;
   if (!strategy_) return;
   auto out = strategy_->on_hole(minute);
   if (!out) {
@@ -193,7 +190,6 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
   // Market data flows, so the broker can take orders: a re-send waiting for the gate (it belongs
   // to an earlier candle) tries again first.
   send_resends();
-  ++stats_.candles;
   const sdk::HostState before = host_state_;
   roll_day(candle.start);
   release_expired_halt(candle.start);
@@ -223,6 +219,7 @@ void TradingEngine::on_candle(const sdk::Candle& candle) {
   if (!pending_brackets_.empty() && !commit_and_send_intents(batch)) {
     // Nothing of this candle happened: no order may leave for an intent that is not durable.
     host_state_ = before;
+    day_end_.reset();  // the risk day may have been rolled back with it: look it up again
     pending_candles_.pop_back();
     return;
   }
@@ -251,7 +248,7 @@ bool TradingEngine::commit_and_send_intents(sdk::WriteBatch& batch) {
   intents.host_state = std::exchange(batch.host_state, std::nullopt);
   crash_point(CrashPoint::kBeforeJournal, log_);
   if (!commit(intents, "order intents")) {
-    for (const auto& e : intents.journal) live_orders_.erase(e.client_ref);
+    journal_.forget(intents.journal);
     pending_brackets_.clear();
     return false;
   }
@@ -300,24 +297,20 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
     }
     return skip("an order for this setup is already journalled");
   }
-  if (hooks_.order_gate) {
-    if (auto why = hooks_.order_gate()) return skip(*why);
-  }
-  if (host_state_.halted) return skip("trading halted: " + host_state_.halt_reason);
-  if (auto why = daily_.blocked(risk_)) {
+  const GateDecision gate = gate_for_new_bracket();
+  if (gate.verdict == GateVerdict::kDailyLimit) {
     host_state_.halted = true;
-    host_state_.halt_reason = *why;
+    host_state_.halt_reason = gate.reason;
     host_state_.halted_until = calendar_.next_day_start(intent.time);
-    batch.audit.push_back(event("risk", "halt", *why));
-    log_.warn("SLOB_HALTED", *why + "; new entries halted until the next trading day");
-    return skip(*why);
+    batch.audit.push_back(event("risk", "halt", gate.reason));
+    log_.warn("SLOB_HALTED", gate.reason + "; new entries halted until the next trading day");
   }
+  if (!gate.open()) return skip(gate.reason);
   if (!equity_) return skip("account equity unknown");
   const SizingResult size = size_position(risk_, *equity_, intent.entry, intent.stop);
   if (size.contracts < 1) return skip("size below one contract: " + size.reason);
 
-  const std::int64_t base = std::max(next_valid_order_id_, host_state_.order_id_high_water + 1);
-  host_state_.order_id_high_water = base + 2;
+  const std::int64_t base = journal_.reserve_ids(host_state_, 3);
   const bool is_short = intent.direction == sdk::Direction::kShort;
   const sdk::Side entry_side = is_short ? sdk::Side::kSell : sdk::Side::kBuy;
   const sdk::Side exit_side = is_short ? sdk::Side::kBuy : sdk::Side::kSell;
@@ -333,29 +326,21 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
                        base + 1};
   order.stop_loss = {sdk::make_client_ref(intent.setup_id, sdk::Leg::kStopLoss), sdk::Leg::kStopLoss,
                      exit_side, sdk::OrderType::kStop, intent.stop, base + 2};
-  const sdk::Time now = clock_.now();
-  for (const sdk::OrderLeg* leg : {&order.entry, &order.take_profit, &order.stop_loss}) {
-    sdk::JournalEntry e;
-    e.client_ref = leg->client_ref;
-    e.setup_id = intent.setup_id;
-    e.leg = leg->leg;
-    e.symbol = order.symbol;
-    e.side = leg->side;
-    e.type = leg->type;
-    e.quantity = order.quantity;
-    e.price = leg->price;
-    e.broker_order_id = leg->broker_order_id;
-    e.state = sdk::OrderState::kIntent;
-    e.created = e.updated = now;
-    e.note = "sized " + size.reason;
-    batch.journal.push_back(e);
-    live_orders_[e.client_ref] = e;
-  }
-  ++daily_.trades;
-  host_state_.trades_today = daily_.trades;
+  for (auto& e : journal_.record_intent(order, clock_.now(), "sized " + size.reason))
+    batch.journal.push_back(std::move(e));
+  ++host_state_.trades_today;
   journalled_here_.insert(intent.setup_id);
   batch.audit.push_back(bracket_event(intent, order.quantity));
   pending_brackets_.push_back(order);
+}
+
+GateDecision TradingEngine::gate_for_new_bracket() const {
+  const GateConditions now = hooks_.gate_conditions ? hooks_.gate_conditions() : GateConditions{};
+  return check_new_bracket(now, host_state_, risk_);
+}
+
+GateDecision TradingEngine::gate_for_resend() const {
+  return check_resend(hooks_.gate_conditions ? hooks_.gate_conditions() : GateConditions{});
 }
 
 bool TradingEngine::replays_lost_candle(const sdk::BracketIntent& intent) const {

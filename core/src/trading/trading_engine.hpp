@@ -1,8 +1,18 @@
 #pragma once
 
-// The trading pipeline: broker bars → candle builder → strategy → risk → order journal →
-// broker, and broker reports → journal, fill ledger and trades. Every state change goes through
-// the store before anything acts on it (ARCHITECTURE §6):
+// The trading pipeline: broker bars → candle builder → strategy → order gate → order journal →
+// broker, and broker reports → journal, fill ledger and trade book. The engine sequences; each
+// fact has one owner:
+//
+// - CandleBuilder (candle_builder.hpp): bars → candles and holes, and their counts;
+// - OrderGate (order_gate.hpp): whether an intent may go out now, and why not;
+// - sizing and the daily limits (risk.hpp), read from the durable HostState;
+// - OrderJournal (order_journal.hpp): unresolved orders, order ids, reports, re-sends;
+// - TradeBook (trade_book.hpp): fills → open trades → closed trades, the one P&L function;
+// - HostState (sdk/records.hpp), held here and committed with what changes it: safe mode, halt,
+//   the order-id high-water mark, the risk day and its counters.
+//
+// Every state change goes through the store before anything acts on it (ARCHITECTURE §6):
 //
 // - Write-behind for what can be derived again: handled candles, setup records and the strategy
 //   checkpoint (which carries the last-candle mark) are held and committed together, at the
@@ -34,10 +44,13 @@
 #include <string>
 #include <vector>
 
-#include "trading/candle_builder.hpp"
 #include "runtime/config.hpp"
+#include "trading/candle_builder.hpp"
+#include "trading/order_gate.hpp"
+#include "trading/order_journal.hpp"
 #include "trading/reconciler.hpp"
 #include "trading/risk.hpp"
+#include "trading/trade_book.hpp"
 #include "slob/sdk/broker.hpp"
 #include "slob/sdk/clock.hpp"
 #include "slob/sdk/logger.hpp"
@@ -47,9 +60,8 @@
 
 namespace slob::core {
 
+// What the engine did since it started (candles and holes are the candle builder's counters).
 struct EngineStats {
-  std::uint64_t candles = 0;
-  std::uint64_t holes = 0;
   std::uint64_t setups_complete = 0;
   std::uint64_t setups_invalidated = 0;
   std::uint64_t brackets_sent = 0;
@@ -68,12 +80,11 @@ class TradingEngine {
   static constexpr sdk::Duration kSetupLag = std::chrono::seconds(1);
 
   struct Hooks {
-    // Why an order must not leave now (lifecycle, order channel, safe mode), or nullopt.
-    std::function<std::optional<std::string>()> order_gate;
-    // A commit failed: the host enters safe mode with this reason.
+    // The host's side of the order gate, as values at the moment of asking. Unset: the gate
+    // stays closed ("lifecycle is Starting").
+    std::function<GateConditions()> gate_conditions;
+    // A commit failed (or the strategy did): the host enters safe mode with this reason.
     std::function<void(const std::string& reason)> on_store_failure;
-    // Appended to the audit log by the caller's commit.
-    std::function<void(const std::string& day)> on_new_day;
   };
 
   // `clock` is market time (simulated in a replay); `wall` is the host's wall clock.
@@ -93,7 +104,7 @@ class TradingEngine {
   // state. On failure nothing changed (the old strategy stays) and the error is returned.
   sdk::Status switch_strategy(sdk::Strategy& next, const std::string& name,
                               const std::string& audit_subject, const std::string& audit_reason);
-  void set_next_valid_order_id(std::int64_t id) { next_valid_order_id_ = id; }
+  void set_next_valid_order_id(std::int64_t id) { journal_.raise_next_valid_id(id); }
 
   // Where market data should resume: one minute after the last handled candle.
   std::optional<sdk::Time> resume_from() const;
@@ -138,28 +149,21 @@ class TradingEngine {
   // trade's exit legs are confirmed cancelled: a take-profit or stop filling after the close
   // would open the opposite position.
   std::size_t flatten_open_positions();
-  std::size_t open_trade_count() const { return open_trades_.size(); }
+  std::size_t open_trade_count() const { return trades_.open_count(); }
   // Final state: the checkpoint of the strategy as it is now.
   sdk::Status persist_final_state();
 
   const sdk::HostState& host_state() const { return host_state_; }
   const EngineStats& stats() const { return stats_; }
-  const DailyRisk& daily_risk() const { return daily_; }
   std::optional<double> equity() const { return equity_; }
   const CandleBuilder& candle_builder() const { return *builder_; }
-  bool has_unknown_orders() const;
+  bool has_unknown_orders() const { return journal_.has_unknown(); }
   // What live reconciliation compares broker reports with (live_reconcile.hpp): the position the
   // open trades add up to in `symbol` (signed), and the unresolved journal entry of `client_ref`
   // (null when there is none).
-  std::int64_t expected_position(const std::string& symbol) const {
-    std::int64_t q = 0;
-    for (const auto& [id, t] : open_trades_)
-      if (t.symbol == symbol) q += t.direction == sdk::Direction::kLong ? t.quantity : -t.quantity;
-    return q;
-  }
+  std::int64_t expected_position(const std::string& symbol) const { return trades_.position(symbol); }
   const sdk::JournalEntry* live_order(const std::string& client_ref) const {
-    auto it = live_orders_.find(client_ref);
-    return it == live_orders_.end() ? nullptr : &it->second;
+    return journal_.find(client_ref);
   }
 
  private:
@@ -187,8 +191,12 @@ class TradingEngine {
   void roll_day(sdk::Time t);
   void release_expired_halt(sdk::Time t);
   bool commit(const sdk::WriteBatch& batch, const char* what);
+  // The order gate's answer for a new bracket or a re-send, with the host's conditions now.
+  GateDecision gate_for_new_bracket() const;
+  GateDecision gate_for_resend() const;
   void record_fill(const sdk::Execution& e, sdk::WriteBatch& batch);
-  void close_trade(const sdk::TradeRecord& t, sdk::WriteBatch& batch);
+  // A trade just closed: its record, today's P&L in the host state and the equity.
+  void trade_closed(const sdk::TradeRecord& t, sdk::WriteBatch& batch);
   // A commit or lookup failed: logged, and the host enters safe mode.
   void store_failed(const char* what, const sdk::Status& s);
   sdk::AuditEvent event(const std::string& kind, const std::string& subject,
@@ -215,14 +223,11 @@ class TradingEngine {
   // The trading day of the last candle is known until day_end_ (its next local midnight), so
   // roll_day() looks the zone up once a day, not once a candle.
   std::optional<sdk::Time> day_end_;
-  std::int64_t next_valid_order_id_ = 0;
   std::optional<double> equity_;
-  DailyRisk daily_;
   EngineStats stats_;
-  std::map<std::string, sdk::TradeRecord> open_trades_;  // by trade id
-  std::map<std::string, sdk::JournalEntry> live_orders_;  // unresolved journal, by client_ref
-  std::vector<sdk::BracketOrder> pending_brackets_;       // journalled, sent after the commit
-  std::map<std::string, sdk::BracketOrder> resends_;      // never received, by setup id
+  OrderJournal journal_;
+  TradeBook trades_;
+  std::vector<sdk::BracketOrder> pending_brackets_;  // journalled, sent after the commit
   sdk::Duration resend_window_ = ReconcileInput{}.resend_window;
   std::vector<sdk::Candle> pending_candles_;     // handled since the last checkpoint
   std::vector<sdk::SetupRecord> pending_setups_;  // changed since then, the latest of each id

@@ -8,11 +8,6 @@
 #include "trading/trading_engine.hpp"
 
 namespace slob::core {
-namespace {
-
-double direction_sign(sdk::Direction d) { return d == sdk::Direction::kLong ? 1.0 : -1.0; }
-
-}  // namespace
 
 void TradingEngine::send_bracket(const sdk::BracketOrder& order) {
   crash_point(CrashPoint::kAfterJournal, log_);
@@ -32,21 +27,12 @@ void TradingEngine::send_bracket(const sdk::BracketOrder& order) {
   // Refused before anything left: the legs are final, with the reason.
   log_.error("SLOB_ORDER_REFUSED", "bracket " + order.setup_id + ": " + s.message());
   sdk::WriteBatch batch;
-  for (const sdk::OrderLeg* leg : {&order.entry, &order.take_profit, &order.stop_loss}) {
-    auto it = live_orders_.find(leg->client_ref);
-    if (it == live_orders_.end()) continue;
-    it->second.state = sdk::OrderState::kRejected;
-    it->second.updated = clock_.now();
-    it->second.note = "refused by the broker plugin: " + s.message();
-    batch.journal.push_back(it->second);
-    live_orders_.erase(it);
-  }
+  batch.journal = journal_.reject(order, s.message(), clock_.now());
   commit(batch, "order refused");
 }
 
 void TradingEngine::on_order(const sdk::OrderReport& report) {
-  auto it = live_orders_.find(report.client_ref);
-  if (it == live_orders_.end()) {
+  if (!journal_.find(report.client_ref)) {
     if (!sdk::is_bot_ref(report.client_ref)) {
       log_.warn("SLOB_ORDER_FOREIGN", "order " + std::to_string(report.broker_order_id) + " (" +
                                           report.symbol + ") has no slob reference: placed "
@@ -54,22 +40,10 @@ void TradingEngine::on_order(const sdk::OrderReport& report) {
     }
     return;  // already final here: a late or duplicate report changes nothing
   }
-  sdk::JournalEntry& e = it->second;
-  if (e.state == report.state && e.filled == report.filled &&
-      (report.perm_id == 0 || e.perm_id == report.perm_id))
-    return;
-  // Fills move the journal through on_execution; a report never moves it backwards.
-  if (order_state_is_final(e.state)) return;
-  e.state = report.state;
-  if (report.broker_order_id) e.broker_order_id = report.broker_order_id;
-  if (report.perm_id) e.perm_id = report.perm_id;
-  e.filled = std::max(e.filled, report.filled);
-  e.updated = clock_.now();
-  e.note = report.reason.empty() ? "broker reports " + std::string(sdk::order_state_name(report.state))
-                                 : report.reason;
+  auto changed = journal_.apply_report(report, clock_.now());
+  if (!changed) return;
   sdk::WriteBatch batch;
-  batch.journal.push_back(e);
-  if (order_state_is_final(e.state)) live_orders_.erase(it);
+  batch.journal.push_back(std::move(*changed));
   crash_point(CrashPoint::kBeforeAckRecord, log_);
   if (commit(batch, "order report")) crash_point(CrashPoint::kAfterAck, log_);
 }
@@ -119,57 +93,25 @@ void TradingEngine::record_fill(const sdk::Execution& e, sdk::WriteBatch& batch)
     log_.warn("SLOB_FILL_FOREIGN", "execution " + e.exec_id + " has no slob reference");
     return;
   }
-  if (auto it = live_orders_.find(e.client_ref); it != live_orders_.end()) {
-    it->second.filled += e.quantity;
-    if (it->second.filled >= it->second.quantity) it->second.state = sdk::OrderState::kFilled;
-    it->second.updated = clock_.now();
-    it->second.note = "filled by " + e.exec_id;
-    batch.journal.push_back(it->second);
-    if (it->second.state == sdk::OrderState::kFilled) live_orders_.erase(it);
-  }
+  if (auto changed = journal_.apply_fill(e, clock_.now())) batch.journal.push_back(std::move(*changed));
   if (ref->leg == sdk::Leg::kEntry) {
-    auto [it, fresh] = open_trades_.try_emplace(ref->setup_id);
-    sdk::TradeRecord& t = it->second;
-    if (fresh) {
-      t.id = ref->setup_id;
-      t.symbol = e.symbol;
-      t.direction = e.side == sdk::Side::kSell ? sdk::Direction::kShort : sdk::Direction::kLong;
-      t.entry_time = e.time;
-    }
-    const double total = t.entry_price * static_cast<double>(t.quantity) +
-                         e.price * static_cast<double>(e.quantity);
-    t.quantity += e.quantity;
-    t.entry_price = total / static_cast<double>(t.quantity);
-    t.commission += e.commission;
-    batch.trades.push_back(t);
+    batch.trades.push_back(trades_.add_entry_fill(ref->setup_id, e));
     return;
   }
-  auto it = open_trades_.find(ref->setup_id);
-  if (it == open_trades_.end()) {
+  auto closed = trades_.close_by_fill(ref->setup_id, ref->leg, e);
+  if (!closed) {
     log_.warn("SLOB_FILL_NO_TRADE", "exit fill " + e.exec_id + " for " + ref->setup_id +
                                         " but no open trade");
     return;
   }
-  sdk::TradeRecord t = it->second;
-  t.exit_price = e.price;
-  t.exit_time = e.time;
-  t.commission += e.commission;
-  t.exit_reason = ref->leg == sdk::Leg::kTakeProfit ? "take_profit"
-                  : ref->leg == sdk::Leg::kStopLoss ? "stop_loss"
-                                                    : "flatten";
-  t.pnl = direction_sign(t.direction) * (e.price - t.entry_price) *
-              static_cast<double>(t.quantity) * risk_.contract_multiplier -
-          t.commission;
-  close_trade(t, batch);
+  trade_closed(*closed, batch);
 }
 
-void TradingEngine::close_trade(const sdk::TradeRecord& t, sdk::WriteBatch& batch) {
-  open_trades_.erase(t.id);
+void TradingEngine::trade_closed(const sdk::TradeRecord& t, sdk::WriteBatch& batch) {
   batch.trades.push_back(t);
   ++stats_.trades_closed;
   stats_.realised_pnl += t.pnl;
-  daily_.realised_pnl += t.pnl;
-  host_state_.realised_pnl_today = daily_.realised_pnl;
+  host_state_.realised_pnl_today += t.pnl;
   if (equity_) *equity_ += t.pnl;
   batch.host_state = host_state_;
   log_.info("SLOB_TRADE_CLOSED", t.id + " " + sdk::direction_name(t.direction) + " " +
@@ -180,7 +122,7 @@ void TradingEngine::close_trade(const sdk::TradeRecord& t, sdk::WriteBatch& batc
 ReconcileResult TradingEngine::compare_with_broker(const sdk::BrokerSnapshot& snapshot,
                                                    std::vector<sdk::Execution> live,
                                                    const ReconcilePolicy& policy) {
-  next_valid_order_id_ = std::max(next_valid_order_id_, snapshot.next_valid_order_id);
+  journal_.raise_next_valid_id(snapshot.next_valid_order_id);
 
   // The fill ledger first: every execution not yet known.
   live.insert(live.end(), snapshot.executions.begin(), snapshot.executions.end());
@@ -191,8 +133,8 @@ ReconcileResult TradingEngine::compare_with_broker(const sdk::BrokerSnapshot& sn
 
   // Then the pure comparison on the resulting state.
   ReconcileInput input;
-  for (const auto& [id, t] : open_trades_) input.open_trades.push_back(t);
-  for (const auto& [ref, e] : live_orders_) input.unresolved_orders.push_back(e);
+  for (const auto& [id, t] : trades_.open_trades()) input.open_trades.push_back(t);
+  input.unresolved_orders = journal_.unresolved();
   input.snapshot = snapshot;
   input.now = clock_.now();
   resend_window_ = input.resend_window;
@@ -201,35 +143,15 @@ ReconcileResult TradingEngine::compare_with_broker(const sdk::BrokerSnapshot& sn
 
 void TradingEngine::act_on(const ReconcileResult& result) {
   sdk::WriteBatch batch;
-  std::map<std::string, int> resend_legs;
-  for (const auto& r : result.resolutions) {
-    auto it = live_orders_.find(r.client_ref);
-    if (it == live_orders_.end()) continue;
-    if (r.resend) {
-      ++resend_legs[it->second.setup_id];
-      continue;
-    }
-    it->second.state = r.state;
-    it->second.broker_order_id = r.broker_order_id ? r.broker_order_id : it->second.broker_order_id;
-    it->second.perm_id = r.perm_id;
-    it->second.filled = r.filled;
-    it->second.updated = clock_.now();
-    it->second.note = r.note;
-    batch.journal.push_back(it->second);
-    if (order_state_is_final(r.state)) live_orders_.erase(it);
-  }
+  // Brackets that never reached the broker and are still fresh are kept by the journal, whole,
+  // for the order gate (send_resends): the reconciliation may have just found a reason for safe
+  // mode, and the broker may not take orders yet (IB resolves the contract after the order
+  // channel is up).
+  batch.journal = journal_.apply_resolutions(result.resolutions, clock_.now());
   for (const auto& c : result.closures) {
-    auto it = open_trades_.find(c.trade_id);
-    if (it == open_trades_.end()) continue;
-    sdk::TradeRecord t = it->second;
-    t.exit_time = c.exit_time.value_or(clock_.now());
-    t.exit_price = c.exit_price;
-    t.exit_reason = c.reason;
-    t.pnl = c.exit_price ? direction_sign(t.direction) * (*c.exit_price - t.entry_price) *
-                                   static_cast<double>(t.quantity) * risk_.contract_multiplier -
-                               t.commission
-                         : -t.commission;
-    close_trade(t, batch);
+    auto closed = trades_.close_external(c.trade_id, c.exit_price, c.exit_time.value_or(clock_.now()),
+                                         c.reason);
+    if (closed) trade_closed(*closed, batch);
   }
   for (const auto& f : result.findings) {
     batch.audit.push_back(event("reconcile", finding_kind_name(f.kind), f.message));
@@ -237,83 +159,30 @@ void TradingEngine::act_on(const ReconcileResult& result) {
     else log_.info("SLOB_RECONCILE_FINDING", f.message);
   }
   if (!batch.empty()) commit(batch, "reconcile");
-
-  // Brackets that never reached the broker and are still fresh wait, whole, for the order gate
-  // (send_resends): the reconciliation may have just found a reason for safe mode, and the
-  // broker may not take orders yet (IB resolves the contract after the order channel is up).
-  for (const auto& [setup, legs] : resend_legs) {
-    if (legs != 3) continue;
-    sdk::BracketOrder order;
-    order.setup_id = setup;
-    for (const auto& [ref, e] : live_orders_) {
-      if (e.setup_id != setup) continue;
-      order.symbol = e.symbol;
-      order.quantity = e.quantity;
-      sdk::OrderLeg leg{e.client_ref, e.leg, e.side, e.type, e.price, e.broker_order_id};
-      if (e.leg == sdk::Leg::kEntry) {
-        order.entry = leg;
-        order.direction = e.side == sdk::Side::kSell ? sdk::Direction::kShort : sdk::Direction::kLong;
-      } else if (e.leg == sdk::Leg::kTakeProfit) {
-        order.take_profit = leg;
-      } else {
-        order.stop_loss = leg;
-      }
-    }
-    resends_[setup] = order;
-  }
 }
 
 void TradingEngine::send_resends() {
-  if (resends_.empty()) return;
-  if (hooks_.order_gate && hooks_.order_gate()) return;  // kept until the gate opens
-  // In the order of their broker ids, as first journalled: a broker (IB) refuses an id below
-  // one it has already been sent, so "t10" must not overtake "t8".
-  std::vector<sdk::BracketOrder> pending;
-  for (auto& [setup, order] : resends_) pending.push_back(std::move(order));
-  resends_.clear();
-  std::sort(pending.begin(), pending.end(), [](const auto& a, const auto& b) {
-    return a.entry.broker_order_id < b.entry.broker_order_id;
-  });
-  sdk::WriteBatch stale;
-  for (std::size_t i = 0; i < pending.size(); ++i) {
-    const sdk::BracketOrder& order = pending[i];
-    const std::string& setup = order.setup_id;
-    auto entry = live_orders_.find(order.entry.client_ref);
-    if (entry == live_orders_.end() || entry->second.state != sdk::OrderState::kIntent) continue;
-    if (entry->second.created > clock_.now()) {
-      // A replay restarted behind the candle that made this intent (the candle was not durable
-      // yet): the order leaves when the replayed market reaches that moment again, as it first
-      // would have, never on bars from before it. Live, market time is wall time: never here.
-      for (std::size_t j = i; j < pending.size(); ++j) resends_[pending[j].setup_id] = pending[j];
-      break;
-    }
-    if (clock_.now() - entry->second.created > resend_window_) {
-      // The gate stayed closed past the setup's moment: cancelled, as the reconciler would.
-      log_.warn("SLOB_ORDER_RESEND_STALE", "bracket " + setup + " never reached the broker and "
-                                           "is too old to send now; cancelled in the journal");
-      for (const sdk::OrderLeg* leg : {&order.entry, &order.take_profit, &order.stop_loss}) {
-        auto it = live_orders_.find(leg->client_ref);
-        if (it == live_orders_.end()) continue;
-        it->second.state = sdk::OrderState::kCancelled;
-        it->second.updated = clock_.now();
-        it->second.note = "never reached the broker; too old to send, not re-sent";
-        stale.journal.push_back(it->second);
-        live_orders_.erase(it);
-      }
-      continue;
-    }
-    log_.warn("SLOB_ORDER_RESENT", "bracket " + setup + " never reached the broker before the "
-                                   "interruption; sending it now");
+  if (!journal_.has_resends()) return;
+  if (!gate_for_resend().open()) return;  // kept until the gate opens
+  // A replay restarted behind the candle that made an intent (the candle was not durable yet)
+  // keeps it until the replayed market reaches that moment again, as it first would have left.
+  OrderJournal::DueResends due = journal_.take_due_resends(clock_.now(), resend_window_);
+  for (const auto& e : due.stale) {
+    if (e.leg != sdk::Leg::kEntry) continue;
+    // The gate stayed closed past the setup's moment: cancelled, as the reconciler would.
+    log_.warn("SLOB_ORDER_RESEND_STALE", "bracket " + e.setup_id + " never reached the broker and "
+                                         "is too old to send now; cancelled in the journal");
+  }
+  for (const auto& order : due.send) {
+    log_.warn("SLOB_ORDER_RESENT", "bracket " + order.setup_id + " never reached the broker before "
+                                   "the interruption; sending it now");
     send_bracket(order);
   }
-  if (!stale.empty()) commit(stale, "stale resend");
-}
-
-bool TradingEngine::has_unknown_orders() const {
-  return std::any_of(live_orders_.begin(), live_orders_.end(), [](const auto& kv) {
-    return kv.second.state == sdk::OrderState::kIntent || kv.second.state == sdk::OrderState::kSent ||
-           kv.second.state == sdk::OrderState::kUnknown;
-  });
+  if (!due.stale.empty()) {
+    sdk::WriteBatch stale;
+    stale.journal = std::move(due.stale);
+    commit(stale, "stale resend");
+  }
 }
 
 sdk::Status TradingEngine::audit(const std::string& kind, const std::string& subject,
@@ -351,26 +220,14 @@ sdk::Status TradingEngine::set_halt(bool on, const std::string& reason,
 }
 
 std::vector<std::string> TradingEngine::working_orders(bool entries_only) const {
-  std::vector<std::string> refs;
-  for (const auto& [ref, e] : live_orders_) {
-    if (entries_only && (e.leg != sdk::Leg::kEntry || e.filled > 0)) continue;
-    refs.push_back(ref);
-  }
-  return refs;
+  return journal_.working(entries_only);
 }
 
 std::size_t TradingEngine::cancel_working_orders(bool entries_only) {
   if (!broker_) return 0;
   // Collected first: a broker may report a cancellation synchronously, which erases the entry.
-  std::vector<std::string> refs;
-  for (const auto& [ref, e] : live_orders_) {
-    if (e.leg == sdk::Leg::kEntry) {
-      if (!entries_only || e.filled == 0) refs.push_back(ref);
-    } else if (!entries_only && open_trades_.count(e.setup_id)) {
-      // Exit legs of an open trade. Those of an unfilled entry go with their parent's cancel.
-      refs.push_back(ref);
-    }
-  }
+  const std::vector<std::string> refs = journal_.cancel_targets(
+      entries_only, [this](const std::string& setup) { return trades_.is_open(setup); });
   std::size_t n = 0;
   for (const auto& ref : refs) {
     if (auto s = broker_->cancel_order(ref); s) ++n;
@@ -383,12 +240,11 @@ std::size_t TradingEngine::flatten_open_positions() {
   std::size_t n = 0;
   if (!broker_) return n;
   std::vector<sdk::TradeRecord> trades;
-  for (const auto& [id, t] : open_trades_) trades.push_back(t);
+  for (const auto& [id, t] : trades_.open_trades()) trades.push_back(t);
   for (const auto& t : trades) {
     const std::string ref = sdk::make_flatten_ref(t.id);
     if (!flatten_sent_.insert(ref).second) continue;  // one close per trade, ever
-    const std::int64_t order_id = std::max(next_valid_order_id_, host_state_.order_id_high_water + 1);
-    host_state_.order_id_high_water = order_id;
+    const std::int64_t order_id = journal_.reserve_ids(host_state_, 1);
     sdk::WriteBatch batch;
     batch.host_state = host_state_;
     batch.audit.push_back(event("order", "flatten " + t.id, "shutdown policy flatten"));
