@@ -111,7 +111,7 @@ TEST_CASE("order journal: reports move an entry forward only, once", "[journal]"
   CHECK_FALSE(journal.apply_report(report("manual-1", sdk::OrderState::kWorking), kT0));
 }
 
-TEST_CASE("order journal: partial fills add up; the entry leaves when filled", "[journal]") {
+TEST_CASE("order journal: partial fills add up, and the entry leaves when filled", "[journal]") {
   OrderJournal journal;
   const auto o = bracket("S1", 10, 3);
   journal.record_intent(o, kT0, "");

@@ -1,4 +1,4 @@
-// The trading day calendar (core/src/trading_day.*): days and their boundaries in a named zone,
+// The trading day calendar (core/src/trading/trading_day.*): days and their boundaries in a named zone,
 // DST-correct.
 #include <catch2/catch.hpp>
 

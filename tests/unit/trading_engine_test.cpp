@@ -211,7 +211,7 @@ TEST_CASE("engine: an execution delivered twice is recorded once", "[engine]") {
   CHECK(trades[0].commission == Approx(4.50));
 }
 
-TEST_CASE("engine: partial entry fills grow one trade; the entry leg stays live until filled",
+TEST_CASE("engine: partial entry fills grow one trade, and the entry leg stays live until filled",
           "[engine]") {
   slob::test::lmdb::TempDir dir;
   Daemon d(dir.sub("lmdb"), kT0);
