@@ -62,7 +62,7 @@ target_compile_definitions(core_unit_tests PRIVATE
 
 # The trading engine on simulated time with the real LMDB store.
 slob_add_unit_test(core_engine_tests
-  SOURCES unit/engine_setup_outcome_test.cpp unit/trading_engine_test.cpp
+  SOURCES unit/trading_engine_test.cpp
   LIBRARIES slob_core slob_lmdb
   PREFIX unit)
 target_include_directories(core_engine_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support

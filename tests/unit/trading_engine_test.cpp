@@ -1,13 +1,15 @@
 // TradingEngine (core/src/trading/trading_engine*.cpp) on simulated time with the real LMDB store:
 // the order path's edge cases that otherwise only whole processes reach — an exit reported before
 // its entry, an execution delivered twice, partial fills, and a restart between the durable
-// intent and the send. The strategy and the broker are written here as small recorders: the
-// strategy emits one bracket intent, the broker keeps what it was asked to place.
+// intent and the send — and how finished setups are counted. The strategies and the broker are
+// written here as a third party would write them: one strategy emits one bracket intent, another
+// finishes setups as a script says; the broker keeps what it was asked to place.
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lmdb_store_open.hpp"
@@ -48,6 +50,36 @@ class OneIntentStrategy final : public sdk::Strategy {
   int candles_ = 0;
 };
 
+// Finishes one setup per candle, as `script` says: {state name, outcome}. No bracket intents:
+// the count does not depend on them.
+class ScriptedStrategy final : public sdk::Strategy {
+ public:
+  explicit ScriptedStrategy(std::vector<std::pair<std::string, sdk::SetupOutcome>> script)
+      : script_(std::move(script)) {}
+
+  sdk::Result<sdk::StrategyOutput> on_candle(const sdk::Candle& candle) override {
+    sdk::StrategyOutput out;
+    if (next_ == script_.size()) return out;
+    const auto& [state, outcome] = script_[next_];
+    sdk::SetupUpdate u;
+    u.record.id = "third-" + std::to_string(next_++);
+    u.record.state = state;
+    u.record.live = false;
+    u.record.report = "{}";
+    u.record.updated = candle.start;
+    u.outcome = outcome;
+    out.updates.push_back(std::move(u));
+    return out;
+  }
+  sdk::Result<sdk::StrategyOutput> on_hole(sdk::Time) override { return sdk::StrategyOutput{}; }
+  sdk::Result<std::string> export_state() const override { return std::to_string(next_); }
+  sdk::Status import_state(std::string_view) override { return sdk::Status::ok(); }
+
+ private:
+  std::vector<std::pair<std::string, sdk::SetupOutcome>> script_;
+  std::size_t next_ = 0;
+};
+
 class RecordingBroker final : public sdk::Broker {
  public:
   void set_listener(sdk::BrokerListener&) override {}
@@ -69,7 +101,8 @@ class RecordingBroker final : public sdk::Broker {
 
 // One daemon's engine over a store directory that outlives it (a restart opens it again).
 struct Daemon {
-  Daemon(const std::string& dir, sdk::Time now)
+  Daemon(const std::string& dir, sdk::Time now) : Daemon(dir, now, one_intent, "one-intent") {}
+  Daemon(const std::string& dir, sdk::Time now, sdk::Strategy& strategy, const std::string& name)
       : market(now), wall(now),
         store(slob::test::lmdb::open_ok(
             host, slob::test::lmdb::config_for(dir, false, slob::plugins::lmdb::SyncMode::kNone))),
@@ -80,7 +113,7 @@ struct Daemon {
                                                  false, std::nullopt};
                    },
                    [this](const std::string& why) { failures.push_back(why); }}) {
-    REQUIRE(engine.recover(strategy, "one-intent").is_ok());
+    REQUIRE(engine.recover(strategy, name).is_ok());
     engine.set_broker(&broker);
   }
 
@@ -126,7 +159,7 @@ struct Daemon {
   slob::test::RecordingLogger log;
   const core::RiskSection risk;
   std::unique_ptr<slob::plugins::lmdb::LmdbStore> store;
-  OneIntentStrategy strategy;
+  OneIntentStrategy one_intent;
   RecordingBroker broker;
   std::vector<std::string> failures;
   core::TradingEngine engine;
@@ -288,4 +321,28 @@ TEST_CASE("engine: a restart long after the intent cancels it instead of sending
   CHECK(again.broker.placed.empty());
   CHECK_FALSE(again.engine.has_unknown_orders());
   CHECK_FALSE(again.engine.live_order(sdk::make_client_ref("S1", sdk::Leg::kEntry)));
+}
+
+TEST_CASE("engine: a finished setup counts by its outcome, whatever the strategy calls its state",
+          "[engine]") {
+  slob::test::lmdb::TempDir dir;
+  ScriptedStrategy strategy({{"TRIGGERED", sdk::SetupOutcome::kComplete},
+                             {"ABANDONED", sdk::SetupOutcome::kInvalidated},
+                             {"SETUP_COMPLETE", sdk::SetupOutcome::kInvalidated},
+                             {"FILLED_IN", sdk::SetupOutcome::kComplete},
+                             {"WAITING", sdk::SetupOutcome::kActive}});
+  Daemon d(dir.sub("lmdb"), kT0, strategy, "thirdparty");
+  d.bars(kT0, 5);
+
+  REQUIRE(d.engine.candle_builder().counters().candles == 5);
+  CHECK(d.engine.stats().setups_complete == 2);
+  CHECK(d.engine.stats().setups_invalidated == 2);
+  // The operator still sees the strategy's own state name.
+  int finished = 0;
+  for (const auto& l : d.log.lines) {
+    if (l.id != "SLOB_SETUP_FINISHED") continue;
+    ++finished;
+    if (l.text.rfind("third-0 ", 0) == 0) CHECK(l.text.find(" TRIGGERED ") != std::string::npos);
+  }
+  CHECK(finished == 4);
 }

@@ -191,6 +191,8 @@ class TradingEngine {
   void roll_day(sdk::Time t);
   void release_expired_halt(sdk::Time t);
   bool commit(const sdk::WriteBatch& batch, const char* what);
+  // A change of host state with its audit event, in one commit; held here only once durable.
+  sdk::Status commit_host_state(const sdk::HostState& next, sdk::AuditEvent audit);
   // The order gate's answer for a new bracket or a re-send, with the host's conditions now.
   GateDecision gate_for_new_bracket() const;
   GateDecision gate_for_resend() const;

@@ -192,17 +192,21 @@ sdk::Status TradingEngine::audit(const std::string& kind, const std::string& sub
   return store_.commit(batch);
 }
 
+sdk::Status TradingEngine::commit_host_state(const sdk::HostState& next, sdk::AuditEvent audit) {
+  sdk::WriteBatch batch;
+  batch.host_state = next;
+  batch.audit.push_back(std::move(audit));
+  sdk::Status s = store_.commit(batch);
+  if (s) host_state_ = next;
+  return s;
+}
+
 sdk::Status TradingEngine::set_safe_mode(bool on, const std::string& reason) {
   sdk::HostState next = host_state_;
   next.safe_mode = on;
   next.safe_mode_reason = on ? reason : "";
   next.safe_mode_since = on ? std::optional<sdk::Time>(clock_.now()) : std::nullopt;
-  sdk::WriteBatch batch;
-  batch.host_state = next;
-  batch.audit.push_back(event("safe_mode", on ? "entered" : "cleared", reason));
-  sdk::Status s = store_.commit(batch);
-  if (s) host_state_ = next;
-  return s;
+  return commit_host_state(next, event("safe_mode", on ? "entered" : "cleared", reason));
 }
 
 sdk::Status TradingEngine::set_halt(bool on, const std::string& reason,
@@ -211,12 +215,7 @@ sdk::Status TradingEngine::set_halt(bool on, const std::string& reason,
   next.halted = on;
   next.halt_reason = on ? reason : "";
   next.halted_until = on ? until : std::nullopt;
-  sdk::WriteBatch batch;
-  batch.host_state = next;
-  batch.audit.push_back(event("halt", on ? "halt" : "resume", reason));
-  sdk::Status s = store_.commit(batch);
-  if (s) host_state_ = next;
-  return s;
+  return commit_host_state(next, event("halt", on ? "halt" : "resume", reason));
 }
 
 std::vector<std::string> TradingEngine::working_orders(bool entries_only) const {
