@@ -135,6 +135,8 @@ for d in adduser tzdata liblmdb0 libspdlog1.10 libsystemd0 libtomlplusplus3; do
 done
 grep -q "slob-host (= $version)" <<<"$(dpkg-deb -f "$deb_sdk" Depends)" ||
   fail "slob-sdk must depend on exactly slob-host $version"
+grep -q "libhowardhinnant-date-dev" <<<"$(dpkg-deb -f "$deb_sdk" Depends)" ||
+  fail "slob-sdk must depend on libhowardhinnant-date-dev (slob/sdk/trading_day.hpp)"
 same_list "slob-host.rpm files" "$expected/slob-host.rpm.files" "$(rpm -qlp "$rpm_host" 2>/dev/null)"
 same_list "slob-sdk.rpm files" "$expected/slob-sdk.rpm.files" "$(rpm -qlp "$rpm_sdk" 2>/dev/null)"
 same_list "slob-host.rpm scriptlets" "$expected/slob-host.rpm.scripts" \

@@ -2,11 +2,13 @@
 
 // Trading days and their sessions as UTC instants, DST-correct through the system tz database.
 //
-// The trading day is the calendar date of the configured `timezone` (Europe/Stockholm). Each
+// The trading day is the calendar date of the configured `timezone` (Europe/Stockholm), as
+// sdk::trading_day computes it for the host's risk day too (slob/sdk/trading_day.hpp). Each
 // session time is the wall-clock time on that same date in its own zone: on 2026-03-16 New York
 // is already on summer time, so "09:30 America/New_York" is 13:30 UTC = 14:30 Stockholm, while on
 // 2026-01-06 it is 14:30 UTC = 15:30 Stockholm. A wall time that does not exist (a spring-forward
-// gap) resolves to the instant the clocks jump; an ambiguous one to its first occurrence.
+// gap) resolves to the instant the clocks jump; an ambiguous one to its first occurrence
+// (sdk::local_to_utc).
 //
 // Threading: immutable after construction; the zones belong to the tz database.
 

@@ -49,7 +49,8 @@ struct LiveDaemon {
     std::vector<std::string> argv = {SLOB_HOST_BIN, "--config", config.string()};
     if (!shell_prefix.empty())
       argv = {"/bin/sh", "-c", shell_prefix + " exec \"$0\" --config \"$1\"", SLOB_HOST_BIN, config.string()};
-    process = std::make_unique<Process>(argv, dir / "out.log", dir / "err.log", /*die_with_parent=*/true);
+    process = std::make_unique<Process>(argv, dir / "out.log", dir / "err.log",
+                                        slob::test::Spawn{.die_with_parent = true});
   }
   std::string log() const { return process->err(); }
   slob::test::RunResult ctl(const std::vector<std::string>& args) {

@@ -10,42 +10,43 @@
 #include <fstream>
 
 #include "lmdb_handles.hpp"
-#include "lmdb_process.hpp"
 #include "lmdb_store.hpp"
 #include "lmdb_test_support.hpp"
+#include "process.hpp"
 #include "test_host_services.hpp"
 
 namespace fs = std::filesystem;
 namespace lmdb = slob::plugins::lmdb;
-using slob::test::lmdb::Child;
+using slob::test::Process;
+using slob::test::Spawn;
 using slob::test::lmdb::file_fingerprint;
 using slob::test::lmdb::TempDir;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
+using slob::test::RunResult;
 
-Run check(const std::string& path, bool as_nobody = false) {
-  Child c({LMDB_CRASH_WRITER, "--check", path}, as_nobody);
-  REQUIRE(c.started());
-  Run r;
-  r.out = c.read_stdout();
-  r.err = c.read_stderr();
-  r.code = c.wait();
-  return r;
+// Runs the writer to completion, its output captured in a scratch directory of its own (the
+// store's directory must hold only what the writer made). code is -1 on a timeout.
+RunResult writer(const std::vector<std::string>& args, Spawn spawn = {}) {
+  TempDir scratch;
+  std::vector<std::string> argv = {LMDB_CRASH_WRITER};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Process p(argv, scratch / "out", scratch / "err", spawn);
+  REQUIRE(p.started());
+  const auto code = p.wait_for_exit(std::chrono::seconds(60));
+  return {code.value_or(-1), p.out(), p.err()};
+}
+
+RunResult check(const std::string& path, bool as_nobody = false) {
+  return writer({"--check", path}, Spawn{.as_nobody = as_nobody});
 }
 
 std::string make_store(const TempDir& dir) {
   const std::string path = dir.sub("state");
-  Child w({LMDB_CRASH_WRITER, "--path", path, "--batches", "3"});
-  REQUIRE(w.started());
-  const std::string out = w.read_stdout();
-  REQUIRE(w.wait() == 0);
-  REQUIRE(out == "ack 1\nack 2\nack 3\n");
+  const RunResult w = writer({"--path", path, "--batches", "3"});
+  REQUIRE(w.code == 0);
+  REQUIRE(w.out == "ack 1\nack 2\nack 3\n");
   return path;
 }
 
@@ -53,7 +54,7 @@ void expect_refused(const std::string& path, const std::string& problem, bool as
   const std::string data = path + "/data.mdb";
   const bool had = fs::exists(data);
   const std::string before = had ? file_fingerprint(data) : "";
-  const Run r = check(path, as_nobody);
+  const RunResult r = check(path, as_nobody);
   INFO(r.err);
   CHECK(r.code == 1);
   CHECK(r.out.empty());
@@ -67,7 +68,7 @@ void expect_refused(const std::string& path, const std::string& problem, bool as
 TEST_CASE("lmdb check: a good store opens", "[lmdb][check]") {
   TempDir dir;
   const std::string path = make_store(dir);
-  const Run r = check(path);
+  const RunResult r = check(path);
   CHECK(r.code == 0);
   CHECK(r.out == "ok: " + path + ": 4 live setups\n");
 }

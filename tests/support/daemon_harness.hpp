@@ -54,7 +54,7 @@ class Daemon {
     ++runs_;
     process_ = std::make_unique<Process>(
         std::vector<std::string>{host_bin_, "--config", config_path().string()}, out_path(runs_),
-        err_path(runs_), /*die_with_parent=*/true);
+        err_path(runs_), Spawn{.die_with_parent = true});
   }
   bool running() { return process_ && process_->running(); }
   Process& process() { return *process_; }

@@ -5,13 +5,14 @@
 // SIGKILLs a child that is still running). Waiting polls with a short pause: what is waited for
 // is an external process, so a deadline — not the pause — decides the outcome.
 
-#include <signal.h>
-#include <spawn.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -23,8 +24,6 @@
 #include <vector>
 
 #include "temp_dir.hpp"
-
-extern char** environ;
 
 namespace slob::test {
 
@@ -63,44 +62,47 @@ inline bool wait_until(const std::function<bool()>& condition,
   return condition();
 }
 
+// How a Process starts its child.
+struct Spawn {
+  // The child gets SIGKILL when the test process dies (a crashed or timed-out test leaves no
+  // daemon behind).
+  bool die_with_parent = false;
+  // When the test runs as root, the child drops to uid/gid 65534 (nobody, no supplementary
+  // groups) before exec, so file permissions apply to it; it exits 126 if the drop fails.
+  bool as_nobody = false;
+};
+
 class Process {
  public:
-  // Starts `argv` with stdout → `out`, stderr → `err`. With `die_with_parent` the child gets
-  // SIGKILL when the test process dies (a crashed or timed-out test leaves no daemon behind).
+  // Starts `argv` (argv[0] a path) with stdout → `out`, stderr → `err`, both truncated. The
+  // child only makes async-signal-safe calls between fork and exec (the test process may have
+  // threads); a failed open or exec makes it exit 127. started() is false when fork failed.
   Process(std::vector<std::string> argv, const std::filesystem::path& out,
-          const std::filesystem::path& err, bool die_with_parent = false)
+          const std::filesystem::path& err, Spawn spawn = {})
       : out_(out), err_(err) {
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
-    if (die_with_parent) {
-      pid_ = ::fork();
-      if (pid_ == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (o < 0 || e < 0 || ::dup2(o, STDOUT_FILENO) < 0 || ::dup2(e, STDERR_FILENO) < 0) ::_exit(127);
-        ::execv(args[0], args.data());
-        ::_exit(127);
-      }
-      return;
+    const bool drop = spawn.as_nobody && ::geteuid() == 0;
+    pid_ = ::fork();
+    if (pid_ != 0) return;
+    if (spawn.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (o < 0 || e < 0 || ::dup2(o, STDOUT_FILENO) < 0 || ::dup2(e, STDERR_FILENO) < 0) ::_exit(127);
+    ::close(o);
+    ::close(e);
+    if (drop && (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)) {
+      ::_exit(126);
     }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&fa);
+    ::execv(args[0], args.data());
+    ::_exit(127);
   }
-  ~Process() {
-    if (running()) {
-      ::kill(pid_, SIGKILL);
-      wait_for_exit(std::chrono::seconds(5));
-    }
-  }
+  ~Process() { kill(); }
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
 
+  bool started() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
   bool running() {
     if (pid_ <= 0 || status_) return false;
@@ -112,6 +114,19 @@ class Process {
     return true;
   }
   void signal(int sig) { ::kill(pid_, sig); }
+
+  // SIGKILLs the child if it still runs and reaps it by PID (a SIGKILLed process cannot
+  // linger, so this blocks only briefly). Returns the raw wait status (-1 if never started).
+  int kill() {
+    if (running()) {
+      ::kill(pid_, SIGKILL);
+      int st = 0;
+      while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
+      }
+      status_ = st;
+    }
+    return status_.value_or(-1);
+  }
 
   // The exit code, or 128 + signal for a killed process; nullopt on timeout.
   std::optional<int> wait_for_exit(std::chrono::milliseconds timeout) {

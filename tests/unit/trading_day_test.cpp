@@ -1,5 +1,5 @@
-// The trading day calendar (core/src/trading/trading_day.*): days and their boundaries in a named zone,
-// DST-correct.
+// The trading day calendar (core/src/trading/trading_day.*, delegating to sdk::trading_day):
+// days and their boundaries in a named zone, DST-correct.
 #include <catch2/catch.hpp>
 
 #include "trading/trading_day.hpp"

@@ -2,7 +2,8 @@
 
 // The trading day of a time: its calendar date in the strategy's zone (Europe/Stockholm by
 // default, slob-rules.md rule 9), DST-correct through the tz database. Daily risk limits and
-// halts roll over at its midnight.
+// halts roll over at its midnight. The day itself is sdk::trading_day (slob/sdk/trading_day.hpp),
+// the computation the slob strategy uses too; this class holds the zone [risk] timezone names.
 
 #include <string>
 
