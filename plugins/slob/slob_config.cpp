@@ -1,8 +1,8 @@
 #include "slob_config.hpp"
 
-#include <exception>
-
 #include <date/tz.h>
+
+#include "slob/sdk/trading_day.hpp"
 
 namespace slob::plugins::slob {
 namespace {
@@ -11,16 +11,6 @@ constexpr const char* kDefaultLondonOpen = "09:00 Europe/Stockholm";
 constexpr const char* kDefaultNyOpen = "09:30 America/New_York";
 constexpr const char* kDefaultCutoff = "22:00 Europe/Stockholm";
 constexpr const char* kDefaultTimezone = "Europe/Stockholm";
-
-// locate_zone throws when the name is unknown or the tz database cannot be read; nothing may
-// escape the plugin, so the exception becomes a message here.
-sdk::Result<const date::time_zone*> find_zone(const std::string& name) {
-  try {
-    return date::locate_zone(name);
-  } catch (const std::exception& e) {
-    return sdk::Status::invalid_argument("unknown time zone \"" + name + "\" (" + e.what() + ")");
-  }
-}
 
 bool two_digits(const std::string& s, std::size_t at, int& out) {
   if (at + 2 > s.size() || s[at] < '0' || s[at] > '9' || s[at + 1] < '0' || s[at + 1] > '9')
@@ -53,7 +43,7 @@ sdk::Result<SessionTime> parse_session_time(const std::string& text) {
   SessionTime st;
   st.time_of_day = std::chrono::hours(h) + std::chrono::minutes(m);
   st.zone_name = text.substr(6);
-  auto zone = find_zone(st.zone_name);
+  auto zone = sdk::find_zone(st.zone_name);
   if (!zone) return zone.status();
   st.zone = *zone;
   return st;
@@ -64,7 +54,7 @@ sdk::Result<SlobConfig> parse_slob_config(const sdk::ConfigTable& table, const s
   SlobConfig c;
   r.refuse_host_key("timezone", "[risk] timezone");
   c.timezone_name = trading_timezone;
-  if (auto zone = find_zone(c.timezone_name)) c.timezone = *zone;
+  if (auto zone = sdk::find_zone(c.timezone_name)) c.timezone = *zone;
   else r.add_error("timezone", "trading-day timezone: " + zone.status().message());
   read_session(r, "london_open", kDefaultLondonOpen, c.london_open);
   read_session(r, "ny_open", kDefaultNyOpen, c.ny_open);

@@ -5,6 +5,8 @@
 #include <memory>
 
 #include <date/tz.h>
+
+#include "slob/sdk/trading_day.hpp"
 #include <toml++/toml.h>
 
 #include "runtime/host_paths.hpp"
@@ -136,9 +138,7 @@ void read_path(sdk::ConfigReader& r, const sdk::ConfigTable& t, const std::strin
 void read_timezone(sdk::ConfigReader& r, const std::string& key, std::string& out) {
   if (!r.has(key)) return;
   const std::string s = r.get_string(key, out);
-  try {
-    date::locate_zone(s);
-  } catch (const std::exception&) {
+  if (!sdk::find_zone(s)) {
     r.add_error(key, key + ": unknown time zone \"" + s +
                          "\" (use a tz database name such as \"America/New_York\")");
     return;

@@ -6,6 +6,8 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include "slob/sdk/trading_day.hpp"
+
 namespace slob::core {
 namespace {
 
@@ -86,19 +88,15 @@ sdk::Result<MaintenanceWindow> parse_maintenance_window(const std::string& spec)
 
 sdk::Result<MaintenanceSchedule> MaintenanceSchedule::make(const std::string& zone,
                                                            const std::vector<std::string>& specs) {
-  const date::time_zone* tz = nullptr;
-  try {
-    tz = date::locate_zone(zone);
-  } catch (const std::exception& e) {
-    return sdk::Status::invalid_argument("unknown time zone \"" + zone + "\": " + e.what());
-  }
+  auto tz = sdk::find_zone(zone);
+  if (!tz) return tz.status();
   std::vector<MaintenanceWindow> windows;
   for (const auto& s : specs) {
     auto w = parse_maintenance_window(s);
     if (!w) return w.status();
     windows.push_back(std::move(*w));
   }
-  return MaintenanceSchedule(tz, std::move(windows));
+  return MaintenanceSchedule(*tz, std::move(windows));
 }
 
 std::optional<ActiveMaintenance> MaintenanceSchedule::active_at(sdk::Time t) const {

@@ -7,11 +7,9 @@
 namespace slob::core {
 
 sdk::Result<TradingDayCalendar> TradingDayCalendar::make(const std::string& zone) {
-  try {
-    return TradingDayCalendar(date::locate_zone(zone), zone);
-  } catch (const std::exception& e) {
-    return sdk::Status::invalid_argument("unknown time zone \"" + zone + "\": " + e.what());
-  }
+  auto tz = sdk::find_zone(zone);
+  if (!tz) return tz.status();
+  return TradingDayCalendar(*tz, zone);
 }
 
 std::string TradingDayCalendar::day_of(sdk::Time t) const {

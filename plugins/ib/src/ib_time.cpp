@@ -7,6 +7,8 @@
 
 #include <date/tz.h>
 
+#include "slob/sdk/trading_day.hpp"
+
 namespace slob::plugins::ib {
 namespace {
 
@@ -30,11 +32,8 @@ std::string_view trim(std::string_view s) {
 }  // namespace
 
 const date::time_zone* find_zone(const std::string& name) {
-  try {
-    return date::locate_zone(name);
-  } catch (const std::exception&) {
-    return nullptr;
-  }
+  auto zone = sdk::find_zone(name);
+  return zone ? *zone : nullptr;
 }
 
 std::optional<sdk::Time> parse_ib_time(std::string_view text, const date::time_zone* default_zone) {

@@ -26,7 +26,20 @@
 
 #include "slob/sdk/time.hpp"
 
+#include "slob/sdk/status.hpp"
+
 namespace slob::sdk {
+
+// The zone of a tz database name. date::locate_zone throws when the name is unknown or the
+// database cannot be read; nothing may escape a plugin or the host's loop, so the exception
+// becomes an invalid_argument here: `unknown time zone "Mars/Olympus" (<why>)`.
+inline Result<const date::time_zone*> find_zone(const std::string& name) {
+  try {
+    return date::locate_zone(name);
+  } catch (const std::exception& e) {
+    return Status::invalid_argument("unknown time zone \"" + name + "\" (" + e.what() + ")");
+  }
+}
 
 // Wall time `time_of_day` on `day` in `zone`, as UTC (gaps and overlaps resolve as above).
 inline Time local_to_utc(const date::time_zone& zone, date::local_days day,
