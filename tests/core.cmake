@@ -60,6 +60,10 @@ slob_add_unit_test(core_unit_tests
 target_include_directories(core_unit_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_definitions(core_unit_tests PRIVATE
   SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}")
+if(SLOB_TEST_CLANG_PLUGIN_DIR)
+  target_compile_definitions(core_unit_tests PRIVATE
+    SLOB_TEST_CLANG_PLUGIN_DIR="${SLOB_TEST_CLANG_PLUGIN_DIR}")
+endif()
 
 # The trading engine on simulated time with the real LMDB store.
 slob_add_unit_test(core_engine_tests

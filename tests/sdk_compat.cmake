@@ -59,6 +59,28 @@ slob_compat_strategy(sdk-next-major HEADERS ${SLOB_SDK_NEXT_MAJOR_HEADERS})
 # libstdc++'s old std::string and std::list: refused.
 slob_compat_strategy(cxx11abi0 DEFINITIONS _GLIBCXX_USE_CXX11_ABI=0)
 
+# Compiled by Clang while the tree is built by GCC: the compiler must not decide. A custom
+# command, as CMake builds one language with one compiler; the flags are slob_add_plugin()'s.
+# Without a clang++ the case is not compiled (SLOB_TEST_CLANG_PLUGIN_DIR undefined).
+find_program(SLOB_CLANGXX NAMES clang++)
+if(SLOB_CLANGXX AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  set(SLOB_TEST_CLANG_PLUGIN_DIR "${CMAKE_BINARY_DIR}/tests/plugins-clang")
+  set(_clang_plugin "${SLOB_TEST_CLANG_PLUGIN_DIR}/libslob-teststrategy.so")
+  add_custom_command(OUTPUT ${_clang_plugin}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${SLOB_TEST_CLANG_PLUGIN_DIR}
+    COMMAND ${SLOB_CLANGXX} -std=c++20 -O1 -fPIC -shared -fvisibility=hidden
+            -fvisibility-inlines-hidden -DBOOST_DLL_USE_STD_FS
+            -I${PROJECT_SOURCE_DIR}/sdk/include -I${CMAKE_CURRENT_SOURCE_DIR}/plugins
+            -MD -MF ${_clang_plugin}.d -Wl,--no-undefined -Wl,-z,now
+            ${CMAKE_CURRENT_SOURCE_DIR}/plugins/test_strategy.cpp -o ${_clang_plugin}
+    DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/plugins/test_strategy.cpp
+    DEPFILE ${_clang_plugin}.d
+    COMMENT "Building the test strategy with ${SLOB_CLANGXX}"
+    VERBATIM)
+  add_custom_target(slob-plugin-teststrategy-clang DEPENDS ${_clang_plugin})
+  list(APPEND SLOB_COMPAT_PLUGIN_TARGETS slob-plugin-teststrategy-clang)
+endif()
+
 # A host one SDK minor newer than this tree's: the loader's own sources compiled against the
 # next-minor header (not linked with slob_core, whose objects say this tree's version). It must
 # load the strategy built against the frozen 1.0.0 header and run it.

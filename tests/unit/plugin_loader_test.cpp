@@ -110,6 +110,26 @@ TEST_CASE("a plugin of a newer SDK minor, another SDK major or the old libstdc++
             "(_GLIBCXX_USE_CXX11_ABI=1)" + compilers);
 }
 
+#ifdef SLOB_TEST_CLANG_PLUGIN_DIR
+TEST_CASE("a plugin compiled by Clang loads into the GCC-built host and runs", "[loader]") {
+  // The old build signature refused it ("clang-14.0;..." is not "gcc-12.2;..."), although both
+  // compilers use the Itanium C++ ABI and this libstdc++.
+  Loop l;
+  PluginLoader loader({SLOB_TEST_CLANG_PLUGIN_DIR}, false);
+  auto lib = loader.load("teststrategy", PluginKind::kStrategy);
+  REQUIRE(lib.is_ok());
+  CHECK(std::string((*lib)->descriptor().build.compiler).rfind("clang-", 0) == 0);
+  CHECK(std::string(slob::sdk::kBuildInfo.compiler).rfind("gcc-", 0) == 0);
+  auto inst = PluginLoader::create_strategy(*lib, empty_table("strategy.config"), l.loop);
+  REQUIRE(inst.is_ok());
+  REQUIRE((*inst)->get().import_state("41").is_ok());
+  slob::sdk::Candle candle;
+  candle.close = 100;
+  REQUIRE((*inst)->get().on_candle(candle).is_ok());
+  CHECK(*(*inst)->get().export_state() == "42");  // std::string across the boundary, both ways
+}
+#endif
+
 TEST_CASE("a truncated or foreign plugin file is refused before dlopen, with its reason",
           "[loader]") {
   // Byte surgery on a copy of a real built plugin. Before the ELF check, dlopen mapped the
