@@ -21,7 +21,7 @@ target_compile_definitions(slob-plugin-teststrategy-v2 PRIVATE SLOB_TEST_PLUGIN_
 
 # Broken on purpose, one failure mode each (Kea style). Loaded under the file name the test asks
 # for; each file's own comment says what is wrong with it.
-foreach(b IN ITEMS wrong_abi wrong_signature wrong_kind throwing_factory no_descriptor wrong_name
+foreach(b IN ITEMS wrong_abi wrong_stdlib wrong_kind throwing_factory no_descriptor wrong_name
                    no_factory)
   string(REPLACE "_" "" plugin_name ${b})
   slob_add_plugin(${plugin_name} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/plugins/broken/${b}.cpp
@@ -31,11 +31,15 @@ endforeach()
 # Not a shared library at all: text with a .so name.
 file(WRITE "${SLOB_BROKEN_PLUGIN_OUTPUT}/libslob-garbage.so" "this is not an ELF file\n")
 
+# The test strategy against other SDK versions and ABIs (sets SLOB_COMPAT_PLUGIN_TARGETS).
+include(${CMAKE_CURRENT_LIST_DIR}/sdk_compat.cmake)
+
 set(SLOB_CORE_TEST_PLUGINS slob-plugin-testbroker slob-plugin-teststore slob-plugin-teststrategy
-    slob-plugin-teststrategy-v2 ${SLOB_BROKEN_PLUGIN_TARGETS})
+    slob-plugin-teststrategy-v2 ${SLOB_BROKEN_PLUGIN_TARGETS} ${SLOB_COMPAT_PLUGIN_TARGETS})
 
 slob_add_unit_test(core_unit_tests
   SOURCES
+    unit/build_compatibility_test.cpp
     unit/config_test.cpp
     unit/crash_points_test.cpp
     unit/lifecycle_test.cpp
@@ -59,6 +63,10 @@ slob_add_unit_test(core_unit_tests
 target_include_directories(core_unit_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_definitions(core_unit_tests PRIVATE
   SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}")
+if(SLOB_TEST_CLANG_PLUGIN_DIR)
+  target_compile_definitions(core_unit_tests PRIVATE
+    SLOB_TEST_CLANG_PLUGIN_DIR="${SLOB_TEST_CLANG_PLUGIN_DIR}")
+endif()
 
 # The trading engine on simulated time with the real LMDB store.
 slob_add_unit_test(core_engine_tests

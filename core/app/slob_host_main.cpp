@@ -13,6 +13,7 @@
 #include "runtime/host.hpp"
 #include "runtime/logging.hpp"
 #include "control/offline_commands.hpp"
+#include "plugins/build_compatibility.hpp"
 #include "slob/sdk/plugin.hpp"
 
 namespace {
@@ -44,7 +45,7 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--version") {
       std::cout << "slob-host " << SLOB_VERSION << " (SDK ABI " << slob::sdk::kSdkAbiVersion
-                << ", " << slob::sdk::kBuildSignature << ")\n";
+                << ", " << describe_build(slob::sdk::kBuildInfo) << ")\n";
       return kExitOk;
     } else if (arg == "--help" || arg == "-h") {
       std::cout << kUsage;

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "plugins/build_compatibility.hpp"
 #include "process.hpp"
 
 using namespace std::chrono_literals;
@@ -241,9 +242,13 @@ TEST_CASE("slob-ctl status reports the lifecycle and plugins, shutdown stops the
   REQUIRE(j["plugins"].size() == 3);
   CHECK(j["plugins"][0]["name"] == "testbroker");
   CHECK(j["plugins"][0]["version"] == "0.1.0-test");
+  // What it was built with, for diagnosis (the plugin is this tree's: the host's own build).
+  const std::string build = slob::core::describe_build(slob::sdk::kBuildInfo);
+  CHECK(j["plugins"][0]["build"] == build);
   auto human = d.ctl({"status"});
   CHECK(human.code == 0);
   CHECK(human.out.find("state:        Running") == 0);
+  CHECK(human.out.find("\n    built: " + build + "\n") != std::string::npos);
   auto unknown = d.ctl({"halt"});
   CHECK(unknown.code == 1);
   CHECK(unknown.err == "slob-ctl: halt: halt needs --reason TEXT (it is audited)\n");
@@ -326,7 +331,8 @@ TEST_CASE("usage errors exit 2, --version exits 0", "[process]") {
   TempDir dir;
   auto v = slob::test::run({SLOB_HOST_BIN, "--version"}, dir.path());
   CHECK(v.code == 0);
-  CHECK(v.out.rfind("slob-host 0.1.0 (SDK ABI 1, ", 0) == 0);
+  CHECK(v.out == "slob-host 0.1.0 (SDK ABI 2, " +
+                     slob::core::describe_build(slob::sdk::kBuildInfo) + ")\n");
   auto u = slob::test::run({SLOB_HOST_BIN, "--bogus"}, dir.path());
   CHECK(u.code == 2);
   CHECK(u.err.rfind("slob-host: unknown option --bogus\n", 0) == 0);

@@ -15,7 +15,9 @@ TEST_CASE("libslob-ib.so exports a broker descriptor and a validating factory", 
                                  boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   const auto& d = lib.get_alias<const sdk::PluginDescriptor>("slob_plugin_descriptor");
   CHECK(d.abi_version == sdk::kSdkAbiVersion);
-  CHECK(std::string(d.build_signature) == sdk::kBuildSignature);
+  CHECK(d.build.sdk_major == sdk::kBuildInfo.sdk_major);  // built by this tree, against its SDK
+  CHECK(d.build.sdk_minor == sdk::kBuildInfo.sdk_minor);
+  CHECK(std::string(d.build.stdlib) == sdk::kBuildInfo.stdlib);
   CHECK(d.kind == sdk::PluginKind::kBroker);
   CHECK(std::string(d.name) == "ib");
   CHECK(d.flags == 0);

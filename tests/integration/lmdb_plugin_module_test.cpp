@@ -1,5 +1,5 @@
 // The built module libslob-lmdb.so, loaded the way the host loads plugins (Boost.DLL,
-// RTLD_NOW): its descriptor is a store named "lmdb" with this build's ABI and signature, and
+// RTLD_NOW): its descriptor is a store named "lmdb" with this build's ABI, SDK and standard library, and
 // the store it creates works. Factory errors come back as a Status, never an exception.
 
 #include <boost/dll/shared_library.hpp>
@@ -22,7 +22,9 @@ TEST_CASE("lmdb module: the .so exports a working store plugin", "[lmdb][module]
                                                          boost::dll::load_mode::rtld_local);
   const auto& d = lib.get_alias<const sdk::PluginDescriptor>("slob_plugin_descriptor");
   CHECK(d.abi_version == sdk::kSdkAbiVersion);
-  CHECK(std::strcmp(d.build_signature, sdk::kBuildSignature) == 0);
+  CHECK(d.build.sdk_major == sdk::kBuildInfo.sdk_major);  // built by this tree, against its SDK
+  CHECK(d.build.sdk_minor == sdk::kBuildInfo.sdk_minor);
+  CHECK(std::string(d.build.stdlib) == sdk::kBuildInfo.stdlib);
   CHECK(d.kind == sdk::PluginKind::kStore);
   CHECK(std::strcmp(d.name, "lmdb") == 0);
   REQUIRE(d.create_store != nullptr);

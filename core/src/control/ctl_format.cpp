@@ -50,6 +50,7 @@ void format_status(std::ostringstream& out, const nlohmann::json& s) {
   for (const auto& pl : s["plugins"]) {
     out << "  " << text(pl["slot"]) << ": " << text(pl["name"]) << " " << text(pl["version"])
         << " (" << text(pl["file"]) << ")\n";
+    out << "    built: " << text(pl["build"]) << "\n";
   }
 }
 

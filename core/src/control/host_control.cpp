@@ -4,6 +4,7 @@
 
 #include "runtime/host.hpp"
 #include "control/record_json.hpp"
+#include "plugins/build_compatibility.hpp"
 
 namespace slob::core {
 namespace {
@@ -38,7 +39,8 @@ nlohmann::json Host::status_json() const {
     plugins.push_back({{"slot", slot},
                        {"name", inst->name()},
                        {"version", inst->version()},
-                       {"file", inst->library().file().string()}});
+                       {"file", inst->library().file().string()},
+                       {"build", describe_build(inst->library().descriptor().build)}});
   };
   add("broker", broker_);
   add("store", store_);

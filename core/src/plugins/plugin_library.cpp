@@ -3,8 +3,7 @@
 #include <link.h>
 #include <sys/stat.h>
 
-#include <cstring>
-
+#include "plugins/build_compatibility.hpp"
 #include "plugins/elf_check.hpp"
 
 namespace slob::core {
@@ -58,11 +57,7 @@ sdk::Result<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const fs::path& 
     return refuse(file, "SDK ABI version " + std::to_string(d->abi_version) +
                             ", this host needs " + std::to_string(sdk::kSdkAbiVersion));
   }
-  if (d->build_signature == nullptr || std::strcmp(d->build_signature, sdk::kBuildSignature) != 0) {
-    return refuse(file, std::string("build signature \"") +
-                            (d->build_signature ? d->build_signature : "(none)") +
-                            "\" differs from the host's \"" + sdk::kBuildSignature + "\"");
-  }
+  if (auto why = build_incompatibility(d->build, sdk::kBuildInfo)) return refuse(file, *why);
   if (d->kind != kind) {
     return refuse(file, std::string("it is a ") + sdk::plugin_kind_name(d->kind) +
                             " plugin, the " + sdk::plugin_kind_name(kind) + " slot needs a " +

@@ -24,10 +24,10 @@ class PluginLibrary {
   // Loads `file` (already resolved and permission-checked by the loader) and validates its
   // descriptor against the slot's `kind` and the requested `name`, in this order: its ELF
   // headers describe a shared object of this machine that lies within the file (elf_check.hpp,
-  // before dlopen), it loads, it exports the descriptor, ABI version, build signature, kind,
-  // name, factory. `load_from` is the file actually mapped: `file` resolved (the path the
-  // loader checked), or a private copy of it when it is already loaded, so two versions can
-  // live side by side. Messages name `file`, the path the operator configured.
+  // before dlopen), it loads, it exports the descriptor, ABI version, build compatibility with
+  // this host (build_compatibility.hpp), kind, name, factory. `load_from` is the file actually
+  // mapped: `file` resolved (the path the loader checked), or a private copy of it when it is
+  // already loaded, so two versions can live side by side. Messages name `file`, the path the operator configured.
   // Fails with a one-line reason that starts with the file name.
   static sdk::Result<std::shared_ptr<PluginLibrary>> open(const std::filesystem::path& file,
                                                           const std::filesystem::path& load_from,

@@ -3,7 +3,7 @@
 
 namespace {
 const slob::sdk::PluginDescriptor descriptor{
-    slob::sdk::kSdkAbiVersion, slob::sdk::kBuildSignature, slob::sdk::PluginKind::kBroker,
+    slob::sdk::kSdkAbiVersion, slob::sdk::kBuildInfo, slob::sdk::PluginKind::kBroker,
     "nofactory", "1.0", 0, nullptr, nullptr, nullptr};
 }
 BOOST_DLL_ALIAS(descriptor, slob_plugin_descriptor)

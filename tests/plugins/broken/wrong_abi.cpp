@@ -3,7 +3,7 @@
 #include "slob/sdk/plugin.hpp"
 
 namespace {
-const slob::sdk::PluginDescriptor descriptor{999, nullptr, slob::sdk::PluginKind::kBroker,
+const slob::sdk::PluginDescriptor descriptor{999, {}, slob::sdk::PluginKind::kBroker,
                                              nullptr, nullptr, 0, nullptr, nullptr, nullptr};
 }
 BOOST_DLL_ALIAS(descriptor, slob_plugin_descriptor)

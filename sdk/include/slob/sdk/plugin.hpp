@@ -4,8 +4,10 @@
 // PluginDescriptor through Boost.DLL under the alias `slob_plugin_descriptor`.
 //
 // The host reads `abi_version` first and nothing else when it differs, so that field stays the
-// first member forever. The build signature then guards everything C++ crosses the boundary
-// with: compiler, standard-library ABI, language standard, sanitizer and SDK version must match.
+// first member forever; it changes only with the descriptor's own layout. `build` then says what
+// the plugin was compiled against and with; the host decides from it whether the C++ types
+// crossing the boundary are the ones it has (core/src/plugins/build_compatibility.hpp, the
+// promise in sdk/README.md "Compatibility").
 
 #include <cstdint>
 #include <functional>
@@ -14,6 +16,12 @@
 #include "slob/sdk/config.hpp"
 #include "slob/sdk/status.hpp"
 #include "slob/sdk/version.hpp"
+
+// The SDK's inline code uses C++20 (string_view::starts_with, std::chrono::sys_days); beyond this
+// floor the language standard is not compared (sdk/README.md "Compatibility").
+#if __cplusplus < 202002L
+#error "the slob SDK needs C++20 or later"
+#endif
 
 #define SLOB_SDK_STR_(x) #x
 #define SLOB_SDK_STR(x) SLOB_SDK_STR_(x)
@@ -30,6 +38,7 @@
 #define SLOB_SDK_SANITIZER "none"
 #endif
 
+// Reported, never compared: GCC and Clang on one standard library share one ABI.
 #if defined(__clang__)
 #define SLOB_SDK_COMPILER "clang-" SLOB_SDK_STR(__clang_major__) "." SLOB_SDK_STR(__clang_minor__)
 #elif defined(__GNUC__)
@@ -38,10 +47,25 @@
 #define SLOB_SDK_COMPILER "unknown"
 #endif
 
-#if defined(_GLIBCXX_USE_CXX11_ABI)
-#define SLOB_SDK_STDLIB "libstdc++-cxx11abi" SLOB_SDK_STR(_GLIBCXX_USE_CXX11_ABI)
+// The Itanium C++ ABI (vtables, RTTI, exceptions, name mangling) of GCC and Clang on every
+// Unix; __GXX_ABI_VERSION is its mark. Its value differs between GCC and Clang releases for
+// corner cases the SDK does not use (-fabi-version), so only its presence counts.
+#if defined(__GXX_ABI_VERSION)
+#define SLOB_SDK_CXX_ABI "itanium"
 #else
-#define SLOB_SDK_STDLIB "other-stdlib"
+#define SLOB_SDK_CXX_ABI "unknown"
+#endif
+
+// The standard library decides the layout of every std:: type in the SDK (std::string,
+// std::function, std::vector, ...). libstdc++ has two: _GLIBCXX_USE_CXX11_ABI=1 (the default
+// since GCC 5) and the old copy-on-write string of =0. Checked after <cstdint>, which defines
+// the macros.
+#if defined(_LIBCPP_VERSION)
+#define SLOB_SDK_STDLIB "libc++"
+#elif defined(_GLIBCXX_USE_CXX11_ABI)
+#define SLOB_SDK_STDLIB "libstdc++ (_GLIBCXX_USE_CXX11_ABI=" SLOB_SDK_STR(_GLIBCXX_USE_CXX11_ABI) ")"
+#else
+#define SLOB_SDK_STDLIB "unknown"
 #endif
 
 namespace slob::sdk {
@@ -51,13 +75,28 @@ class Broker;
 class Store;
 class Strategy;
 
-inline constexpr std::uint32_t kSdkAbiVersion = 1;
+// The descriptor's layout. 2: `build` (BuildInfo) replaced the one-string build signature.
+inline constexpr std::uint32_t kSdkAbiVersion = 2;
 
-// Compiled into both host and plugin; equal strings mean the C++ types crossing the boundary
-// have the same layout.
-inline constexpr const char kBuildSignature[] =
-    SLOB_SDK_COMPILER ";" SLOB_SDK_STDLIB ";cxx" SLOB_SDK_STR(__cplusplus) ";san-" SLOB_SDK_SANITIZER
-    ";sdk-" SLOB_SDK_VERSION;
+// What a plugin (or the host) was compiled against and with. The host compares it field by
+// field; strings are short, stable spellings, shown as they are in a refusal.
+struct BuildInfo {
+  std::uint32_t sdk_major;  // same major only
+  std::uint32_t sdk_minor;  // no newer than the host's
+  std::uint32_t sdk_patch;  // never decides
+  const char* cxx_abi;      // SLOB_SDK_CXX_ABI: equal, and not "unknown"
+  const char* stdlib;       // SLOB_SDK_STDLIB: equal, and not "unknown"
+  const char* sanitizer;    // SLOB_SDK_SANITIZER: equal (a sanitized build and a plain one
+                            // cannot share objects: allocations, shadow memory)
+  long cxx_standard;        // __cplusplus: reported, not compared
+  const char* compiler;     // SLOB_SDK_COMPILER: reported, not compared
+};
+
+// This build's BuildInfo: in a plugin, what its descriptor carries; in the host, what it accepts.
+inline constexpr BuildInfo kBuildInfo{SLOB_SDK_VERSION_MAJOR, SLOB_SDK_VERSION_MINOR,
+                                      SLOB_SDK_VERSION_PATCH, SLOB_SDK_CXX_ABI,
+                                      SLOB_SDK_STDLIB,        SLOB_SDK_SANITIZER,
+                                      __cplusplus,            SLOB_SDK_COMPILER};
 
 enum class PluginKind : std::uint32_t { kBroker = 1, kStore = 2, kStrategy = 3 };
 
@@ -70,7 +109,8 @@ inline const char* plugin_kind_name(PluginKind k) {
   return "unknown";
 }
 
-// Descriptor flags.
+// Descriptor flags. A minor release may add a flag whose absence means what an older plugin
+// does; a host never sees a flag newer than itself (it refuses newer minors).
 inline constexpr std::uint32_t kPluginDrivesClock = 1u << 0;  // replays data: owns simulated time
 
 // Base of every plugin object. Objects are destroyed by the host through the virtual destructor
@@ -92,7 +132,7 @@ using StrategyFactory = Result<std::unique_ptr<Strategy>> (*)(HostServices&, con
 
 struct PluginDescriptor {
   std::uint32_t abi_version;  // must stay first
-  const char* build_signature;
+  BuildInfo build;
   PluginKind kind;
   const char* name;
   const char* version;
@@ -112,7 +152,7 @@ struct PluginDescriptor {
 #define SLOB_PLUGIN_DESCRIPTOR_(kind_, name_, version_, flags_, broker_, store_, strategy_)     \
   namespace {                                                                                 \
   const ::slob::sdk::PluginDescriptor slob_plugin_descriptor_instance{                        \
-      ::slob::sdk::kSdkAbiVersion, ::slob::sdk::kBuildSignature, kind_, name_, version_, flags_, \
+      ::slob::sdk::kSdkAbiVersion, ::slob::sdk::kBuildInfo, kind_, name_, version_, flags_,     \
       broker_, store_, strategy_};                                                            \
   }                                                                                           \
   BOOST_DLL_ALIAS(slob_plugin_descriptor_instance, slob_plugin_descriptor)

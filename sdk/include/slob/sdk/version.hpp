@@ -1,8 +1,21 @@
 #pragma once
 
-// Part of the build signature (plugin.hpp): raised whenever a type crossing the plugin boundary
-// changes, so a plugin built against an older SDK is refused instead of called through a stale
-// vtable. 0.2.0: HostServices::settings(), BrokerListener::on_position(). 0.3.0:
-// SetupUpdate::outcome (sdk::SetupOutcome) instead of the `finished` flag; ConfigValue holds
-// tables and unsupported values and the key's position (one config reader for host and plugins).
-#define SLOB_SDK_VERSION "0.3.0"
+// The SDK's version, compiled into every plugin's descriptor (plugin.hpp). The host loads a
+// plugin of the same major and a minor no newer than its own; the patch never decides. What a
+// minor may add and what needs a major: sdk/README.md, "Compatibility".
+//
+// 1.0.0: the vocabulary settled (0.2.0 added HostServices::settings() and
+// BrokerListener::on_position(), 0.3.0 SetupUpdate::outcome and ConfigValue tables and
+// positions); from here on the compatibility promise holds.
+//
+// Only these three numbers change from release to release: CMake reads them
+// (cmake/SlobSdkVersion.cmake) and tests build plugins against copies with other numbers.
+#define SLOB_SDK_VERSION_MAJOR 1
+#define SLOB_SDK_VERSION_MINOR 0
+#define SLOB_SDK_VERSION_PATCH 0
+
+#define SLOB_SDK_VERSION_STR_(x) #x
+#define SLOB_SDK_VERSION_STR(x) SLOB_SDK_VERSION_STR_(x)
+#define SLOB_SDK_VERSION                                                                   \
+  SLOB_SDK_VERSION_STR(SLOB_SDK_VERSION_MAJOR)                                             \
+  "." SLOB_SDK_VERSION_STR(SLOB_SDK_VERSION_MINOR) "." SLOB_SDK_VERSION_STR(SLOB_SDK_VERSION_PATCH)
