@@ -5,8 +5,9 @@
 // swapped in four phases, and anything failing in the first three leaves the old instance
 // running and is reported, one line per reason:
 //
-//   1. load: the new libraries are mapped side by side with the old ones and checked (ABI,
-//      build signature, kind, name), and a broker must keep the clock mode (replay or live);
+//   1. load: the new libraries are mapped side by side with the old ones and checked (ABI, SDK
+//      version and build compatibility, kind, name), and a broker must keep the clock mode
+//      (replay or live);
 //   2. quiesce: a broker is never swapped while an order's outcome is unknown; the reload waits
 //      for the reports, at most [host] reload_wait, and refuses when they do not come;
 //   3. prepare: the new instances are created (their factories validate the config tables) and
