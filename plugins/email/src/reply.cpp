@@ -34,6 +34,7 @@ std::string Reply::summary() const {
     out += i == 0 ? " " : " / ";
     out += lines[i];
   }
+  while (out.back() == ' ') out.pop_back();  // a bare "354" has no text
   return printable(out);
 }
 
