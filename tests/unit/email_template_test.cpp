@@ -43,7 +43,7 @@ TEST_CASE("template: an unknown or unclosed placeholder is an error naming the l
         "line 3: unclosed {{");
 }
 
-TEST_CASE("template: the defaults render every placeholder; the subject stays one line") {
+TEST_CASE("template: the defaults render every placeholder, the subject stays one line") {
   auto rendered = render_all(default_templates(), full_values());
   REQUIRE(rendered.is_ok());
   CHECK(rendered->subject == "[slob critical] Stop <hit> & \"filled\"");
@@ -73,7 +73,7 @@ TEST_CASE("template: override files are checked when loaded, errors name the fil
         missing.string() + ": cannot read: No such file or directory");
 }
 
-TEST_CASE("secret file: the first line, line end stripped; refusals name the file") {
+TEST_CASE("secret file: the first line without its line end, refusals name the file") {
   TempDir dir;
   const auto path = dir / "smtp-password";
   SECTION("LF") {
