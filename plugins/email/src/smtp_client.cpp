@@ -297,13 +297,13 @@ SmtpClient::SmtpClient(asio::io_context& io, ClientConfig config, std::shared_pt
     : io_(&io), config_(std::move(config)), tls_(std::move(tls)) {}
 
 void SmtpClient::send(Envelope envelope, std::string data, SendDone done) {
-  sdk::Status bad = check_address(envelope.from);
-  if (bad && envelope.to.empty()) bad = sdk::Status::invalid_argument("no recipient");
+  sdk::Status valid = check_address(envelope.from);
+  if (valid && envelope.to.empty()) valid = sdk::Status::invalid_argument("no recipient");
   for (const auto& to : envelope.to) {
-    if (bad) bad = check_address(to);
+    if (valid) valid = check_address(to);
   }
-  if (!bad) {
-    asio::post(*io_, [done = std::move(done), why = "smtp: envelope: " + bad.message()] {
+  if (!valid) {
+    asio::post(*io_, [done = std::move(done), why = "smtp: envelope: " + valid.message()] {
       done(SendResult{Outcome::kPermanent, why});
     });
     return;
