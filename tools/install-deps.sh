@@ -14,6 +14,7 @@ packages=(
   libsystemd-dev
   catch2
   clang  # ib decoder fuzzing (libFuzzer runtime comes with it)
+  python3-aiosmtpd  # the SMTP server the email tests deliver to (run by /usr/bin/python3)
   # tools/check-packages.sh: CPack's DEB shlibdeps (dpkg-dev, file), rpmbuild, the packages'
   # user creation (adduser), systemd-analyze for the units, man for the man pages.
   dpkg-dev file rpm adduser systemd man-db

@@ -1,0 +1,337 @@
+// The SMTP client against a real SMTP server (aiosmtpd, tests/support/smtp_receiver.py) on
+// 127.0.0.1, with certificates made by the openssl CLI for this run: what was delivered is parsed
+// back with Python's email module; what was refused must not have reached the server at all.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include "message.hpp"
+#include "process.hpp"
+#include "smtp_client.hpp"
+#include "template.hpp"
+#include "temp_dir.hpp"
+
+using namespace slob::plugins::email;
+using namespace std::chrono_literals;
+using slob::test::Process;
+using slob::test::TempDir;
+
+namespace {
+
+// Debian's Python, which has python3-aiosmtpd (a Python first on PATH may not).
+const std::string kPython = "/usr/bin/python3";
+const std::string kReceiver = std::string(SLOB_SOURCE_DIR) + "/tests/support/smtp_receiver.py";
+const std::string kKey = "20260106-S-1530.stop";
+
+// A test CA and server certificates under it (right names, a wrong name, expired), plus one for
+// the right names that no trusted CA signed. Made once per test run.
+class Pki {
+ public:
+  static const Pki& get() {
+    static const Pki pki;
+    return pki;
+  }
+  std::string path(const std::string& name) const { return dir_.sub(name); }
+
+ private:
+  Pki() {
+    const std::string good = "subjectAltName=DNS:localhost,IP:127.0.0.1";
+    std::ofstream(dir_ / "good.ext") << good << "\n";
+    std::ofstream(dir_ / "wrong.ext") << "subjectAltName=DNS:wrong.example,IP:192.0.2.1\n";
+    const std::string ec = "ec_paramgen_curve:P-256";
+    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "ca.key",
+             "-out", "ca.pem", "-days", "2", "-subj", "/CN=slob test CA"});
+    openssl({"req", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "server.key", "-out",
+             "server.csr", "-subj", "/CN=localhost"});
+    sign("good.pem", "good.ext", "2");
+    sign("wrong.pem", "wrong.ext", "2");
+    sign("expired.pem", "good.ext", "-1");  // valid from now until yesterday: expired
+    openssl({"req", "-x509", "-key", "server.key", "-out", "rogue.pem", "-days", "2", "-subj",
+             "/CN=localhost", "-addext", good});
+  }
+  void sign(const std::string& out, const std::string& ext, const std::string& days) {
+    openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+             "-CAcreateserial", "-days", days, "-extfile", ext, "-out", out});
+  }
+  void openssl(std::vector<std::string> args) {
+    std::vector<std::string> argv = {"/bin/sh", "-c", "cd \"$0\" && exec openssl \"$@\"",
+                                     dir_.path().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = slob::test::run(argv, dir_.path());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+  }
+  TempDir dir_;
+};
+
+// smtp_receiver.py as a child process; killed by PID when the test ends.
+class Receiver {
+ public:
+  explicit Receiver(const std::string& mode, const std::string& cert = "") {
+    std::filesystem::create_directory(dir_ / "out");
+    std::vector<std::string> argv = {kPython, kReceiver, "serve", "--mode", mode, "--out",
+                                     dir_.sub("out"), "--user", "alerts", "--password", "s3cret"};
+    if (!cert.empty()) {
+      argv.insert(argv.end(), {"--cert", Pki::get().path(cert), "--key", Pki::get().path("server.key")});
+    }
+    process_ = std::make_unique<Process>(argv, dir_ / "stdout", dir_ / "stderr",
+                                         slob::test::Spawn{.die_with_parent = true});
+    REQUIRE(slob::test::wait_until(
+        [&] { return process_->out().find('\n') != std::string::npos || !process_->running(); }));
+    const auto out = process_->out();
+    INFO(process_->err());
+    REQUIRE(out.rfind("port ", 0) == 0);
+    port = static_cast<std::uint16_t>(std::stoi(out.substr(5)));
+  }
+
+  std::vector<std::filesystem::path> messages() const {
+    std::vector<std::filesystem::path> found;
+    for (const auto& e : std::filesystem::directory_iterator(dir_ / "out")) {
+      if (e.path().extension() == ".json") found.push_back(e.path());
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+  }
+  std::string commands() const { return slob::test::read_file(dir_ / "out" / "commands.log"); }
+  // The message parsed back by Python's email module, one "key: value" per line.
+  std::string parsed(const std::filesystem::path& message) const {
+    const auto r = slob::test::run({kPython, kReceiver, "parse", message.string()}, dir_.path());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    return r.out;
+  }
+
+  std::uint16_t port = 0;
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<Process> process_;
+};
+
+Envelope envelope() { return {"alerts@bot.example", {"ops@example.org", "trader@example.net"}}; }
+
+Values alert_values() {
+  return {{"title", "Stop ausgelöst <NQ> & co"},
+          {"details", ".a line starting with a dot\n" + std::string(120, '=') + "\nÄnderung: −25.5"},
+          {"severity", "critical"},
+          {"time", "2026-01-06T15:30:00Z"},
+          {"host", "bot1"},
+          {"event_id", "42"}};
+}
+
+std::string alert_message() {
+  auto rendered = render_all(default_templates(), alert_values());
+  REQUIRE(rendered.is_ok());
+  const auto env = envelope();
+  Message m{env.from, env.to, rendered->subject, rendered->text, rendered->html, kKey,
+            std::chrono::system_clock::time_point(std::chrono::seconds(1767713400))};
+  auto built = build_message(m);
+  REQUIRE(built.is_ok());
+  return *built;
+}
+
+ClientConfig config_for(const Receiver& receiver, TlsMode mode, const std::string& host = "localhost") {
+  ClientConfig c;
+  c.host = host;
+  c.port = receiver.port;
+  c.mode = mode;
+  c.ca_file = Pki::get().path("ca.pem");
+  c.username = "alerts";
+  c.password = "s3cret";
+  c.timeout = 10s;
+  return c;
+}
+
+std::optional<SendResult> send(boost::asio::io_context& io, const ClientConfig& config) {
+  auto client = SmtpClient::create(io, config);
+  REQUIRE(client.is_ok());
+  std::optional<SendResult> result;
+  client->send(envelope(), alert_message(), [&](SendResult r) {
+    REQUIRE(!result);  // exactly once
+    result = std::move(r);
+  });
+  io.run_for(30s);
+  return result;
+}
+
+std::optional<SendResult> send(const ClientConfig& config) {
+  boost::asio::io_context io;
+  return send(io, config);
+}
+
+std::string peer(const Receiver& r, const std::string& host = "localhost") {
+  return "smtp " + host + ":" + std::to_string(r.port);
+}
+
+// What Python read back must be exactly what the templates rendered.
+void check_parsed_alert(const std::string& parsed) {
+  auto rendered = render_all(default_templates(), alert_values());
+  const auto json = [](const std::string& s) { return nlohmann::json(s).dump(); };
+  const std::string expected =
+      "mail_from: alerts@bot.example\n"
+      "rcpt_tos: ops@example.org,trader@example.net\n"
+      "tls: True\n"
+      "auth_user: alerts\n"
+      "crlf_only: True\n"
+      "From: alerts@bot.example\n"
+      "To: ops@example.org, trader@example.net\n"
+      "Subject: [slob critical] Stop ausgelöst <NQ> & co\n"
+      "Date: Tue, 06 Jan 2026 15:30:00 +0000\n"
+      "Message-ID: <slob." + kKey + "@bot.example>\n"
+      "MIME-Version: 1.0\n"
+      "content_type: multipart/alternative\n"
+      "defects: 0\n"
+      "part: text/plain utf-8 quoted-printable\n"
+      "part_defects: 0\n"
+      "body: " + json(rendered->text) + "\n"
+      "part: text/html utf-8 quoted-printable\n"
+      "part_defects: 0\n"
+      "body: " + json(rendered->html) + "\n";
+  CHECK(parsed == expected);
+}
+
+// Nothing of the dialog after EHLO reached the server.
+void check_nothing_sent(const Receiver& receiver) {
+  CHECK(receiver.messages().empty());
+  const auto commands = receiver.commands();
+  CHECK(commands.find("AUTH") == std::string::npos);
+  CHECK(commands.find("MAIL") == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("smtp: delivers over STARTTLS with AUTH PLAIN, parsed back intact") {
+  Receiver receiver("starttls", "good.pem");
+  const auto result = send(config_for(receiver, TlsMode::kStartTls));
+  REQUIRE(result);
+  CHECK(result->outcome == Outcome::kDelivered);
+  CHECK(result->reason == peer(receiver) + ": DATA: 250 OK queued as 1");
+  CHECK(receiver.commands() ==
+        "EHLO localhost\nEHLO localhost\nAUTH PLAIN alerts ok\nMAIL alerts@bot.example\n"
+        "RCPT ops@example.org\nRCPT trader@example.net\nDATA\n");
+  const auto messages = receiver.messages();
+  REQUIRE(messages.size() == 1);
+  check_parsed_alert(receiver.parsed(messages[0]));
+}
+
+TEST_CASE("smtp: delivers over implicit TLS with AUTH LOGIN, the address verified") {
+  Receiver receiver("tls", "good.pem");
+  const auto result = send(config_for(receiver, TlsMode::kImplicit, "127.0.0.1"));
+  REQUIRE(result);
+  CHECK(result->outcome == Outcome::kDelivered);
+  CHECK(result->reason == peer(receiver, "127.0.0.1") + ": DATA: 250 OK queued as 1");
+  CHECK(receiver.commands().find("AUTH LOGIN alerts ok\n") != std::string::npos);
+  const auto messages = receiver.messages();
+  REQUIRE(messages.size() == 1);
+  check_parsed_alert(receiver.parsed(messages[0]));
+}
+
+TEST_CASE("smtp: a certificate that does not verify is refused, retryable, nothing sent") {
+  struct Case {
+    const char* cert;
+    TlsMode mode;
+    const char* host;
+    bool system_store;
+    const char* why;
+  };
+  const auto c = GENERATE(
+      Case{"wrong.pem", TlsMode::kStartTls, "localhost", false, "hostname mismatch"},
+      Case{"wrong.pem", TlsMode::kImplicit, "127.0.0.1", false, "IP address mismatch"},
+      Case{"rogue.pem", TlsMode::kStartTls, "localhost", false, "self-signed certificate"},
+      Case{"good.pem", TlsMode::kImplicit, "localhost", true, "unable to get local issuer certificate"},
+      Case{"expired.pem", TlsMode::kStartTls, "localhost", false, "certificate has expired"});
+  Receiver receiver(c.mode == TlsMode::kStartTls ? "starttls" : "tls", c.cert);
+  auto config = config_for(receiver, c.mode, c.host);
+  if (c.system_store) config.ca_file.clear();
+  const auto result = send(config);
+  REQUIRE(result);
+  CHECK(result->outcome == Outcome::kRetryable);
+  CHECK(result->reason == peer(receiver, c.host) + ": TLS: certificate verify failed: " + c.why);
+  check_nothing_sent(receiver);
+}
+
+TEST_CASE("smtp: a server without STARTTLS is refused before anything is sent in clear") {
+  Receiver receiver("plain");
+  const auto result = send(config_for(receiver, TlsMode::kStartTls));
+  REQUIRE(result);
+  CHECK(result->outcome == Outcome::kRetryable);
+  CHECK(result->reason == peer(receiver) + ": EHLO: STARTTLS not offered; refusing to send in clear");
+  CHECK(receiver.commands() == "EHLO localhost\n");
+  check_nothing_sent(receiver);
+}
+
+TEST_CASE("smtp: a wrong password is a permanent refusal naming AUTH") {
+  Receiver receiver("starttls", "good.pem");
+  auto config = config_for(receiver, TlsMode::kStartTls);
+  config.password = "wrong";
+  const auto result = send(config);
+  REQUIRE(result);
+  CHECK(result->outcome == Outcome::kPermanent);
+  CHECK(result->reason == peer(receiver) + ": AUTH: 535 5.7.8 Authentication credentials invalid");
+  CHECK(receiver.commands().find("AUTH PLAIN alerts refused\n") != std::string::npos);
+  CHECK(receiver.messages().empty());
+}
+
+TEST_CASE("smtp: a server that is down is retryable") {
+  std::uint16_t port = 0;
+  {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor probe(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    port = probe.local_endpoint().port();
+  }  // closed again: nothing listens on `port`
+  ClientConfig config;
+  config.host = "127.0.0.1";
+  config.port = port;
+  config.ca_file = Pki::get().path("ca.pem");
+  const auto result = send(config);
+  REQUIRE(result);
+  CHECK(result->outcome == Outcome::kRetryable);
+  CHECK(result->reason == "smtp 127.0.0.1:" + std::to_string(port) + ": connect: Connection refused");
+}
+
+TEST_CASE("smtp: a server that never answers times out while the io_context keeps running") {
+  Receiver receiver("hang");
+  auto config = config_for(receiver, TlsMode::kStartTls, "127.0.0.1");
+  config.timeout = 1500ms;
+
+  boost::asio::io_context io;
+  // Another user of the same io_context: it must keep firing while the send waits.
+  boost::asio::steady_timer ticker(io);
+  int ticks = 0;
+  bool finished = false;
+  std::function<void()> arm = [&] {
+    ticker.expires_after(100ms);
+    ticker.async_wait([&](const boost::system::error_code& ec) {
+      if (ec || finished) return;
+      ++ticks;
+      arm();
+    });
+  };
+  arm();
+  auto client = SmtpClient::create(io, config);
+  REQUIRE(client.is_ok());
+  std::optional<SendResult> result;
+  int ticks_at_result = 0;
+  const auto start = std::chrono::steady_clock::now();
+  client->send(envelope(), alert_message(), [&](SendResult r) {
+    result = std::move(r);
+    ticks_at_result = ticks;
+    finished = true;
+  });
+  io.run_for(20s);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE(result);
+  CHECK(result->outcome == Outcome::kRetryable);
+  CHECK(result->reason == peer(receiver, "127.0.0.1") + ": greeting: timed out after 1500ms");
+  CHECK(elapsed >= 1500ms);
+  CHECK(elapsed < 5s);
+  CHECK(ticks_at_result >= 10);  // ~15 ticks of 100 ms in 1.5 s: the loop was never blocked
+}

@@ -1,0 +1,117 @@
+// Templates (rendering, HTML escaping, operator override files) and secrets from files.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "secret_file.hpp"
+#include "template.hpp"
+#include "temp_dir.hpp"
+#include "tls_context.hpp"
+
+using namespace slob::plugins::email;
+using slob::test::TempDir;
+
+namespace {
+
+void write(const std::filesystem::path& p, const std::string& text, mode_t mode = 0600) {
+  std::ofstream(p, std::ios::binary) << text;
+  REQUIRE(::chmod(p.c_str(), mode) == 0);
+}
+
+Values full_values() {
+  return {{"title", "Stop <hit> & \"filled\""}, {"details", "line 1\nline 2"},
+          {"severity", "critical"},             {"time", "2026-01-06T15:30:00Z"},
+          {"host", "bot1"},                     {"event_id", "42"}};
+}
+
+}  // namespace
+
+TEST_CASE("template: placeholders are replaced, escaped only in HTML") {
+  const Values v = {{"title", "a < b & 'c'"}};
+  CHECK(*render("T: {{title}}!", v, Escape::kNone) == "T: a < b & 'c'!");
+  CHECK(*render("<b>{{title}}</b>", v, Escape::kHtml) == "<b>a &lt; b &amp; &#39;c&#39;</b>");
+  CHECK(html_escape("\"<>&'") == "&quot;&lt;&gt;&amp;&#39;");
+  CHECK(*render("no placeholders { } }}", v, Escape::kNone) == "no placeholders { } }}");
+}
+
+TEST_CASE("template: an unknown or unclosed placeholder is an error naming the line") {
+  CHECK(render("a\nb {{nope}}", {}, Escape::kNone).status().message() ==
+        "line 2: unknown placeholder {{nope}}");
+  CHECK(render("a\n\nb {{title", {{"title", "x"}}, Escape::kNone).status().message() ==
+        "line 3: unclosed {{");
+}
+
+TEST_CASE("template: the defaults render every placeholder, the subject stays one line") {
+  auto rendered = render_all(default_templates(), full_values());
+  REQUIRE(rendered.is_ok());
+  CHECK(rendered->subject == "[slob critical] Stop <hit> & \"filled\"");
+  CHECK(rendered->text.find("Stop <hit> & \"filled\"\n\nline 1\nline 2\n") == 0);
+  CHECK(rendered->text.find("Event:    42") != std::string::npos);
+  CHECK(rendered->html.find("<h2>Stop &lt;hit&gt; &amp; &quot;filled&quot;</h2>") != std::string::npos);
+  CHECK(rendered->html.find("{{") == std::string::npos);
+
+  auto values = full_values();
+  values["title"] = "two\r\nlines";
+  CHECK(render_all(default_templates(), values)->subject == "[slob critical] two  lines");
+}
+
+TEST_CASE("template: override files are checked when loaded, errors name the file") {
+  TempDir dir;
+  const auto good = dir / "alert.txt";
+  write(good, "{{title}} at {{time}}\n");
+  CHECK(*load_template_file(good) == "{{title}} at {{time}}\n");
+
+  const auto typo = dir / "alert.html";
+  write(typo, "<p>\n{{title}}\n{{detials}}</p>\n");
+  CHECK(load_template_file(typo).status().message() ==
+        typo.string() + ":3: unknown placeholder {{detials}}");
+
+  const auto missing = dir / "missing.txt";
+  CHECK(load_template_file(missing).status().message() ==
+        missing.string() + ": cannot read: No such file or directory");
+}
+
+TEST_CASE("secret file: the first line without its line end, refusals name the file") {
+  TempDir dir;
+  const auto path = dir / "smtp-password";
+  SECTION("LF") {
+    write(path, "s3cret pass\nsecond line\n");
+    CHECK(*read_secret_file(path) == "s3cret pass");
+  }
+  SECTION("CRLF, no trailing line end, group-readable (root:slob 0640)") {
+    write(path, "s3cret\r\n", 0640);
+    CHECK(*read_secret_file(path) == "s3cret");
+    write(path, "s3cret", 0440);
+    CHECK(*read_secret_file(path) == "s3cret");
+  }
+  SECTION("readable by others") {
+    write(path, "s3cret\n", 0644);
+    CHECK(read_secret_file(path).status().message() ==
+          "secret file " + path.string() +
+              ": readable by all users (mode 0644); remove that with chmod o-r");
+  }
+  SECTION("missing") {
+    CHECK(read_secret_file(path).status().message() ==
+          "secret file " + path.string() + ": cannot read: No such file or directory");
+  }
+  SECTION("empty first line") {
+    write(path, "\nsecret\n");
+    CHECK(read_secret_file(path).status().message() ==
+          "secret file " + path.string() + ": the first line is empty");
+  }
+}
+
+TEST_CASE("tls context: a ca_file that cannot be used is refused by name") {
+  TempDir dir;
+  const auto missing = dir / "ca.pem";
+  CHECK(make_client_tls_context(missing.string()).status().message() ==
+        "ca_file " + missing.string() + ": cannot read: No such file or directory");
+  const auto junk = dir / "junk.pem";
+  write(junk, "not a certificate\n");
+  const auto refused = make_client_tls_context(junk.string());
+  REQUIRE(!refused.is_ok());
+  CHECK(refused.status().message().rfind("ca_file " + junk.string() + ": no PEM certificate could be loaded: ", 0) == 0);
+  CHECK(make_client_tls_context("").is_ok());  // the system store
+}
