@@ -226,7 +226,7 @@ TEST_CASE("https: an unknown CA is refused and nothing is sent", "[webhook][post
   }
 }
 
-TEST_CASE("https to a clear-text receiver fails the handshake; nothing goes out in clear", "[webhook][post]") {
+TEST_CASE("https to a clear-text receiver fails the handshake, nothing goes out in clear", "[webhook][post]") {
   TempDir dir;
   Receiver receiver(dir, {});
   const auto r = post(request_to(receiver.url("https"), ""));
