@@ -269,6 +269,20 @@ TEST_CASE("the status decides: 5xx, 408 and 429 retry, other 4xx are permanent",
   }
 }
 
+TEST_CASE("a response body over 64 KiB is not kept, and its status still counts", "[webhook][post]") {
+  TempDir dir;
+  for (const std::string framing : {"length", "chunked", "eof"}) {
+    for (const std::size_t size : {kMaxResponseBody, kMaxResponseBody + 1}) {
+      INFO("body of " << size << " bytes, framing " << framing);
+      Receiver receiver(dir, {"--reply-bytes", std::to_string(size), "--framing", framing});
+      const auto r = post(request_to(receiver.url("http")));
+      CHECK(r.outcome == PostOutcome::kDelivered);
+      CHECK(r.reason == "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook: HTTP 200");
+      CHECK(r.body.size() == (size == kMaxResponseBody ? size : 0));
+    }
+  }
+}
+
 TEST_CASE("a receiver that never answers times out, and the loop keeps running meanwhile", "[webhook][post]") {
   Certs certs;
   Receiver receiver(certs.dir, {"--cert", certs.cert("good"), "--key", certs.key("good"), "--hang"});

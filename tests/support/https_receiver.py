@@ -4,7 +4,8 @@
 Listens on 127.0.0.1 (port 0 unless --port), prints the port on stdout, then records every
 request it reads in full as one JSON line {"method", "path", "headers", "body"} in --record,
 before answering. --status N answers N (default 200); --hang reads and records the request,
-then never answers. A client whose TLS handshake fails sends no request, so nothing is recorded.
+then never answers. --reply-bytes N answers a body of N "x" instead of {"ok": ...}, framed by
+--framing: Content-Length (default), chunked, or the end of the connection. A client whose TLS handshake fails sends no request, so nothing is recorded.
 Run by the tests as a child process and killed by PID.
 """
 
@@ -24,6 +25,8 @@ def main():
     parser.add_argument("--key")
     parser.add_argument("--status", type=int, default=200)
     parser.add_argument("--hang", action="store_true")
+    parser.add_argument("--reply-bytes", type=int)
+    parser.add_argument("--framing", choices=["length", "chunked", "eof"], default="length")
     args = parser.parse_args()
     lock = threading.Lock()
 
@@ -43,10 +46,17 @@ def main():
                 f.write(json.dumps(entry) + "\n")
             if args.hang:
                 threading.Event().wait()
-            reply = json.dumps({"ok": 200 <= args.status < 300}).encode()
+            if args.reply_bytes is None:
+                reply = json.dumps({"ok": 200 <= args.status < 300}).encode()
+            else:
+                reply = b"x" * args.reply_bytes
             self.send_response(args.status)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(reply)))
+            if args.framing == "length":
+                self.send_header("Content-Length", str(len(reply)))
+            elif args.framing == "chunked":
+                self.send_header("Transfer-Encoding", "chunked")
+                reply = b"%x\r\n%s\r\n0\r\n\r\n" % (len(reply), reply)
             self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(reply)

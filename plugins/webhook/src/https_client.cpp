@@ -182,21 +182,31 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
     if (finished_) return;
     if (ec) return finish(PostOutcome::kRetry, "sending the request failed: " + ec.message());
     parser_.body_limit(kMaxResponseBody);
+    // The header alone first: Beast 1.74 loses the body_limit error of a Content-Length over the
+    // limit when body bytes arrive with the header in an eager read (boostorg/beast#2183), and
+    // would then read the whole body. Read alone, the header reports it.
     with_stream([this](auto& stream) {
-      http::async_read(stream, buffer_, parser_, [self = shared_from_this()](const error_code& e, std::size_t) {
+      http::async_read_header(stream, buffer_, parser_, [self = shared_from_this()](const error_code& e, std::size_t) {
         self->on_read(e);
       });
     });
   }
 
+  // After the header, and again after the body if there is one to read. A body over the limit
+  // is not kept, but the status line already says what happened.
   void on_read(const error_code& ec) {
     if (finished_) return;
-    // A body over the limit is dropped, but the status line already says what happened.
-    if (ec && !(ec == http::error::body_limit && parser_.is_header_done())) {
-      return finish(PostOutcome::kRetry, "reading the response failed: " + ec.message());
+    const bool too_long = ec == http::error::body_limit && parser_.is_header_done();
+    if (ec && !too_long) return finish(PostOutcome::kRetry, "reading the response failed: " + ec.message());
+    if (!too_long && !parser_.is_done()) {
+      return with_stream([this](auto& stream) {
+        http::async_read(stream, buffer_, parser_, [self = shared_from_this()](const error_code& e, std::size_t) {
+          self->on_read(e);
+        });
+      });
     }
     const int status = static_cast<int>(parser_.get().result_int());
-    std::string body = ec ? std::string() : std::move(parser_.get().body());
+    std::string body = too_long ? std::string() : std::move(parser_.get().body());
     finish(classify(status), "HTTP " + std::to_string(status), status, std::move(body));
   }
 
