@@ -58,8 +58,10 @@ def main():
                 self.send_header("Transfer-Encoding", "chunked")
                 reply = b"%x\r\n%s\r\n0\r\n\r\n" % (len(reply), reply)
             self.send_header("Connection", "close")
-            self.end_headers()
-            self.wfile.write(reply)
+            # Header and body in one write, so the body's first bytes reach the client with
+            # the header, as from most servers (and as Beast's eager-read bug needs).
+            self._headers_buffer.append(b"\r\n" + reply)
+            self.flush_headers()
             self.close_connection = True
 
         def log_message(self, fmt, *a):
