@@ -13,6 +13,9 @@ packages=(
   libhowardhinnant-date-dev tzdata
   libsystemd-dev
   catch2
+  # plugins/webhook: TLS for the alert transports; its tests make certificates with the openssl
+  # CLI and run their HTTPS receiver under Debian's /usr/bin/python3.
+  libssl-dev openssl python3
   clang  # ib decoder fuzzing (libFuzzer runtime comes with it)
   # tools/check-packages.sh: CPack's DEB shlibdeps (dpkg-dev, file), rpmbuild, the packages'
   # user creation (adduser), systemd-analyze for the units, man for the man pages.
