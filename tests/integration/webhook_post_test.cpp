@@ -8,8 +8,8 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -45,8 +45,9 @@ struct Certs {
   std::string ca = dir.sub("ca.pem");
 
   Certs() {
-    openssl(dir, {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                  "-keyout", dir.sub("ca.key"), "-out", ca, "-days", "2", "-subj", "/CN=slob test CA"});
+    openssl(dir,
+            {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+             "-keyout", dir.sub("ca.key"), "-out", ca, "-days", "2", "-subj", "/CN=slob test CA"});
     signed_by_ca("good", "IP:127.0.0.1,DNS:localhost", "2");
     signed_by_ca("wrong-name", "DNS:wrong.example.com,IP:10.9.8.7", "2");
     // `-days -1` puts notAfter a day before now: OpenSSL 3.0's x509 has no -not_after.
@@ -60,12 +61,13 @@ struct Certs {
 
  private:
   void signed_by_ca(const std::string& name, const std::string& san, const std::string& days) {
-    openssl(dir, {"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                  key(name), "-out", dir.sub(name + ".csr"), "-subj", "/CN=" + name});
+    openssl(dir, {"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                  "-keyout", key(name), "-out", dir.sub(name + ".csr"), "-subj", "/CN=" + name});
     std::ofstream(dir / (name + ".ext")) << "subjectAltName=" << san << "\n";
-    openssl(dir, {"x509", "-req", "-in", dir.sub(name + ".csr"), "-CA", ca, "-CAkey", dir.sub("ca.key"),
-                  "-set_serial", std::to_string(std::hash<std::string>{}(name) % 100000 + 2), "-days",
-                  days, "-extfile", dir.sub(name + ".ext"), "-out", cert(name)});
+    openssl(dir,
+            {"x509", "-req", "-in", dir.sub(name + ".csr"), "-CA", ca, "-CAkey", dir.sub("ca.key"),
+             "-set_serial", std::to_string(std::hash<std::string>{}(name) % 100000 + 2), "-days",
+             days, "-extfile", dir.sub(name + ".ext"), "-out", cert(name)});
   }
 };
 
@@ -172,7 +174,8 @@ TEST_CASE("http: the receiver gets exactly the body and the bearer header", "[we
   check_delivered(receiver, r, "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook");
 }
 
-TEST_CASE("https: delivered to a certificate the ca_file's CA signed, by IP and by name", "[webhook][post]") {
+TEST_CASE("https: delivered to a certificate the ca_file's CA signed, by IP and by name",
+          "[webhook][post]") {
   Certs certs;
   SECTION("127.0.0.1 matches the certificate's IP address") {
     Receiver receiver(certs.dir, {"--cert", certs.cert("good"), "--key", certs.key("good")});
@@ -186,9 +189,11 @@ TEST_CASE("https: delivered to a certificate the ca_file's CA signed, by IP and 
   }
 }
 
-TEST_CASE("https: a certificate for another name is refused and nothing is sent", "[webhook][post]") {
+TEST_CASE("https: a certificate for another name is refused and nothing is sent",
+          "[webhook][post]") {
   Certs certs;
-  Receiver receiver(certs.dir, {"--cert", certs.cert("wrong-name"), "--key", certs.key("wrong-name")});
+  Receiver receiver(certs.dir,
+                    {"--cert", certs.cert("wrong-name"), "--key", certs.key("wrong-name")});
   const auto by_ip = post(request_to(receiver.url("https"), certs.ca));
   check_tls_refused(receiver, by_ip,
                     "https://127.0.0.1:" + std::to_string(receiver.port()) +
@@ -211,7 +216,8 @@ TEST_CASE("https: an expired certificate is refused and nothing is sent", "[webh
 TEST_CASE("https: an unknown CA is refused and nothing is sent", "[webhook][post]") {
   Certs certs;
   SECTION("a self-signed certificate, with the ca_file of another CA") {
-    Receiver receiver(certs.dir, {"--cert", certs.cert("self-signed"), "--key", certs.key("self-signed")});
+    Receiver receiver(certs.dir,
+                      {"--cert", certs.cert("self-signed"), "--key", certs.key("self-signed")});
     const auto r = post(request_to(receiver.url("https"), certs.ca));
     check_tls_refused(receiver, r,
                       "https://127.0.0.1:" + std::to_string(receiver.port()) +
@@ -220,13 +226,15 @@ TEST_CASE("https: an unknown CA is refused and nothing is sent", "[webhook][post
   SECTION("our test CA is not in the system store, which is used without a ca_file") {
     Receiver receiver(certs.dir, {"--cert", certs.cert("good"), "--key", certs.key("good")});
     const auto r = post(request_to(receiver.url("https")));
-    check_tls_refused(receiver, r,
-                      "https://127.0.0.1:" + std::to_string(receiver.port()) +
-                          "/hook: certificate verify failed (unable to get local issuer certificate)");
+    check_tls_refused(
+        receiver, r,
+        "https://127.0.0.1:" + std::to_string(receiver.port()) +
+            "/hook: certificate verify failed (unable to get local issuer certificate)");
   }
 }
 
-TEST_CASE("https to a clear-text receiver fails the handshake, nothing goes out in clear", "[webhook][post]") {
+TEST_CASE("https to a clear-text receiver fails the handshake, nothing goes out in clear",
+          "[webhook][post]") {
   TempDir dir;
   Receiver receiver(dir, {});
   const auto r = post(request_to(receiver.url("https"), ""));
@@ -249,17 +257,18 @@ TEST_CASE("an unreadable ca_file is a retryable failure naming the file", "[webh
   CHECK(receiver.received().empty());
 }
 
-TEST_CASE("the status decides: 5xx, 408 and 429 retry, other 4xx are permanent", "[webhook][post]") {
+TEST_CASE("the status decides: 5xx, 408 and 429 retry, other 4xx are permanent",
+          "[webhook][post]") {
   Certs certs;
   const std::pair<int, PostOutcome> rows[] = {
-      {500, PostOutcome::kRetry},   {503, PostOutcome::kRetry},   {429, PostOutcome::kRetry},
-      {408, PostOutcome::kRetry},   {404, PostOutcome::kRefused}, {400, PostOutcome::kRefused},
+      {500, PostOutcome::kRetry},   {503, PostOutcome::kRetry},     {429, PostOutcome::kRetry},
+      {408, PostOutcome::kRetry},   {404, PostOutcome::kRefused},   {400, PostOutcome::kRefused},
       {301, PostOutcome::kRefused}, {204, PostOutcome::kDelivered},
   };
   for (const auto& [status, outcome] : rows) {
     INFO("status " << status);
-    Receiver receiver(certs.dir, {"--cert", certs.cert("good"), "--key", certs.key("good"), "--status",
-                                  std::to_string(status)});
+    Receiver receiver(certs.dir, {"--cert", certs.cert("good"), "--key", certs.key("good"),
+                                  "--status", std::to_string(status)});
     const auto r = post(request_to(receiver.url("https"), certs.ca));
     CHECK(post_outcome_name(r.outcome) == std::string(post_outcome_name(outcome)));
     CHECK(r.http_status == status);
@@ -269,7 +278,8 @@ TEST_CASE("the status decides: 5xx, 408 and 429 retry, other 4xx are permanent",
   }
 }
 
-TEST_CASE("a response body over 64 KiB is not kept, and its status still counts", "[webhook][post]") {
+TEST_CASE("a response body over 64 KiB is not kept, and its status still counts",
+          "[webhook][post]") {
   TempDir dir;
   for (const std::string framing : {"length", "chunked", "eof"}) {
     for (const std::size_t size : {kMaxResponseBody, kMaxResponseBody + 1}) {
@@ -283,9 +293,11 @@ TEST_CASE("a response body over 64 KiB is not kept, and its status still counts"
   }
 }
 
-TEST_CASE("a receiver that never answers times out, and the loop keeps running meanwhile", "[webhook][post]") {
+TEST_CASE("a receiver that never answers times out, and the loop keeps running meanwhile",
+          "[webhook][post]") {
   Certs certs;
-  Receiver receiver(certs.dir, {"--cert", certs.cert("good"), "--key", certs.key("good"), "--hang"});
+  Receiver receiver(certs.dir,
+                    {"--cert", certs.cert("good"), "--key", certs.key("good"), "--hang"});
   boost::asio::io_context io;
   auto request = request_to(receiver.url("https"), certs.ca);
   request.timeout = 1500ms;
@@ -326,7 +338,8 @@ TEST_CASE("a closed port is a retryable connection refusal", "[webhook][post]") 
   probe.close();
   const auto r = post(request_to("http://127.0.0.1:" + std::to_string(port) + "/hook"));
   CHECK(r.outcome == PostOutcome::kRetry);
-  CHECK(r.reason == "http://127.0.0.1:" + std::to_string(port) + "/hook: cannot connect: Connection refused");
+  CHECK(r.reason ==
+        "http://127.0.0.1:" + std::to_string(port) + "/hook: cannot connect: Connection refused");
 }
 
 TEST_CASE("a header that could smuggle a line is refused before connecting", "[webhook][post]") {

@@ -18,7 +18,8 @@ std::vector<long> delays(Backoff& b, int n) {
 }
 }  // namespace
 
-TEST_CASE("delays grow by the factor up to the cap, and reset after a delivery", "[webhook][backoff]") {
+TEST_CASE("delays grow by the factor up to the cap, and reset after a delivery",
+          "[webhook][backoff]") {
   Backoff b(BackoffPolicy{1000ms, 10000ms, 2.0, 0.0}, 1);
   CHECK(delays(b, 6) == std::vector<long>{1000, 2000, 4000, 8000, 10000, 10000});
   CHECK(b.failures() == 6);
@@ -41,7 +42,8 @@ TEST_CASE("a fractional factor rounds to whole milliseconds", "[webhook][backoff
   CHECK(delays(b, 5) == std::vector<long>{1000, 1500, 2250, 3375, 5000});
 }
 
-TEST_CASE("jitter shortens each delay within its fraction, the same for the same seed", "[webhook][backoff]") {
+TEST_CASE("jitter shortens each delay within its fraction, the same for the same seed",
+          "[webhook][backoff]") {
   const BackoffPolicy policy{1000ms, 60000ms, 2.0, 0.5};
   Backoff a(policy, 42);
   Backoff b(policy, 42);
@@ -65,8 +67,12 @@ TEST_CASE("jitter shortens each delay within its fraction, the same for the same
 TEST_CASE("an invalid policy is refused naming the key", "[webhook][backoff]") {
   CHECK(validate(BackoffPolicy{}).is_ok());
   CHECK(validate(BackoffPolicy{0ms, 1000ms, 2.0, 0.0}).message() == "backoff initial must be > 0");
-  CHECK(validate(BackoffPolicy{2000ms, 1000ms, 2.0, 0.0}).message() == "backoff max must be >= initial");
-  CHECK(validate(BackoffPolicy{1000ms, 1000ms, 0.5, 0.0}).message() == "backoff factor must be >= 1");
-  CHECK(validate(BackoffPolicy{1000ms, 1000ms, 2.0, 1.5}).message() == "backoff jitter must be from 0 to 1");
-  CHECK(validate(BackoffPolicy{1000ms, 1000ms, 2.0, -0.1}).message() == "backoff jitter must be from 0 to 1");
+  CHECK(validate(BackoffPolicy{2000ms, 1000ms, 2.0, 0.0}).message() ==
+        "backoff max must be >= initial");
+  CHECK(validate(BackoffPolicy{1000ms, 1000ms, 0.5, 0.0}).message() ==
+        "backoff factor must be >= 1");
+  CHECK(validate(BackoffPolicy{1000ms, 1000ms, 2.0, 1.5}).message() ==
+        "backoff jitter must be from 0 to 1");
+  CHECK(validate(BackoffPolicy{1000ms, 1000ms, 2.0, -0.1}).message() ==
+        "backoff jitter must be from 0 to 1");
 }

@@ -6,7 +6,8 @@
 namespace slob::plugins::webhook {
 
 sdk::Status validate(const BackoffPolicy& policy) {
-  if (policy.initial.count() <= 0) return sdk::Status::invalid_argument("backoff initial must be > 0");
+  if (policy.initial.count() <= 0)
+    return sdk::Status::invalid_argument("backoff initial must be > 0");
   if (policy.max < policy.initial) {
     return sdk::Status::invalid_argument("backoff max must be >= initial");
   }
@@ -24,10 +25,12 @@ Backoff::Backoff(BackoffPolicy policy, std::uint64_t seed) : policy_(policy), st
 std::chrono::milliseconds Backoff::next() {
   // In double, clamped before converting: initial·factor^n overflows an integer after a few
   // dozen failures of a long outage.
-  const double grown = static_cast<double>(policy_.initial.count()) * std::pow(policy_.factor, failures_);
+  const double grown =
+      static_cast<double>(policy_.initial.count()) * std::pow(policy_.factor, failures_);
   const double capped = std::min(grown, static_cast<double>(policy_.max.count()));
   ++failures_;
-  const double delay = policy_.jitter > 0.0 ? capped * (1.0 - policy_.jitter * next_unit()) : capped;
+  const double delay =
+      policy_.jitter > 0.0 ? capped * (1.0 - policy_.jitter * next_unit()) : capped;
   return std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(delay)));
 }
 

@@ -16,9 +16,9 @@ namespace slob::plugins::webhook {
 
 struct HttpUrl {
   bool https = false;
-  std::string host;      // as written, without the brackets of an IPv6 literal
+  std::string host;        // as written, without the brackets of an IPv6 literal
   std::uint16_t port = 0;  // the scheme's default (80, 443) when the URL has none
-  std::string target;    // path and query as sent in the request line; "/" when the URL has none
+  std::string target;      // path and query as sent in the request line; "/" when the URL has none
 
   // scheme://host[:port]path — without the query, which may carry a secret: what failure
   // reasons name the peer by.

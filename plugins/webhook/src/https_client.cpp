@@ -1,11 +1,11 @@
 #include "https_client.hpp"
 
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-
 #include <memory>
 #include <optional>
+#include <string_view>
 
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -38,7 +38,8 @@ bool is_token_char(char c) {
 std::string bad_header(const std::string& name, const std::string& value) {
   if (name.empty()) return "a header has an empty name";
   for (const char c : name) {
-    if (!is_token_char(c)) return "header name \"" + name + "\" has a character HTTP does not allow";
+    if (!is_token_char(c))
+      return "header name \"" + name + "\" has a character HTTP does not allow";
   }
   for (const char c : value) {
     if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
@@ -67,19 +68,22 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
 
   void start() {
     for (const auto& [name, value] : request_.headers) {
-      if (auto why = bad_header(name, value); !why.empty()) return fail_later(PostOutcome::kRefused, why);
+      if (auto why = bad_header(name, value); !why.empty())
+        return fail_later(PostOutcome::kRefused, why);
     }
     if (request_.url.https) {
       if (auto why = make_tls(); !why.empty()) return fail_later(PostOutcome::kRetry, why);
     }
     timer_.expires_after(request_.timeout);
     timer_.async_wait([self = shared_from_this()](const error_code& ec) {
-      if (!ec) self->finish(PostOutcome::kRetry, "timed out after " + describe(self->request_.timeout));
+      if (!ec)
+        self->finish(PostOutcome::kRetry, "timed out after " + describe(self->request_.timeout));
     });
-    resolver_.async_resolve(request_.url.host, std::to_string(request_.url.port),
-                            [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type r) {
-                              self->on_resolved(ec, std::move(r));
-                            });
+    resolver_.async_resolve(
+        request_.url.host, std::to_string(request_.url.port),
+        [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type r) {
+          self->on_resolved(ec, std::move(r));
+        });
   }
 
  private:
@@ -105,7 +109,8 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
     error_code not_ip;
     asio::ip::make_address(host, not_ip);
     if (!not_ip) {
-      if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) != 1) return "cannot set the expected IP address";
+      if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) != 1)
+        return "cannot set the expected IP address";
     } else {
       X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
       if (X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size()) != 1 ||
@@ -131,17 +136,19 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
   void on_resolved(const error_code& ec, const tcp::resolver::results_type& results) {
     if (finished_) return;
     if (ec) return finish(PostOutcome::kRetry, "cannot resolve the host: " + ec.message());
-    asio::async_connect(socket(), results, [self = shared_from_this()](const error_code& e, const tcp::endpoint&) {
-      self->on_connected(e);
-    });
+    asio::async_connect(socket(), results,
+                        [self = shared_from_this()](const error_code& e, const tcp::endpoint&) {
+                          self->on_connected(e);
+                        });
   }
 
   void on_connected(const error_code& ec) {
     if (finished_) return;
     if (ec) return finish(PostOutcome::kRetry, "cannot connect: " + ec.message());
     if (!tls_) return send();
-    tls_->async_handshake(asio::ssl::stream_base::client,
-                          [self = shared_from_this()](const error_code& e) { self->on_handshake(e); });
+    tls_->async_handshake(
+        asio::ssl::stream_base::client,
+        [self = shared_from_this()](const error_code& e) { self->on_handshake(e); });
   }
 
   void on_handshake(const error_code& ec) {
@@ -172,9 +179,9 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
     request_message_.body() = std::move(request_.body);
     request_message_.prepare_payload();  // Content-Length
     with_stream([this](auto& stream) {
-      http::async_write(stream, request_message_, [self = shared_from_this()](const error_code& ec, std::size_t) {
-        self->on_written(ec);
-      });
+      http::async_write(
+          stream, request_message_,
+          [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_written(ec); });
     });
   }
 
@@ -186,9 +193,9 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
     // limit when body bytes arrive with the header in an eager read (boostorg/beast#2183), and
     // would then read the whole body. Read alone, the header reports it.
     with_stream([this](auto& stream) {
-      http::async_read_header(stream, buffer_, parser_, [self = shared_from_this()](const error_code& e, std::size_t) {
-        self->on_read(e);
-      });
+      http::async_read_header(
+          stream, buffer_, parser_,
+          [self = shared_from_this()](const error_code& e, std::size_t) { self->on_read(e); });
     });
   }
 
@@ -197,12 +204,13 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
   void on_read(const error_code& ec) {
     if (finished_) return;
     const bool too_long = ec == http::error::body_limit && parser_.is_header_done();
-    if (ec && !too_long) return finish(PostOutcome::kRetry, "reading the response failed: " + ec.message());
+    if (ec && !too_long)
+      return finish(PostOutcome::kRetry, "reading the response failed: " + ec.message());
     if (!too_long && !parser_.is_done()) {
       return with_stream([this](auto& stream) {
-        http::async_read(stream, buffer_, parser_, [self = shared_from_this()](const error_code& e, std::size_t) {
-          self->on_read(e);
-        });
+        http::async_read(
+            stream, buffer_, parser_,
+            [self = shared_from_this()](const error_code& e, std::size_t) { self->on_read(e); });
       });
     }
     const int status = static_cast<int>(parser_.get().result_int());
