@@ -57,6 +57,12 @@ struct Certs {
                   "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"});
   }
   std::string cert(const std::string& name) const { return dir.sub(name + ".pem"); }
+  // The receiver's arguments to serve certificate `name` over TLS, then `more`.
+  std::vector<std::string> serve(const std::string& name,
+                                 std::vector<std::string> more = {}) const {
+    more.insert(more.begin(), {"--cert", cert(name), "--key", key(name)});
+    return more;
+  }
   std::string key(const std::string& name) const { return dir.sub(name + ".key"); }
 
  private:
@@ -90,8 +96,12 @@ class Receiver {
   }
 
   int port() const { return port_; }
+  // How reasons name the receiver: the URL without its query.
+  std::string peer(const std::string& scheme, const std::string& host = "127.0.0.1") const {
+    return scheme + "://" + host + ":" + std::to_string(port_) + "/hook";
+  }
   std::string url(const std::string& scheme, const std::string& host = "127.0.0.1") const {
-    return scheme + "://" + host + ":" + std::to_string(port_) + "/hook?source=slob";
+    return peer(scheme, host) + "?source=slob";
   }
   // One JSON object per request the receiver read in full.
   std::vector<nlohmann::json> received() const {
@@ -171,65 +181,61 @@ TEST_CASE("http: the receiver gets exactly the body and the bearer header", "[we
   TempDir dir;
   Receiver receiver(dir, {});
   const auto r = post(request_to(receiver.url("http")));
-  check_delivered(receiver, r, "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook");
+  check_delivered(receiver, r, receiver.peer("http"));
 }
 
 TEST_CASE("https: delivered to a certificate the ca_file's CA signed, by IP and by name",
           "[webhook][post]") {
   Certs certs;
   SECTION("127.0.0.1 matches the certificate's IP address") {
-    Receiver receiver(certs.dir, {"--cert", certs.cert("good"), "--key", certs.key("good")});
+    Receiver receiver(certs.dir, certs.serve("good"));
     const auto r = post(request_to(receiver.url("https"), certs.ca));
-    check_delivered(receiver, r, "https://127.0.0.1:" + std::to_string(receiver.port()) + "/hook");
+    check_delivered(receiver, r, receiver.peer("https"));
   }
   SECTION("localhost matches the certificate's DNS name") {
-    Receiver receiver(certs.dir, {"--cert", certs.cert("good"), "--key", certs.key("good")});
+    Receiver receiver(certs.dir, certs.serve("good"));
     const auto r = post(request_to(receiver.url("https", "localhost"), certs.ca));
-    check_delivered(receiver, r, "https://localhost:" + std::to_string(receiver.port()) + "/hook");
+    check_delivered(receiver, r, receiver.peer("https", "localhost"));
   }
 }
 
 TEST_CASE("https: a certificate for another name is refused and nothing is sent",
           "[webhook][post]") {
   Certs certs;
-  Receiver receiver(certs.dir,
-                    {"--cert", certs.cert("wrong-name"), "--key", certs.key("wrong-name")});
+  Receiver receiver(certs.dir, certs.serve("wrong-name"));
   const auto by_ip = post(request_to(receiver.url("https"), certs.ca));
   check_tls_refused(receiver, by_ip,
-                    "https://127.0.0.1:" + std::to_string(receiver.port()) +
-                        "/hook: certificate verify failed (IP address mismatch)");
+                    receiver.peer("https") + ": certificate verify failed (IP address mismatch)");
   const auto by_name = post(request_to(receiver.url("https", "localhost"), certs.ca));
-  check_tls_refused(receiver, by_name,
-                    "https://localhost:" + std::to_string(receiver.port()) +
-                        "/hook: certificate verify failed (hostname mismatch)");
+  check_tls_refused(
+      receiver, by_name,
+      receiver.peer("https", "localhost") + ": certificate verify failed (hostname mismatch)");
 }
 
 TEST_CASE("https: an expired certificate is refused and nothing is sent", "[webhook][post]") {
   Certs certs;
-  Receiver receiver(certs.dir, {"--cert", certs.cert("expired"), "--key", certs.key("expired")});
+  Receiver receiver(certs.dir, certs.serve("expired"));
   const auto r = post(request_to(receiver.url("https"), certs.ca));
-  check_tls_refused(receiver, r,
-                    "https://127.0.0.1:" + std::to_string(receiver.port()) +
-                        "/hook: certificate verify failed (certificate has expired)");
+  check_tls_refused(
+      receiver, r,
+      receiver.peer("https") + ": certificate verify failed (certificate has expired)");
 }
 
 TEST_CASE("https: an unknown CA is refused and nothing is sent", "[webhook][post]") {
   Certs certs;
   SECTION("a self-signed certificate, with the ca_file of another CA") {
-    Receiver receiver(certs.dir,
-                      {"--cert", certs.cert("self-signed"), "--key", certs.key("self-signed")});
+    Receiver receiver(certs.dir, certs.serve("self-signed"));
     const auto r = post(request_to(receiver.url("https"), certs.ca));
-    check_tls_refused(receiver, r,
-                      "https://127.0.0.1:" + std::to_string(receiver.port()) +
-                          "/hook: certificate verify failed (self-signed certificate)");
-  }
-  SECTION("our test CA is not in the system store, which is used without a ca_file") {
-    Receiver receiver(certs.dir, {"--cert", certs.cert("good"), "--key", certs.key("good")});
-    const auto r = post(request_to(receiver.url("https")));
     check_tls_refused(
         receiver, r,
-        "https://127.0.0.1:" + std::to_string(receiver.port()) +
-            "/hook: certificate verify failed (unable to get local issuer certificate)");
+        receiver.peer("https") + ": certificate verify failed (self-signed certificate)");
+  }
+  SECTION("our test CA is not in the system store, which is used without a ca_file") {
+    Receiver receiver(certs.dir, certs.serve("good"));
+    const auto r = post(request_to(receiver.url("https")));
+    check_tls_refused(receiver, r,
+                      receiver.peer("https") +
+                          ": certificate verify failed (unable to get local issuer certificate)");
   }
 }
 
@@ -241,8 +247,7 @@ TEST_CASE("https to a clear-text receiver fails the handshake, nothing goes out 
   INFO(r.reason);
   CHECK(r.outcome == PostOutcome::kRetry);
   CHECK(r.http_status == 0);
-  CHECK_THAT(r.reason, Catch::StartsWith("https://127.0.0.1:" + std::to_string(receiver.port()) +
-                                         "/hook: TLS handshake failed: "));
+  CHECK_THAT(r.reason, Catch::StartsWith(receiver.peer("https") + ": TLS handshake failed: "));
   CHECK(receiver.received().empty());
 }
 
@@ -251,9 +256,8 @@ TEST_CASE("an unreadable ca_file is a retryable failure naming the file", "[webh
   Receiver receiver(dir, {});
   const auto r = post(request_to(receiver.url("https"), dir.sub("missing-ca.pem")));
   CHECK(r.outcome == PostOutcome::kRetry);
-  CHECK_THAT(r.reason, Catch::StartsWith("https://127.0.0.1:" + std::to_string(receiver.port()) +
-                                         "/hook: ca_file " + dir.sub("missing-ca.pem") +
-                                         " cannot be loaded: "));
+  CHECK_THAT(r.reason, Catch::StartsWith(receiver.peer("https") + ": ca_file " +
+                                         dir.sub("missing-ca.pem") + " cannot be loaded: "));
   CHECK(receiver.received().empty());
 }
 
@@ -267,13 +271,11 @@ TEST_CASE("the status decides: 5xx, 408 and 429 retry, other 4xx are permanent",
   };
   for (const auto& [status, outcome] : rows) {
     INFO("status " << status);
-    Receiver receiver(certs.dir, {"--cert", certs.cert("good"), "--key", certs.key("good"),
-                                  "--status", std::to_string(status)});
+    Receiver receiver(certs.dir, certs.serve("good", {"--status", std::to_string(status)}));
     const auto r = post(request_to(receiver.url("https"), certs.ca));
     CHECK(post_outcome_name(r.outcome) == std::string(post_outcome_name(outcome)));
     CHECK(r.http_status == status);
-    CHECK(r.reason == "https://127.0.0.1:" + std::to_string(receiver.port()) + "/hook: HTTP " +
-                          std::to_string(status));
+    CHECK(r.reason == receiver.peer("https") + ": HTTP " + std::to_string(status));
     CHECK(receiver.received().size() == 1);
   }
 }
@@ -287,7 +289,7 @@ TEST_CASE("a response body over 64 KiB is not kept, and its status still counts"
       Receiver receiver(dir, {"--reply-bytes", std::to_string(size), "--framing", framing});
       const auto r = post(request_to(receiver.url("http")));
       CHECK(r.outcome == PostOutcome::kDelivered);
-      CHECK(r.reason == "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook: HTTP 200");
+      CHECK(r.reason == receiver.peer("http") + ": HTTP 200");
       CHECK(r.body.size() == (size == kMaxResponseBody ? size : 0));
     }
   }
@@ -296,8 +298,7 @@ TEST_CASE("a response body over 64 KiB is not kept, and its status still counts"
 TEST_CASE("a receiver that never answers times out, and the loop keeps running meanwhile",
           "[webhook][post]") {
   Certs certs;
-  Receiver receiver(certs.dir,
-                    {"--cert", certs.cert("good"), "--key", certs.key("good"), "--hang"});
+  Receiver receiver(certs.dir, certs.serve("good", {"--hang"}));
   boost::asio::io_context io;
   auto request = request_to(receiver.url("https"), certs.ca);
   request.timeout = 1500ms;
@@ -322,8 +323,7 @@ TEST_CASE("a receiver that never answers times out, and the loop keeps running m
   const auto took = std::chrono::steady_clock::now() - started;
   REQUIRE(result.has_value());
   CHECK(result->outcome == PostOutcome::kRetry);
-  CHECK(result->reason ==
-        "https://127.0.0.1:" + std::to_string(receiver.port()) + "/hook: timed out after 1500ms");
+  CHECK(result->reason == receiver.peer("https") + ": timed out after 1500ms");
   CHECK(took >= 1500ms);
   CHECK(took < 10s);
   // 1.5 s of 50 ms ticks: the loop was free the whole time, not blocked inside the POST.
@@ -354,7 +354,7 @@ TEST_CASE("a header that could smuggle a line is refused before connecting", "[w
   io.run_for(30s);
   REQUIRE(result.has_value());
   CHECK(result->outcome == PostOutcome::kRefused);
-  CHECK(result->reason == "http://127.0.0.1:" + std::to_string(receiver.port()) +
-                              "/hook: header \"X-Note\" has a control character in its value");
+  CHECK(result->reason ==
+        receiver.peer("http") + ": header \"X-Note\" has a control character in its value");
   CHECK(receiver.received().empty());
 }
