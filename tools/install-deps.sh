@@ -13,6 +13,9 @@ packages=(
   libhowardhinnant-date-dev tzdata
   libsystemd-dev
   catch2
+  # plugins/webhook, plugins/email: TLS for the alert transports; their tests make certificates
+  # with the openssl CLI and run their receivers under Debian's /usr/bin/python3.
+  libssl-dev openssl python3
   clang  # ib decoder fuzzing (libFuzzer runtime comes with it)
   python3-aiosmtpd  # the SMTP server the email tests deliver to (run by /usr/bin/python3)
   # tools/check-packages.sh: CPack's DEB shlibdeps (dpkg-dev, file), rpmbuild, the packages'

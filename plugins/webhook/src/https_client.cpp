@@ -1,0 +1,267 @@
+#include "https_client.hpp"
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+namespace slob::plugins::webhook {
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using boost::system::error_code;
+using tcp = asio::ip::tcp;
+
+std::string describe(std::chrono::milliseconds d) {
+  if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + "s";
+  return std::to_string(d.count()) + "ms";
+}
+
+bool is_token_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// Why a header cannot be sent, or "" when it can. A line break in a value would let whoever
+// controls the value (a config file, an alert text) add headers or a second request.
+std::string bad_header(const std::string& name, const std::string& value) {
+  if (name.empty()) return "a header has an empty name";
+  for (const char c : name) {
+    if (!is_token_char(c))
+      return "header name \"" + name + "\" has a character HTTP does not allow";
+  }
+  for (const char c : value) {
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
+      return "header \"" + name + "\" has a control character in its value";
+    }
+  }
+  return "";
+}
+
+PostOutcome classify(int status) {
+  if (status >= 200 && status <= 299) return PostOutcome::kDelivered;
+  if (status >= 500 || status == 408 || status == 429) return PostOutcome::kRetry;
+  return PostOutcome::kRefused;
+}
+
+class PostOperation : public std::enable_shared_from_this<PostOperation> {
+ public:
+  PostOperation(asio::io_context& io, PostRequest request, std::function<void(PostResult)> done)
+      : io_(io),
+        request_(std::move(request)),
+        peer_(request_.url.display()),
+        done_(std::move(done)),
+        resolver_(io),
+        socket_(io),
+        timer_(io) {}
+
+  void start() {
+    for (const auto& [name, value] : request_.headers) {
+      if (auto why = bad_header(name, value); !why.empty())
+        return fail_later(PostOutcome::kRefused, why);
+    }
+    if (request_.url.https) {
+      if (auto why = make_tls(); !why.empty()) return fail_later(PostOutcome::kRetry, why);
+    }
+    timer_.expires_after(request_.timeout);
+    timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+      if (!ec)
+        self->finish(PostOutcome::kRetry, "timed out after " + describe(self->request_.timeout));
+    });
+    resolver_.async_resolve(
+        request_.url.host, std::to_string(request_.url.port),
+        [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type r) {
+          self->on_resolved(ec, std::move(r));
+        });
+  }
+
+ private:
+  // The TLS context and stream for this one request, or why there are none.
+  std::string make_tls() {
+    tls_context_.emplace(asio::ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(tls_context_->native_handle(), TLS1_2_VERSION);
+    error_code ec;
+    if (request_.ca_file.empty()) {
+      tls_context_->set_default_verify_paths(ec);
+      if (ec) return "cannot load the system CA store: " + ec.message();
+    } else {
+      tls_context_->load_verify_file(request_.ca_file, ec);
+      if (ec) return "ca_file " + request_.ca_file + " cannot be loaded: " + ec.message();
+    }
+    tls_context_->set_verify_mode(asio::ssl::verify_peer);
+    tls_.emplace(std::move(socket_), *tls_context_);
+    // The expected name goes into the chain verification itself, so a mismatch fails the
+    // handshake with OpenSSL's own reason. SNI carries DNS names only (RFC 6066, section 3).
+    SSL* ssl = tls_->native_handle();
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    const std::string& host = request_.url.host;
+    error_code not_ip;
+    asio::ip::make_address(host, not_ip);
+    if (!not_ip) {
+      if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) != 1)
+        return "cannot set the expected IP address";
+    } else {
+      X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+      if (X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size()) != 1 ||
+          SSL_set_tlsext_host_name(ssl, host.c_str()) != 1) {
+        return "cannot set the expected host name";
+      }
+    }
+    return "";
+  }
+
+  tcp::socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
+
+  // Runs `f` with the stream requests and responses go through.
+  template <typename F>
+  void with_stream(F&& f) {
+    if (tls_) {
+      f(*tls_);
+    } else {
+      f(socket_);
+    }
+  }
+
+  void on_resolved(const error_code& ec, const tcp::resolver::results_type& results) {
+    if (finished_) return;
+    if (ec) return finish(PostOutcome::kRetry, "cannot resolve the host: " + ec.message());
+    asio::async_connect(socket(), results,
+                        [self = shared_from_this()](const error_code& e, const tcp::endpoint&) {
+                          self->on_connected(e);
+                        });
+  }
+
+  void on_connected(const error_code& ec) {
+    if (finished_) return;
+    if (ec) return finish(PostOutcome::kRetry, "cannot connect: " + ec.message());
+    if (!tls_) return send();
+    tls_->async_handshake(
+        asio::ssl::stream_base::client,
+        [self = shared_from_this()](const error_code& e) { self->on_handshake(e); });
+  }
+
+  void on_handshake(const error_code& ec) {
+    if (finished_) return;
+    if (ec) {
+      const long verify = SSL_get_verify_result(tls_->native_handle());
+      if (verify != X509_V_OK) {
+        return finish(PostOutcome::kRetry, std::string("certificate verify failed (") +
+                                               X509_verify_cert_error_string(verify) + ")");
+      }
+      return finish(PostOutcome::kRetry, "TLS handshake failed: " + ec.message());
+    }
+    send();
+  }
+
+  void send() {
+    request_message_.method(http::verb::post);
+    request_message_.target(request_.url.target);
+    request_message_.version(11);
+    const auto& url = request_.url;
+    std::string host = url.host.find(':') == std::string::npos ? url.host : "[" + url.host + "]";
+    if (url.port != (url.https ? 443 : 80)) host += ":" + std::to_string(url.port);
+    request_message_.set(http::field::host, host);
+    request_message_.set(http::field::user_agent, "slob-host");
+    request_message_.set(http::field::content_type, request_.content_type);
+    request_message_.set(http::field::connection, "close");
+    for (const auto& [name, value] : request_.headers) request_message_.set(name, value);
+    request_message_.body() = std::move(request_.body);
+    request_message_.prepare_payload();  // Content-Length
+    with_stream([this](auto& stream) {
+      http::async_write(
+          stream, request_message_,
+          [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_written(ec); });
+    });
+  }
+
+  void on_written(const error_code& ec) {
+    if (finished_) return;
+    if (ec) return finish(PostOutcome::kRetry, "sending the request failed: " + ec.message());
+    parser_.body_limit(kMaxResponseBody);
+    // The header alone first: Beast 1.74 loses the body_limit error of a Content-Length over the
+    // limit when body bytes arrive with the header in an eager read (boostorg/beast#2183), and
+    // would then read the whole body. Read alone, the header reports it.
+    with_stream([this](auto& stream) {
+      http::async_read_header(
+          stream, buffer_, parser_,
+          [self = shared_from_this()](const error_code& e, std::size_t) { self->on_read(e); });
+    });
+  }
+
+  // After the header, and again after the body if there is one to read. A body over the limit
+  // is not kept, but the status line already says what happened.
+  void on_read(const error_code& ec) {
+    if (finished_) return;
+    const bool too_long = ec == http::error::body_limit && parser_.is_header_done();
+    if (ec && !too_long)
+      return finish(PostOutcome::kRetry, "reading the response failed: " + ec.message());
+    if (!too_long && !parser_.is_done()) {
+      return with_stream([this](auto& stream) {
+        http::async_read(
+            stream, buffer_, parser_,
+            [self = shared_from_this()](const error_code& e, std::size_t) { self->on_read(e); });
+      });
+    }
+    const int status = static_cast<int>(parser_.get().result_int());
+    std::string body = too_long ? std::string() : std::move(parser_.get().body());
+    finish(classify(status), "HTTP " + std::to_string(status), status, std::move(body));
+  }
+
+  void fail_later(PostOutcome outcome, const std::string& why) {
+    asio::post(io_, [self = shared_from_this(), outcome, why] { self->finish(outcome, why); });
+  }
+
+  // Reports once and closes everything; handlers still queued see finished_ and return.
+  void finish(PostOutcome outcome, const std::string& what, int status = 0, std::string body = {}) {
+    if (finished_) return;
+    finished_ = true;
+    timer_.cancel();
+    resolver_.cancel();
+    error_code ignored;
+    socket().close(ignored);
+    auto done = std::move(done_);
+    done(PostResult{outcome, status, peer_ + ": " + what, std::move(body)});
+  }
+
+  asio::io_context& io_;
+  PostRequest request_;
+  const std::string peer_;
+  std::function<void(PostResult)> done_;
+  tcp::resolver resolver_;
+  tcp::socket socket_;  // moved into tls_ for https
+  std::optional<asio::ssl::context> tls_context_;
+  std::optional<asio::ssl::stream<tcp::socket>> tls_;
+  asio::steady_timer timer_;
+  http::request<http::string_body> request_message_;
+  http::response_parser<http::string_body> parser_;
+  boost::beast::flat_buffer buffer_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+const char* post_outcome_name(PostOutcome outcome) {
+  switch (outcome) {
+    case PostOutcome::kDelivered: return "delivered";
+    case PostOutcome::kRefused: return "refused";
+    case PostOutcome::kRetry: return "retry";
+  }
+  return "unknown";
+}
+
+void http_post(asio::io_context& io, PostRequest request, std::function<void(PostResult)> done) {
+  std::make_shared<PostOperation>(io, std::move(request), std::move(done))->start();
+}
+
+}  // namespace slob::plugins::webhook
