@@ -37,7 +37,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -51,12 +50,12 @@
 #include "trading/reconciler.hpp"
 #include "trading/risk.hpp"
 #include "trading/trade_book.hpp"
+#include "trading/trading_day.hpp"
 #include "slob/sdk/broker.hpp"
 #include "slob/sdk/clock.hpp"
 #include "slob/sdk/logger.hpp"
 #include "slob/sdk/store.hpp"
 #include "slob/sdk/strategy.hpp"
-#include "trading/trading_day.hpp"
 
 namespace slob::core {
 
