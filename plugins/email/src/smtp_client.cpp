@@ -19,6 +19,7 @@
 #include "encoding.hpp"
 #include "message.hpp"
 #include "reply.hpp"
+#include "tls_client.hpp"
 #include "tls_context.hpp"
 
 namespace slob::plugins::email {
@@ -151,7 +152,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   asio::awaitable<bool> handshake() {
     step_ = "TLS";
-    if (auto s = expect_peer(stream_.native_handle(), config_.host); !s) {
+    if (auto s = tls::expect_peer(stream_.native_handle(), config_.host); !s) {
       finish(Outcome::kPermanent, step_, s.message());
       co_return false;
     }
@@ -162,7 +163,8 @@ class Session : public std::enable_shared_from_this<Session> {
       if (timed_out_) {
         fail_io(ec);
       } else {
-        finish(Outcome::kRetryable, step_, describe_tls_failure(stream_.native_handle(), ec));
+        auto why = tls::verification_error(stream_.native_handle());
+        finish(Outcome::kRetryable, step_, why ? "certificate verify failed: " + *why : ec.message());
       }
       co_return false;
     }

@@ -4,16 +4,15 @@
 #include <optional>
 #include <string_view>
 
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+
+#include "tls_client.hpp"
 
 namespace slob::plugins::webhook {
 namespace {
@@ -90,34 +89,13 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
   // The TLS context and stream for this one request, or why there are none.
   std::string make_tls() {
     tls_context_.emplace(asio::ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(tls_context_->native_handle(), TLS1_2_VERSION);
-    error_code ec;
-    if (request_.ca_file.empty()) {
-      tls_context_->set_default_verify_paths(ec);
-      if (ec) return "cannot load the system CA store: " + ec.message();
-    } else {
-      tls_context_->load_verify_file(request_.ca_file, ec);
-      if (ec) return "ca_file " + request_.ca_file + " cannot be loaded: " + ec.message();
+    if (auto ec = tls::trust(*tls_context_, request_.ca_file)) {
+      return request_.ca_file.empty()
+                 ? "cannot load the system CA store: " + ec.message()
+                 : "ca_file " + request_.ca_file + " cannot be loaded: " + ec.message();
     }
-    tls_context_->set_verify_mode(asio::ssl::verify_peer);
     tls_.emplace(std::move(socket_), *tls_context_);
-    // The expected name goes into the chain verification itself, so a mismatch fails the
-    // handshake with OpenSSL's own reason. SNI carries DNS names only (RFC 6066, section 3).
-    SSL* ssl = tls_->native_handle();
-    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-    const std::string& host = request_.url.host;
-    error_code not_ip;
-    asio::ip::make_address(host, not_ip);
-    if (!not_ip) {
-      if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) != 1)
-        return "cannot set the expected IP address";
-    } else {
-      X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-      if (X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size()) != 1 ||
-          SSL_set_tlsext_host_name(ssl, host.c_str()) != 1) {
-        return "cannot set the expected host name";
-      }
-    }
+    if (auto s = tls::expect_peer(tls_->native_handle(), request_.url.host); !s) return s.message();
     return "";
   }
 
@@ -154,10 +132,8 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
   void on_handshake(const error_code& ec) {
     if (finished_) return;
     if (ec) {
-      const long verify = SSL_get_verify_result(tls_->native_handle());
-      if (verify != X509_V_OK) {
-        return finish(PostOutcome::kRetry, std::string("certificate verify failed (") +
-                                               X509_verify_cert_error_string(verify) + ")");
+      if (auto why = tls::verification_error(tls_->native_handle())) {
+        return finish(PostOutcome::kRetry, "certificate verify failed (" + *why + ")");
       }
       return finish(PostOutcome::kRetry, "TLS handshake failed: " + ec.message());
     }
