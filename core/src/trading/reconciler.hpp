@@ -20,6 +20,10 @@ struct ReconcilePolicy {
   bool adopt_external_positions = false;  // take over a position the bot never opened
 };
 
+// How fresh a bracket the broker never received must be to be sent again (market time since it
+// was journalled): the crash interrupted the send, not the market. Older: cancelled.
+inline constexpr sdk::Duration kResendWindow = std::chrono::seconds(60);
+
 struct ReconcileInput {
   std::vector<sdk::TradeRecord> open_trades;
   std::vector<sdk::JournalEntry> unresolved_orders;
@@ -27,7 +31,7 @@ struct ReconcileInput {
   // An intent the broker never received is sent again only while it is this fresh (market time
   // since it was journalled): the crash interrupted the send, not the market. Older: cancelled.
   sdk::Time now;
-  sdk::Duration resend_window = std::chrono::seconds(60);
+  sdk::Duration resend_window = kResendWindow;
 };
 
 enum class FindingKind {

@@ -297,7 +297,7 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
     }
     return skip("an order for this setup is already journalled");
   }
-  const GateDecision gate = gate_for_new_bracket();
+  const GateDecision gate = check_new_bracket(gate_conditions(), host_state_, risk_);
   if (gate.verdict == GateVerdict::kDailyLimit) {
     host_state_.halted = true;
     host_state_.halt_reason = gate.reason;
@@ -334,13 +334,8 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
   pending_brackets_.push_back(order);
 }
 
-GateDecision TradingEngine::gate_for_new_bracket() const {
-  const GateConditions now = hooks_.gate_conditions ? hooks_.gate_conditions() : GateConditions{};
-  return check_new_bracket(now, host_state_, risk_);
-}
-
-GateDecision TradingEngine::gate_for_resend() const {
-  return check_resend(hooks_.gate_conditions ? hooks_.gate_conditions() : GateConditions{});
+GateConditions TradingEngine::gate_conditions() const {
+  return hooks_.gate_conditions ? hooks_.gate_conditions() : GateConditions{};
 }
 
 bool TradingEngine::replays_lost_candle(const sdk::BracketIntent& intent) const {

@@ -192,9 +192,8 @@ class TradingEngine {
   bool commit(const sdk::WriteBatch& batch, const char* what);
   // A change of host state with its audit event, in one commit; held here only once durable.
   sdk::Status commit_host_state(const sdk::HostState& next, sdk::AuditEvent audit);
-  // The order gate's answer for a new bracket or a re-send, with the host's conditions now.
-  GateDecision gate_for_new_bracket() const;
-  GateDecision gate_for_resend() const;
+  // The host's side of the order gate now (closed while no hook is set).
+  GateConditions gate_conditions() const;
   void record_fill(const sdk::Execution& e, sdk::WriteBatch& batch);
   // A trade just closed: its record, today's P&L in the host state and the equity.
   void trade_closed(const sdk::TradeRecord& t, sdk::WriteBatch& batch);
@@ -229,7 +228,6 @@ class TradingEngine {
   OrderJournal journal_;
   TradeBook trades_;
   std::vector<sdk::BracketOrder> pending_brackets_;  // journalled, sent after the commit
-  sdk::Duration resend_window_ = ReconcileInput{}.resend_window;
   std::vector<sdk::Candle> pending_candles_;     // handled since the last checkpoint
   std::vector<sdk::SetupRecord> pending_setups_;  // changed since then, the latest of each id
   sdk::Time last_commit_wall_{};                  // of the last commit that took them

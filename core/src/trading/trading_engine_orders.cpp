@@ -137,7 +137,6 @@ ReconcileResult TradingEngine::compare_with_broker(const sdk::BrokerSnapshot& sn
   input.unresolved_orders = journal_.unresolved();
   input.snapshot = snapshot;
   input.now = clock_.now();
-  resend_window_ = input.resend_window;
   return core::reconcile(input, policy);
 }
 
@@ -163,10 +162,10 @@ void TradingEngine::act_on(const ReconcileResult& result) {
 
 void TradingEngine::send_resends() {
   if (!journal_.has_resends()) return;
-  if (!gate_for_resend().open()) return;  // kept until the gate opens
+  if (!check_resend(gate_conditions()).open()) return;  // kept until the gate opens
   // A replay restarted behind the candle that made an intent (the candle was not durable yet)
   // keeps it until the replayed market reaches that moment again, as it first would have left.
-  OrderJournal::DueResends due = journal_.take_due_resends(clock_.now(), resend_window_);
+  OrderJournal::DueResends due = journal_.take_due_resends(clock_.now(), kResendWindow);
   for (const auto& e : due.stale) {
     if (e.leg != sdk::Leg::kEntry) continue;
     // The gate stayed closed past the setup's moment: cancelled, as the reconciler would.
