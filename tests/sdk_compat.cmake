@@ -51,8 +51,8 @@ function(slob_compat_strategy tag)
   set(SLOB_COMPAT_PLUGIN_TARGETS ${SLOB_COMPAT_PLUGIN_TARGETS} PARENT_SCOPE)
 endfunction()
 
-# Against the frozen 1.0.0 header (plugins/sdk-1.0.0/): every 1.x host must load it.
-slob_compat_strategy(sdk-1.0.0 HEADERS ${CMAKE_CURRENT_SOURCE_DIR}/plugins/sdk-1.0.0)
+# Against the frozen 2.0.0 header (plugins/sdk-2.0.0/): every 2.x host must load it.
+slob_compat_strategy(sdk-2.0.0 HEADERS ${CMAKE_CURRENT_SOURCE_DIR}/plugins/sdk-2.0.0)
 # Newer than the host: refused.
 slob_compat_strategy(sdk-next-minor HEADERS ${SLOB_SDK_NEXT_MINOR_HEADERS})
 slob_compat_strategy(sdk-next-major HEADERS ${SLOB_SDK_NEXT_MAJOR_HEADERS})
@@ -83,7 +83,7 @@ endif()
 
 # A host one SDK minor newer than this tree's: the loader's own sources compiled against the
 # next-minor header (not linked with slob_core, whose objects say this tree's version). It must
-# load the strategy built against the frozen 1.0.0 header and run it.
+# load the strategy built against the frozen 2.0.0 header and run it.
 slob_add_unit_test(sdk_compat_tests
   SOURCES unit/sdk_compat_host_test.cpp
           ${PROJECT_SOURCE_DIR}/core/src/plugins/build_compatibility.cpp
@@ -92,7 +92,7 @@ slob_add_unit_test(sdk_compat_tests
           ${PROJECT_SOURCE_DIR}/core/src/plugins/plugin_library.cpp
           ${PROJECT_SOURCE_DIR}/core/src/runtime/simulated_clock.cpp
   LIBRARIES slob_sdk
-  DEPENDS slob-plugin-teststrategy-sdk-1.0.0
+  DEPENDS slob-plugin-teststrategy-sdk-2.0.0
   PREFIX sdk)
 target_include_directories(sdk_compat_tests BEFORE PRIVATE ${SLOB_SDK_NEXT_MINOR_HEADERS})
 target_include_directories(sdk_compat_tests PRIVATE ${PROJECT_SOURCE_DIR}/core/src

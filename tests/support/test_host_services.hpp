@@ -58,6 +58,13 @@ class TestHostServices final : public sdk::HostServices {
   const std::string& state_dir() const override { return state_dir_; }
   const sdk::HostSettings& settings() const override { return settings_; }
   sdk::HostSettings settings_;
+  // What read_view() answers, by view name; a name not here is kNotFound.
+  std::map<std::string, std::string> views_;
+  sdk::Result<std::string> read_view(std::string_view view) const override {
+    auto it = views_.find(std::string(view));
+    if (it == views_.end()) return sdk::Status::not_found("no view " + std::string(view));
+    return it->second;
+  }
 
   // Runs posted work until none is left (work may post more). Returns how many ran.
   std::size_t run_pending(std::size_t limit = 1'000'000) {

@@ -1,5 +1,5 @@
 // A host one SDK minor newer than this tree (tests/sdk_compat.cmake compiles the loader's sources
-// against the next-minor version header) loads a plugin built against the frozen SDK 1.0.0
+// against the next-minor version header) loads a plugin built against the frozen SDK 2.0.0
 // header, and the plugin works: what an operator upgrading slob-host, but not their plugins,
 // relies on.
 
@@ -21,17 +21,17 @@ using slob::sdk::PluginKind;
 TEST_CASE("a plugin built against an older SDK minor loads into a newer host and runs",
           "[compat]") {
   const fs::path file =
-      fs::path(SLOB_BINARY_DIR) / "tests" / "plugins-sdk-1.0.0" / "libslob-teststrategy.so";
+      fs::path(SLOB_BINARY_DIR) / "tests" / "plugins-sdk-2.0.0" / "libslob-teststrategy.so";
   auto lib = PluginLibrary::open(file, file, PluginKind::kStrategy, "teststrategy");
   REQUIRE(lib.is_ok());
   const slob::sdk::BuildInfo& plugin = (*lib)->descriptor().build;
-  // Genuinely older: the frozen header said 1.0.0, this host's header a later 1.x.
-  CHECK(plugin.sdk_major == 1);
+  // Genuinely older: the frozen header said 2.0.0, this host's header a later 2.x.
+  CHECK(plugin.sdk_major == 2);
   CHECK(plugin.sdk_minor == 0);
   CHECK(plugin.sdk_patch == 0);
-  CHECK(slob::sdk::kBuildInfo.sdk_major == 1);
+  CHECK(slob::sdk::kBuildInfo.sdk_major == 2);
   CHECK(slob::sdk::kBuildInfo.sdk_minor > plugin.sdk_minor);
-  CHECK(std::string(SLOB_SDK_VERSION) != "1.0.0");
+  CHECK(std::string(SLOB_SDK_VERSION) != "2.0.0");
 
   slob::test::TestHostServices services;
   slob::sdk::ConfigTable table;

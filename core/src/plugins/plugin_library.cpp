@@ -69,7 +69,8 @@ sdk::Result<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const fs::path& 
   }
   const bool has_factory = (kind == sdk::PluginKind::kBroker && d->create_broker) ||
                            (kind == sdk::PluginKind::kStore && d->create_store) ||
-                           (kind == sdk::PluginKind::kStrategy && d->create_strategy);
+                           (kind == sdk::PluginKind::kStrategy && d->create_strategy) ||
+                           (kind == sdk::PluginKind::kObserver && d->create_observer);
   if (!has_factory) return refuse(file, "its descriptor has no factory for its kind");
   if (d->version == nullptr) return refuse(file, "its descriptor has no version");
 

@@ -165,4 +165,11 @@ sdk::Result<std::unique_ptr<PluginInstance<sdk::Strategy>>> PluginLoader::create
                                     config, loop);
 }
 
+sdk::Result<std::unique_ptr<PluginInstance<sdk::Observer>>> PluginLoader::create_observer(
+    std::shared_ptr<PluginLibrary> library, const sdk::ConfigTable& config, const HostLoop& loop) {
+  auto factory = library->descriptor().create_observer;
+  return instantiate<sdk::Observer>(std::move(library), factory, sdk::PluginKind::kObserver,
+                                    config, loop);
+}
+
 }  // namespace slob::core

@@ -26,6 +26,7 @@
 #include "plugins/plugin_services.hpp"
 #include "slob/sdk/broker.hpp"
 #include "slob/sdk/config.hpp"
+#include "slob/sdk/observer.hpp"
 #include "slob/sdk/status.hpp"
 #include "slob/sdk/store.hpp"
 #include "slob/sdk/strategy.hpp"
@@ -77,6 +78,8 @@ class PluginLoader {
   static sdk::Result<std::unique_ptr<PluginInstance<sdk::Store>>> create_store(
       std::shared_ptr<PluginLibrary> library, const sdk::ConfigTable& config, const HostLoop& loop);
   static sdk::Result<std::unique_ptr<PluginInstance<sdk::Strategy>>> create_strategy(
+      std::shared_ptr<PluginLibrary> library, const sdk::ConfigTable& config, const HostLoop& loop);
+  static sdk::Result<std::unique_ptr<PluginInstance<sdk::Observer>>> create_observer(
       std::shared_ptr<PluginLibrary> library, const sdk::ConfigTable& config, const HostLoop& loop);
 
  private:

@@ -6,8 +6,10 @@
 // instance is gone by then; a late timer would call into freed memory).
 
 #include <memory>
+#include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "runtime/logging.hpp"
 #include "plugins/plugin_library.hpp"
@@ -45,6 +47,9 @@ struct HostLoop {
   sdk::HostSettings settings;  // from [risk] and [connection]
   bool read_only = false;   // slob-host export: read the stored state, write nothing
   bool fresh_start = false;  // slob-host --fresh: the first instances discard their own state
+  // HostServices::read_view: the host's read-only views (control/host_views); unset in the
+  // offline commands, where every view is kUnavailable.
+  std::function<sdk::Result<std::string>(std::string_view)> read_view;
 };
 
 class PluginServices final : public sdk::HostServices {
@@ -67,6 +72,10 @@ class PluginServices final : public sdk::HostServices {
   const sdk::HostSettings& settings() const override { return loop_.settings; }
   bool read_only() const override { return loop_.read_only || loop_.check_only; }
   bool fresh_start() const override { return loop_.fresh_start; }
+  sdk::Result<std::string> read_view(std::string_view view) const override {
+    if (!loop_.read_view) return sdk::Status::unavailable("no host views in this command");
+    return loop_.read_view(view);
+  }
 
  private:
   HostLoop loop_;

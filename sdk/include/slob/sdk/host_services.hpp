@@ -11,9 +11,11 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "slob/sdk/clock.hpp"
 #include "slob/sdk/logger.hpp"
+#include "slob/sdk/status.hpp"
 #include "slob/sdk/time.hpp"
 
 namespace boost::asio {
@@ -75,6 +77,12 @@ class HostServices {
   virtual bool fresh_start() const { return false; }
 
   virtual const HostSettings& settings() const = 0;
+
+  // SDK 2.1. What `slob-ctl` shows, as the JSON text `slob-ctl --json <view>` prints: "status",
+  // "positions", "orders", "setups", "trades". Read-only for every plugin; observers use it to
+  // add context to a message. kNotFound for another name; kUnavailable while the host cannot
+  // answer (before recovery).
+  virtual Result<std::string> read_view(std::string_view view) const = 0;
 };
 
 }  // namespace slob::sdk

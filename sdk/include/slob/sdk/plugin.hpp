@@ -74,9 +74,11 @@ class HostServices;
 class Broker;
 class Store;
 class Strategy;
+class Observer;
 
-// The descriptor's layout. 2: `build` (BuildInfo) replaced the one-string build signature.
-inline constexpr std::uint32_t kSdkAbiVersion = 2;
+// The descriptor's layout. 3: `create_observer` (SDK 2.0). 2: `build` (BuildInfo) replaced the
+// one-string build signature.
+inline constexpr std::uint32_t kSdkAbiVersion = 3;
 
 // What a plugin (or the host) was compiled against and with. The host compares it field by
 // field; strings are short, stable spellings, shown as they are in a refusal.
@@ -98,13 +100,14 @@ inline constexpr BuildInfo kBuildInfo{SLOB_SDK_VERSION_MAJOR, SLOB_SDK_VERSION_M
                                       SLOB_SDK_STDLIB,        SLOB_SDK_SANITIZER,
                                       __cplusplus,            SLOB_SDK_COMPILER};
 
-enum class PluginKind : std::uint32_t { kBroker = 1, kStore = 2, kStrategy = 3 };
+enum class PluginKind : std::uint32_t { kBroker = 1, kStore = 2, kStrategy = 3, kObserver = 4 };
 
 inline const char* plugin_kind_name(PluginKind k) {
   switch (k) {
     case PluginKind::kBroker: return "broker";
     case PluginKind::kStore: return "store";
     case PluginKind::kStrategy: return "strategy";
+    case PluginKind::kObserver: return "observer";
   }
   return "unknown";
 }
@@ -129,6 +132,7 @@ class Plugin {
 using BrokerFactory = Result<std::unique_ptr<Broker>> (*)(HostServices&, const ConfigTable&);
 using StoreFactory = Result<std::unique_ptr<Store>> (*)(HostServices&, const ConfigTable&);
 using StrategyFactory = Result<std::unique_ptr<Strategy>> (*)(HostServices&, const ConfigTable&);
+using ObserverFactory = Result<std::unique_ptr<Observer>> (*)(HostServices&, const ConfigTable&);
 
 struct PluginDescriptor {
   std::uint32_t abi_version;  // must stay first
@@ -141,6 +145,7 @@ struct PluginDescriptor {
   BrokerFactory create_broker;
   StoreFactory create_store;
   StrategyFactory create_strategy;
+  ObserverFactory create_observer;
 };
 
 }  // namespace slob::sdk
@@ -149,20 +154,24 @@ struct PluginDescriptor {
 //   SLOB_BROKER_PLUGIN("sim", "1.0.0", slob::sdk::kPluginDrivesClock, &make_sim_broker)
 #include <boost/dll/alias.hpp>
 
-#define SLOB_PLUGIN_DESCRIPTOR_(kind_, name_, version_, flags_, broker_, store_, strategy_)     \
+#define SLOB_PLUGIN_DESCRIPTOR_(kind_, name_, version_, flags_, broker_, store_, strategy_,     \
+                                observer_)                                                    \
   namespace {                                                                                 \
   const ::slob::sdk::PluginDescriptor slob_plugin_descriptor_instance{                        \
       ::slob::sdk::kSdkAbiVersion, ::slob::sdk::kBuildInfo, kind_, name_, version_, flags_,     \
-      broker_, store_, strategy_};                                                            \
+      broker_, store_, strategy_, observer_};                                                 \
   }                                                                                           \
   BOOST_DLL_ALIAS(slob_plugin_descriptor_instance, slob_plugin_descriptor)
 
 #define SLOB_BROKER_PLUGIN(name_, version_, flags_, factory_)                                \
   SLOB_PLUGIN_DESCRIPTOR_(::slob::sdk::PluginKind::kBroker, name_, version_, flags_, factory_, \
-                          nullptr, nullptr)
+                          nullptr, nullptr, nullptr)
 #define SLOB_STORE_PLUGIN(name_, version_, flags_, factory_)                                \
   SLOB_PLUGIN_DESCRIPTOR_(::slob::sdk::PluginKind::kStore, name_, version_, flags_, nullptr, \
-                          factory_, nullptr)
+                          factory_, nullptr, nullptr)
 #define SLOB_STRATEGY_PLUGIN(name_, version_, flags_, factory_)                                \
   SLOB_PLUGIN_DESCRIPTOR_(::slob::sdk::PluginKind::kStrategy, name_, version_, flags_, nullptr, \
-                          nullptr, factory_)
+                          nullptr, factory_, nullptr)
+#define SLOB_OBSERVER_PLUGIN(name_, version_, flags_, factory_)                                \
+  SLOB_PLUGIN_DESCRIPTOR_(::slob::sdk::PluginKind::kObserver, name_, version_, flags_, nullptr, \
+                          nullptr, nullptr, factory_)

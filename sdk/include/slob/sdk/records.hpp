@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "slob/sdk/market.hpp"
 #include "slob/sdk/orders.hpp"
@@ -91,13 +92,34 @@ struct HostState {
   double realised_pnl_today = 0;
 };
 
-// The audit log: append-only; the store assigns `sequence`.
+// How much an event matters to the trader, in increasing order (an observer's filter keeps
+// events at or above a minimum).
+enum class Severity : std::uint8_t { kInfo = 0, kNotice = 1, kWarning = 2, kCritical = 3 };
+
+// One structured field of an event: a stable key (snake_case) and its value as text.
+struct EventField {
+  std::string key;
+  std::string value;
+};
+
+// The event stream (events.hpp, docs/events.md): append-only; the store assigns `sequence`,
+// gap-free and increasing, and keeps every event with the state change it reports.
 struct AuditEvent {
   std::uint64_t sequence = 0;
   Time time;
-  std::string kind;    // "transition", "command", "reconcile", "reload", "risk", "order"
-  std::string subject;  // e.g. "Running->SafeMode", "clear-safe-mode"
-  std::string reason;
+  std::string type;     // events.hpp's catalogue, e.g. "safe_mode.entered"
+  Severity severity = Severity::kInfo;
+  std::string subject;  // what it is about: a setup id, "Running->SafeMode", a command
+  std::string reason;   // one human sentence
+  std::vector<EventField> fields;  // in a stable order, keys unique
+};
+
+// How far one observer has delivered the stream: every event with a sequence up to
+// `delivered_through` was confirmed by it (or filtered out).
+struct ObserverCursor {
+  std::string observer;  // the [[observer]] name
+  std::uint64_t delivered_through = 0;
+  Time updated;
 };
 
 // The strategy's whole exported state after the last candle it handled, so a restart continues

@@ -11,6 +11,7 @@
 // - Failures come back as Status; kResourceExhausted means the store is full and could not grow,
 //   which the host answers with safe mode.
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -28,13 +29,15 @@ struct WriteBatch {
   std::vector<FillRecord> fills;
   std::vector<TradeRecord> trades;
   std::vector<AuditEvent> audit;  // sequence is assigned by the store
+  std::vector<ObserverCursor> observer_cursors;  // replace the stored cursor of each name
   std::vector<Candle> candles;
   std::optional<HostState> host_state;
   std::optional<StrategyCheckpoint> checkpoint;
 
   bool empty() const {
     return setups.empty() && journal.empty() && fills.empty() && trades.empty() &&
-           audit.empty() && candles.empty() && !host_state && !checkpoint;
+           audit.empty() && candles.empty() && observer_cursors.empty() && !host_state &&
+           !checkpoint;
   }
 };
 
@@ -50,6 +53,9 @@ class Store : public Plugin {
   // Host state; a fresh store returns a default HostState.
   virtual Result<HostState> host_state() = 0;
   virtual Result<std::optional<StrategyCheckpoint>> checkpoint() = 0;
+  // Every observer's cursor, by name; and the sequence of the newest event (0 when none).
+  virtual Result<std::vector<ObserverCursor>> observer_cursors() = 0;
+  virtual Result<std::uint64_t> last_event_sequence() = 0;
 
   // Live records only (their own index).
   virtual Status scan_live_setups(const Visitor<SetupRecord>& visit) = 0;
@@ -68,7 +74,9 @@ class Store : public Plugin {
   virtual Status scan_orders(const Visitor<JournalEntry>& visit) = 0;
   virtual Status scan_fills(const Visitor<FillRecord>& visit) = 0;
   virtual Status scan_trades(const Visitor<TradeRecord>& visit) = 0;
-  virtual Status scan_events(const Visitor<AuditEvent>& visit) = 0;
+  // Events with a sequence above `after` (0: all), in sequence order; cost grows with what is
+  // visited, not with the history before `after`.
+  virtual Status scan_events(std::uint64_t after, const Visitor<AuditEvent>& visit) = 0;
   // Candles with start >= from, in time order.
   virtual Status scan_candles(Time from, const Visitor<Candle>& visit) = 0;
 };

@@ -7,11 +7,15 @@
 // 1.0.0: the vocabulary settled (0.2.0 added HostServices::settings() and
 // BrokerListener::on_position(), 0.3.0 SetupUpdate::outcome and ConfigValue tables and
 // positions); from here on the compatibility promise holds.
+// 2.0.0: the operator event stream — AuditEvent carries a type, a severity and fields
+// (events.hpp); the observer plugin kind (observer.hpp, PluginKind::kObserver, the descriptor's
+// create_observer); the store keeps observer cursors and scans events from a sequence.
+// 2.1.0: HostServices::read_view (appended), what slob-ctl can read, for observers.
 //
 // Only these three numbers change from release to release: CMake reads them
 // (cmake/SlobSdkVersion.cmake) and tests build plugins against copies with other numbers.
-#define SLOB_SDK_VERSION_MAJOR 1
-#define SLOB_SDK_VERSION_MINOR 0
+#define SLOB_SDK_VERSION_MAJOR 2
+#define SLOB_SDK_VERSION_MINOR 1
 #define SLOB_SDK_VERSION_PATCH 0
 
 #define SLOB_SDK_VERSION_STR_(x) #x

@@ -14,7 +14,7 @@
 //
 // Only these three numbers change from release to release: CMake reads them
 // (cmake/SlobSdkVersion.cmake) and tests build plugins against copies with other numbers.
-#define SLOB_SDK_VERSION_MAJOR 1
+#define SLOB_SDK_VERSION_MAJOR 2
 #define SLOB_SDK_VERSION_MINOR 0
 #define SLOB_SDK_VERSION_PATCH 0
 
