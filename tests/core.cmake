@@ -42,6 +42,7 @@ slob_add_unit_test(core_unit_tests
     unit/build_compatibility_test.cpp
     unit/config_test.cpp
     unit/crash_points_test.cpp
+    unit/delivery_backoff_test.cpp
     unit/lifecycle_test.cpp
     unit/order_gate_test.cpp
     unit/order_journal_test.cpp

@@ -4,7 +4,6 @@
 slob_add_unit_test(webhook_tests
   SOURCES
     unit/webhook_url_test.cpp
-    unit/webhook_backoff_test.cpp
     integration/webhook_post_test.cpp
   LIBRARIES slob_http_post
   PREFIX webhook

@@ -1,11 +1,11 @@
-#include "backoff.hpp"
+#include "observers/delivery_backoff.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace slob::plugins::webhook {
+namespace slob::core {
 
-sdk::Status validate(const BackoffPolicy& policy) {
+sdk::Status validate(const DeliveryBackoffPolicy& policy) {
   if (policy.initial.count() <= 0)
     return sdk::Status::invalid_argument("backoff initial must be > 0");
   if (policy.max < policy.initial) {
@@ -20,9 +20,9 @@ sdk::Status validate(const BackoffPolicy& policy) {
   return sdk::Status::ok();
 }
 
-Backoff::Backoff(BackoffPolicy policy, std::uint64_t seed) : policy_(policy), state_(seed) {}
+DeliveryBackoff::DeliveryBackoff(DeliveryBackoffPolicy policy, std::uint64_t seed) : policy_(policy), state_(seed) {}
 
-std::chrono::milliseconds Backoff::next() {
+std::chrono::milliseconds DeliveryBackoff::next() {
   // In double, clamped before converting: initial·factor^n overflows an integer after a few
   // dozen failures of a long outage.
   const double grown =
@@ -34,7 +34,7 @@ std::chrono::milliseconds Backoff::next() {
   return std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(delay)));
 }
 
-double Backoff::next_unit() {
+double DeliveryBackoff::next_unit() {
   // splitmix64 (Steele, Lea, Flood 2014): defined by its arithmetic, unlike the standard
   // distributions, whose output differs between standard libraries.
   std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
@@ -44,4 +44,4 @@ double Backoff::next_unit() {
   return static_cast<double>(z >> 11) * 0x1.0p-53;
 }
 
-}  // namespace slob::plugins::webhook
+}  // namespace slob::core

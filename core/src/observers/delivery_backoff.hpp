@@ -1,6 +1,6 @@
 #pragma once
 
-// How long to wait before the next delivery attempt after a retryable failure: `initial`, then
+// How long an observer waits before the next delivery attempt after a failed one: `initial`, then
 // multiplied by `factor` after each failure up to `max`. With `jitter` j > 0 each delay is drawn
 // from [d·(1−j), d] so many senders that failed together do not retry together; the draw comes
 // from a seeded splitmix64, so a given seed gives the same delays on every machine (tests and
@@ -11,9 +11,9 @@
 
 #include "slob/sdk/status.hpp"
 
-namespace slob::plugins::webhook {
+namespace slob::core {
 
-struct BackoffPolicy {
+struct DeliveryBackoffPolicy {
   std::chrono::milliseconds initial{1000};
   std::chrono::milliseconds max{std::chrono::minutes(5)};
   double factor = 2.0;
@@ -21,12 +21,12 @@ struct BackoffPolicy {
 };
 
 // Invalid (initial ≤ 0, max < initial, factor < 1, jitter outside 0..1): one line naming the key.
-sdk::Status validate(const BackoffPolicy& policy);
+sdk::Status validate(const DeliveryBackoffPolicy& policy);
 
-class Backoff {
+class DeliveryBackoff {
  public:
   // Precondition: validate(policy) is ok.
-  Backoff(BackoffPolicy policy, std::uint64_t seed);
+  DeliveryBackoff(DeliveryBackoffPolicy policy, std::uint64_t seed);
 
   // The delay before the next attempt; each call counts one more failure.
   std::chrono::milliseconds next();
@@ -37,9 +37,9 @@ class Backoff {
  private:
   double next_unit();  // uniform in [0, 1)
 
-  BackoffPolicy policy_;
+  DeliveryBackoffPolicy policy_;
   std::uint64_t state_;
   int failures_ = 0;
 };
 
-}  // namespace slob::plugins::webhook
+}  // namespace slob::core
