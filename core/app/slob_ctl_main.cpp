@@ -1,6 +1,6 @@
 // slob-ctl: talks to a running slob-host over its control socket (JSON lines).
 //
-//   slob-ctl [--socket PATH | --config FILE] COMMAND [--reason TEXT] [--json]
+//   slob-ctl [--socket PATH | --config FILE] COMMAND [NAME] [--reason TEXT] [--json]
 //
 // Exit codes: 0 the daemon answered ok, 1 it answered an error or could not be reached,
 // 2 usage (a socket path too long to be one included), 78 a bad --config file.
@@ -27,8 +27,9 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: slob-ctl [--socket PATH | --config FILE] COMMAND [--reason TEXT] [--json]\n"
-    "commands: status positions orders setups halt resume clear-safe-mode reload shutdown\n"
+    "usage: slob-ctl [--socket PATH | --config FILE] COMMAND [NAME] [--reason TEXT] [--json]\n"
+    "commands: status positions orders setups trades observers halt resume clear-safe-mode\n"
+    "          alert-test [OBSERVER] reload shutdown\n"
     "default socket: $SLOB_SOCKET, else /run/slob/slob.sock\n";
 
 int usage(const std::string& problem) {
@@ -45,9 +46,10 @@ int main(int argc, char** argv) {
   std::optional<std::string> reason;
   std::string command;
   bool json = false;
-  static const std::set<std::string> kCommands = {"status", "positions", "orders", "setups",
-                                                  "halt",   "resume",    "clear-safe-mode",
-                                                  "reload", "shutdown"};
+  static const std::set<std::string> kCommands = {
+      "status", "positions", "orders",          "setups",     "trades", "observers",
+      "halt",   "resume",    "clear-safe-mode", "alert-test", "reload", "shutdown"};
+  std::optional<std::string> observer;  // alert-test's one argument
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--socket" && i + 1 < argc) socket_path = argv[++i];
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return kExitOk;
     } else if (command.empty() && kCommands.count(arg)) command = arg;
+    else if (command == "alert-test" && !observer && arg.rfind("--", 0) != 0) observer = arg;
     else return usage("unexpected argument " + arg);
   }
   if (command.empty()) return usage("no command");
@@ -80,6 +83,7 @@ int main(int argc, char** argv) {
 
   nlohmann::json request = {{"command", command}};
   if (reason) request["reason"] = *reason;
+  if (observer) request["observer"] = *observer;
 
   boost::asio::io_context io;
   boost::asio::local::stream_protocol::socket socket(io);

@@ -54,12 +54,37 @@ void format_status(std::ostringstream& out, const nlohmann::json& s) {
   }
 }
 
+// One block per observer: where it delivers, how far, and what went wrong last.
+void format_observers(std::ostringstream& out, const nlohmann::json& list) {
+  if (list.empty()) out << "(no observer configured)\n";
+  for (const auto& o : list) {
+    out << text(o["name"]) << " (" << text(o["plugin"]) << " -> " << text(o["destination"])
+        << "): " << text(o["state"]) << "\n";
+    out << "  cursor:     " << text(o["cursor"]) << " of " << text(o["newest_event"])
+        << ", backlog " << text(o["backlog"])
+        << (o.value("backlog_more_in_store", false) ? "+" : "") << " events\n";
+    out << "  delivered:  " << text(o["delivered_events"]) << " events, last at "
+        << text(o["last_delivered_at"]) << "\n";
+    if (!o["last_error"].is_null()) {
+      out << "  last error: " << text(o["last_error"]) << " (at " << text(o["last_error_at"])
+          << ", " << text(o["failures"]) << " failures in a row; next attempt "
+          << text(o["next_attempt_at"]) << ")\n";
+    }
+  }
+}
+
 }  // namespace
 
 std::string format_answer(const std::string& command, const nlohmann::json& result) {
   std::ostringstream out;
   if (command == "status") {
     format_status(out, result);
+  } else if (command == "observers") {
+    format_observers(out, result["observers"]);
+  } else if (command == "alert-test") {
+    out << "test event recorded for " << (text(result["sent_to"]) == "*" ? std::string("every observer")
+                                                                         : text(result["sent_to"]))
+        << "; `slob-ctl observers` shows its delivery\n";
   } else if (command == "reload") {
     out << "reload: " << text(result["result"]) << " (state " << text(result["state"]) << ")\n";
     for (const auto& line : result["swapped"]) out << "swapped: " << text(line) << "\n";

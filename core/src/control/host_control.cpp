@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "runtime/host.hpp"
+#include "trading/operator_events.hpp"
 #include "control/record_json.hpp"
 #include "plugins/build_compatibility.hpp"
 
@@ -26,10 +27,14 @@ std::string reason_of(const nlohmann::json& request) {
 
 }  // namespace
 
-void Host::audit(const std::string& kind, const std::string& subject, const std::string& reason) {
+void Host::audit(const char* type, const std::string& subject, const std::string& reason,
+                 std::vector<sdk::EventField> fields) {
   if (!engine_) return;
-  if (auto s = engine_->audit(kind, subject, reason); !s)
-    log_.error("SLOB_AUDIT_FAILED", subject + ": " + s.message());
+  sdk::AuditEvent e = events::make(clock_->now(), type, subject, reason, std::move(fields));
+  if (auto s = engine_->record_event(e); !s) {
+    log_.error("SLOB_AUDIT_FAILED", std::string(type) + " " + subject + ": " + s.message());
+    if (observers_) observers_->tell_volatile(std::move(e));
+  }
 }
 
 nlohmann::json Host::status_json() const {
@@ -98,7 +103,7 @@ void Host::handle_command(const nlohmann::json& request, ControlServer::Reply re
     return;
   }
   if (command == "shutdown") {
-    audit("command", "shutdown", reason);
+    audit(sdk::event_type::kCommand, "shutdown", reason, {{"command", "shutdown"}, {"reason", reason}});
     reply(ControlServer::ok({{"state", "Draining"}}));
     begin_shutdown("slob-ctl shutdown" + (reason.empty() ? "" : ": " + reason));
     return;
@@ -116,7 +121,6 @@ void Host::handle_command(const nlohmann::json& request, ControlServer::Reply re
       reply(ControlServer::error("cannot persist: " + s.message()));
       return;
     }
-    audit("command", "clear-safe-mode", reason);
     log_.warn("SLOB_SAFE_MODE_CLEARED", "safe mode cleared by operator: " + reason);
     move_to(LifecycleState::kConnecting, "safe mode cleared: " + reason);
     if (orders_health_ == sdk::Health::kUp) {
@@ -138,35 +142,39 @@ void Host::handle_command(const nlohmann::json& request, ControlServer::Reply re
       reply(ControlServer::error("cannot persist: " + s.message()));
       return;
     }
-    audit("command", command, reason);
     log_.warn(halt ? "SLOB_HALTED" : "SLOB_RESUMED",
               std::string(halt ? "new entries halted by operator" : "entries resumed by operator") +
                   (reason.empty() ? "" : ": " + reason));
     reply(ControlServer::ok({{"halted", halt}}));
     return;
   }
-  if (command == "orders" || command == "setups" || command == "positions") {
-    nlohmann::json rows = nlohmann::json::array();
-    sdk::Status s;
-    sdk::Store& store = store_->get();
-    if (command == "orders") {
-      s = store.scan_unresolved_orders([&](const sdk::JournalEntry& e) {
-        rows.push_back(to_json(e));
-        return true;
-      });
-    } else if (command == "setups") {
-      s = store.scan_live_setups([&](const sdk::SetupRecord& r) {
-        rows.push_back(to_json(r));
-        return true;
-      });
-    } else {
-      s = store.scan_open_trades([&](const sdk::TradeRecord& t) {
-        rows.push_back(to_json(t));
-        return true;
-      });
+  if (command == "orders" || command == "setups" || command == "positions" || command == "trades") {
+    auto rows = view(command);
+    if (!rows) reply(ControlServer::error(rows.status().message()));
+    else reply(ControlServer::ok(std::move(*rows)));
+    return;
+  }
+  if (command == "observers") {
+    reply(ControlServer::ok({{"observers", observers_->status()}}));
+    return;
+  }
+  if (command == "alert-test") {
+    const std::string target = request.value("observer", "");
+    if (!target.empty() && !observers_->config(target)) {
+      reply(ControlServer::error("no observer named \"" + target + "\" (slob-ctl observers lists them)"));
+      return;
     }
-    if (!s) reply(ControlServer::error(s.message()));
-    else reply(ControlServer::ok({{command, rows}}));
+    if (observers_->names().empty()) {
+      reply(ControlServer::error("no observer is configured ([[observer]] in the config)"));
+      return;
+    }
+    const std::string to = target.empty() ? "*" : target;
+    auto s = engine_->record_event(events::make(clock_->now(), sdk::event_type::kAlertTest, to,
+                                                "a test alert asked for with slob-ctl alert-test" +
+                                                    (reason.empty() ? "" : ": " + reason),
+                                                {{"observer", to}}));
+    if (!s) reply(ControlServer::error("cannot record the test event: " + s.message()));
+    else reply(ControlServer::ok({{"sent_to", to}}));
     return;
   }
   if (command == "reload") {
@@ -176,8 +184,35 @@ void Host::handle_command(const nlohmann::json& request, ControlServer::Reply re
     return;
   }
   reply(ControlServer::error("unknown command \"" + command +
-                             "\" (status, positions, orders, setups, halt, resume, "
-                             "clear-safe-mode, reload, shutdown)"));
+                             "\" (status, positions, orders, setups, trades, observers, halt, "
+                             "resume, clear-safe-mode, alert-test, reload, shutdown)"));
+}
+
+sdk::Result<nlohmann::json> Host::view(const std::string& name) const {
+  if (name == "status") return status_json();
+  nlohmann::json rows = nlohmann::json::array();
+  auto add = [&rows](const auto& record) {
+    rows.push_back(to_json(record));
+    return true;
+  };
+  sdk::Store& store = store_->get();
+  sdk::Status s;
+  if (name == "orders") {
+    s = store.scan_unresolved_orders(add);
+  } else if (name == "setups") {
+    s = store.scan_live_setups(add);
+  } else if (name == "positions") {
+    s = store.scan_open_trades(add);
+  } else if (name == "trades") {
+    // Today's: entered since the trading day began (the whole history is `slob-host export`).
+    const sdk::Time day = engine_->trading_day_start(clock_->now());
+    s = store.scan_trades([&](const sdk::TradeRecord& t) { return t.entry_time < day || add(t); });
+  } else {
+    return sdk::Status::not_found("no view \"" + name +
+                                  "\" (status, positions, orders, setups, trades)");
+  }
+  if (!s) return s;
+  return nlohmann::json{{name, rows}};
 }
 
 }  // namespace slob::core

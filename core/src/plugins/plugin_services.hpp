@@ -49,7 +49,7 @@ struct HostLoop {
   bool fresh_start = false;  // slob-host --fresh: the first instances discard their own state
   // HostServices::read_view: the host's read-only views (control/host_views); unset in the
   // offline commands, where every view is kUnavailable.
-  std::function<sdk::Result<std::string>(std::string_view)> read_view;
+  std::function<sdk::Result<std::string>(std::string_view)> read_view = nullptr;
 };
 
 class PluginServices final : public sdk::HostServices {

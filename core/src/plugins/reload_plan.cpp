@@ -71,6 +71,7 @@ ReloadPlan plan_reload(const HostConfig& running, const SlotFiles& running_files
   if (!(running.maintenance == fresh.maintenance))
     plan.needs_restart.push_back("[maintenance] changed");
   if (!(running.risk == fresh.risk)) plan.needs_restart.push_back("[risk] changed");
+  if (!(running.alerts == fresh.alerts)) plan.needs_restart.push_back("[alerts] changed");
   return plan;
 }
 

@@ -1,15 +1,18 @@
 #include "runtime/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <memory>
 
 #include <date/tz.h>
 
+#include "slob/sdk/events.hpp"
 #include "slob/sdk/trading_day.hpp"
 #include <toml++/toml.h>
 
 #include "runtime/host_paths.hpp"
+#include "observers/event_filter.hpp"
 #include "trading/maintenance_schedule.hpp"
 #include "plugins/plugin_name.hpp"
 
@@ -175,6 +178,75 @@ void read_slot(sdk::ConfigReader& top, const sdk::ConfigTable& root, const std::
   for (auto& e : r.take_errors()) errors.push_back(std::move(e));
 }
 
+bool valid_observer_name(const std::string& name) {
+  return !name.empty() && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) {
+           return std::isalnum(c) || c == '-' || c == '_';
+         });
+}
+
+// The [[observer]] tables, each like a plugin slot plus the host's delivery settings.
+void read_observers(sdk::ConfigReader& top, Errors& errors, std::vector<ObserverSection>& out) {
+  const sdk::ConfigValue* v = top.get("observer");
+  if (!v) return;
+  const auto* arr = std::get_if<sdk::ConfigArray>(&v->value);
+  if (!arr) {
+    errors.push_back({v->position, "observer must be an array of tables ([[observer]])"});
+    return;
+  }
+  for (const auto& item : *arr) {
+    const auto* tp = std::get_if<sdk::ConfigTablePtr>(&item.value);
+    if (!tp) {
+      errors.push_back({item.position, "each observer must be a table ([[observer]])"});
+      continue;
+    }
+    const sdk::ConfigTable& t = **tp;
+    sdk::ConfigReader r(t);
+    ObserverSection o;
+    o.name = r.get_string("name", "");
+    if (!r.has("name")) {
+      errors.push_back({t.position, "[[observer]] name is missing"});
+    } else if (!valid_observer_name(o.name)) {
+      r.add_error("name", "observer name \"" + o.name +
+                              "\" is invalid (letters, digits, '-' and '_', at most 64)");
+    } else {
+      for (const auto& other : out)
+        if (other.name == o.name) r.add_error("name", "observer name \"" + o.name + "\" is used twice");
+    }
+    o.slot.config.section = "observer." + o.name + ".config";
+    o.slot.config.position = t.position;
+    const std::string plugin = r.get_string("plugin", "");
+    if (!r.has("plugin")) errors.push_back({t.position, "[[observer]] " + o.name + ": plugin is missing"});
+    else if (!is_valid_plugin_name(plugin))
+      r.add_error("plugin", "plugin name \"" + plugin + "\" is invalid (" + kPluginNameRule + ")");
+    else {
+      o.slot.plugin = plugin;
+      o.slot.position = r.get("plugin")->position;
+    }
+    const std::string severity = r.get_choice("min_severity", sdk::severity_name(o.min_severity),
+                                              {"info", "notice", "warning", "critical"});
+    o.min_severity = sdk::parse_severity(severity).value_or(o.min_severity);
+    if (auto types = r.find_strings("types", [](const std::string& p) {
+          for (const auto& known : sdk::kEventTypes)
+            if (type_pattern_matches(p, known.type)) return sdk::Status::ok();
+          return sdk::Status::invalid_argument("\"" + p + "\" names no event type (docs/events.md)");
+        })) {
+      o.types = std::move(*types);
+    }
+    o.timeout = r.get_positive_duration("timeout", o.timeout);
+    o.summarise_after = r.get_positive_duration("summarise_after", o.summarise_after);
+    o.max_batch = r.get_int("max_batch", o.max_batch, 1, 1000);
+    o.backoff_initial = r.get_positive_duration("backoff_initial", o.backoff_initial);
+    o.backoff_max = r.get_positive_duration("backoff_max", o.backoff_max);
+    if (o.backoff_initial > o.backoff_max && r.has("backoff_initial"))
+      r.add_error("backoff_initial", "backoff_initial must not exceed backoff_max");
+    if (const sdk::ConfigTable* cfg = r.get_table("config")) o.slot.config = plugin_table(*cfg, errors);
+    o.slot.config.section = "observer." + o.name + ".config";
+    for (auto& e : r.take_errors()) errors.push_back(std::move(e));
+    out.push_back(std::move(o));
+  }
+}
+
 // The host's own paths, checked against the disk before anything is created: a socket path the
 // kernel cannot bind, a file where the socket or the state directory should be. Reported at the
 // key, or at [host] (or the file's start) when the default is the problem.
@@ -303,6 +375,13 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
   read_slot(top, *root, "broker", config.broker, errors);
   read_slot(top, *root, "store", config.store, errors);
   read_slot(top, *root, "strategy", config.strategy, errors);
+  read_section(top, "alerts", errors, [&](sdk::ConfigReader& r, const sdk::ConfigTable&) {
+    AlertsSection& a = config.alerts;
+    a.broker_unreachable_after = r.get_positive_duration("broker_unreachable_after", a.broker_unreachable_after);
+    a.market_data_stall_after = r.get_positive_duration("market_data_stall_after", a.market_data_stall_after);
+    a.shutdown_grace = r.get_positive_duration("shutdown_grace", a.shutdown_grace);
+  });
+  read_observers(top, errors, config.observers);
   for (auto& e : top.take_errors()) errors.push_back(std::move(e));
   check_host_paths(*root, config.host, errors);
 

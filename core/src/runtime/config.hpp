@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "slob/sdk/config.hpp"
+#include "slob/sdk/records.hpp"
 #include "slob/sdk/host_services.hpp"
 #include "slob/sdk/status.hpp"
 #include "slob/sdk/time.hpp"
@@ -85,6 +86,35 @@ struct PluginSlot {
   sdk::ConfigTable config;
 };
 
+// [alerts]: when the host itself raises an event about something that did not happen.
+struct AlertsSection {
+  // The broker's order channel down this long (while the daemon wants it up): broker.unreachable;
+  // broker.back when it returns.
+  sdk::Duration broker_unreachable_after = std::chrono::minutes(5);
+  // No bar this long while Running outside maintenance windows (market time): market_data.stalled;
+  // market_data.back with the next bar.
+  sdk::Duration market_data_stall_after = std::chrono::minutes(5);
+  // How long a stopping daemon waits for observers to deliver what is pending (the rest is
+  // delivered after the next start).
+  sdk::Duration shutdown_grace = std::chrono::seconds(5);
+  bool operator==(const AlertsSection&) const = default;
+};
+
+// One [[observer]] table: a plugin told the operator events (sdk/include/slob/sdk/observer.hpp).
+struct ObserverSection {
+  std::string name;  // unique; keys its durable cursor
+  PluginSlot slot;   // plugin and its [observer.config]
+  sdk::Severity min_severity = sdk::Severity::kNotice;
+  // Type patterns: "safe_mode.entered", "trade.*", "*". Empty: every type.
+  std::vector<std::string> types;
+  sdk::Duration timeout = std::chrono::seconds(30);  // one delivery, then cancel() and retry
+  // Events older than this (market time) when their turn comes go out as one summary.
+  sdk::Duration summarise_after = std::chrono::hours(1);
+  std::int64_t max_batch = 20;  // events per delivery (a burst coalesced into one message)
+  sdk::Duration backoff_initial = std::chrono::seconds(5);
+  sdk::Duration backoff_max = std::chrono::minutes(10);
+};
+
 struct HostConfig {
   std::filesystem::path file;        // as given on the command line
   std::filesystem::path directory;   // absolute directory of the file
@@ -95,6 +125,8 @@ struct HostConfig {
   PluginSlot broker;
   PluginSlot store;
   PluginSlot strategy;
+  AlertsSection alerts;
+  std::vector<ObserverSection> observers;
 };
 
 // The facts plugins take from the host's config instead of keeping their own copy.

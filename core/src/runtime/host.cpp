@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 
 #include "runtime/exit_codes.hpp"
+#include "trading/operator_events.hpp"
 
 namespace slob::core {
 
@@ -47,7 +48,9 @@ Host::Host(HostConfig config, HostOptions options)
 }
 
 Host::~Host() {
-  // The broker calls into the engine and the host; it goes first.
+  // Observers read the store and may be mid-delivery; the broker calls into the engine and the
+  // host. They go first.
+  observers_.reset();
   broker_.reset();
   broker_port_.reset();
   reconcile_.reset();
@@ -118,6 +121,17 @@ sdk::Status Host::load_plugins() {
   auto broker = PluginLoader::create_broker(*broker_lib, config_.broker.config, loop);
   if (broker) broker_ = std::move(*broker);
   else add_error(broker.status());
+  std::vector<std::unique_ptr<ObserverInstance>> observers;
+  for (const auto& o : config_.observers) {
+    auto lib = loader_.load(o.slot.plugin, sdk::PluginKind::kObserver, o.slot.position);
+    if (!lib) {
+      add_error(lib.status());
+      continue;
+    }
+    auto inst = PluginLoader::create_observer(*lib, o.slot.config, loop);
+    if (inst) observers.push_back(std::move(*inst));
+    else add_error(inst.status());
+  }
 
   if (!errors.empty()) {
     broker_.reset();
@@ -133,7 +147,13 @@ sdk::Status Host::load_plugins() {
             return GateConditions{lifecycle_.state(), orders_health_,
                                   reconcile_->confirming_disagreement(), maintenance_at(clock_->now())};
           },
-          [this](const std::string& reason) { enter_safe_mode(reason); }});
+          [this](const std::string& reason) { enter_safe_mode(reason); },
+          [this] {
+            if (observers_) observers_->wake();
+          },
+          [this](sdk::AuditEvent e) {
+            if (observers_) observers_->tell_volatile(std::move(e));
+          }});
   reconcile_ = std::make_unique<ReconcileSession>(
       *clock_, wall_clock_, config_.connection.position_recheck, log_,
       ReconcileSession::Callbacks{
@@ -148,6 +168,18 @@ sdk::Status Host::load_plugins() {
           [this] { live_.finished(); },
           [this](const ReconcileSession::Outcome& outcome) { on_reconcile_outcome(outcome); }});
   pinned_libraries_ = {store_->library_ref(), strategy_->library_ref(), broker_->library_ref()};
+  observers_ = std::make_unique<ObserverRunner>(io_, store_->get(), *clock_, wall_clock_, log_);
+  broker_alarm_ = make_outage_alarm(config_.alerts.broker_unreachable_after,
+                                    sdk::event_type::kBrokerUnreachable, sdk::event_type::kBrokerBack,
+                                    "the broker's order channel");
+  market_data_alarm_ = make_outage_alarm(config_.alerts.market_data_stall_after,
+                                         sdk::event_type::kMarketDataStalled,
+                                         sdk::event_type::kMarketDataBack, "market data");
+  for (std::size_t i = 0; i < observers.size(); ++i) {
+    pinned_libraries_.push_back(observers[i]->library_ref());
+    if (auto s = observers_->add(config_.observers[i], std::move(observers[i])); !s)
+      return sdk::Status(s.code(), "observer " + config_.observers[i].name + ": " + s.message());
+  }
   broker_port_ = std::make_unique<BrokerPort>(*this);
   broker_->get().set_listener(*broker_port_);
   engine_->set_broker(&broker_->get());
@@ -221,9 +253,9 @@ void Host::on_transition(const Transition& t) {
   live_.set_running(t.to == LifecycleState::kRunning);
   // Into and out of Reloading is audited as the reload itself (host_reload.cpp): one commit.
   if (engine_ && t.from != LifecycleState::kReloading && t.to != LifecycleState::kReloading) {
-    engine_->audit("transition",
-                   std::string(lifecycle_state_name(t.from)) + "->" + lifecycle_state_name(t.to),
-                   t.reason);
+    audit(sdk::event_type::kLifecycle,
+          std::string(lifecycle_state_name(t.from)) + "->" + lifecycle_state_name(t.to), t.reason,
+          {{"from", lifecycle_state_name(t.from)}, {"to", lifecycle_state_name(t.to)}});
   }
 }
 
@@ -242,6 +274,17 @@ void Host::start() {
   if (simulated_clock_) {
     if (auto resume = engine_->resume_from()) simulated_clock_->advance_to(*resume);
   }
+  const sdk::HostState& recovered = engine_->host_state();
+  audit(sdk::event_type::kDaemonStarted, SLOB_VERSION,
+        std::string("slob-host ") + SLOB_VERSION + " started" +
+            (recovered.safe_mode ? "; still in safe mode: " + recovered.safe_mode_reason : ""),
+        {{"version", SLOB_VERSION},
+         {"pid", std::to_string(::getpid())},
+         {"mode", simulated_clock_ ? "replay" : "live"},
+         {"safe_mode", recovered.safe_mode ? "true" : "false"},
+         {"broker", broker_->name()},
+         {"strategy", strategy_->name()}});
+  broker_alarm_->begin("not connected since the start");
   if (engine_->host_state().safe_mode) {
     move_to(LifecycleState::kSafeMode,
             "safe mode persisted from an earlier run: " + engine_->host_state().safe_mode_reason);
@@ -271,6 +314,29 @@ void Host::connection_failed(const std::string& why, bool fatal) {
   supervisor_.attempt_failed(why, fatal);
 }
 
+std::unique_ptr<OutageAlarm> Host::make_outage_alarm(sdk::Duration after, const char* raised_type,
+                                                     const char* cleared_type, std::string what) {
+  auto format_since = [this](sdk::Time since) {
+    return sdk::format_duration(
+        std::chrono::duration_cast<std::chrono::seconds>(wall_clock_.now() - since));
+  };
+  return std::make_unique<OutageAlarm>(
+      wall_clock_, after,
+      OutageAlarm::Callbacks{
+          // A maintenance window's outage is expected: told only if it outlasts the window.
+          [this] { return !maintenance_at(wall_clock_.now()); },
+          [this, raised_type, what, format_since](sdk::Time since, const std::string& why) {
+            audit(raised_type, what, what + " down for " + format_since(since) + ": " + why,
+                  {{"since", sdk::format_rfc3339(since)}, {"reason", why}});
+          },
+          [this, cleared_type, what, format_since](sdk::Time since, const std::string& why) {
+            audit(cleared_type, what, what + " back after " + format_since(since),
+                  {{"since", sdk::format_rfc3339(since)},
+                   {"down_for", format_since(since)},
+                   {"reason", why}});
+          }});
+}
+
 std::optional<ActiveMaintenance> Host::maintenance_at(sdk::Time t) const {
   return maintenance_ ? maintenance_->active_at(t) : std::nullopt;
 }
@@ -282,6 +348,7 @@ void Host::enter_safe_mode(const std::string& reason) {
   if (!engine_->host_state().safe_mode) {
     if (auto s = engine_->set_safe_mode(true, reason); !s) {
       log_.critical("SLOB_SAFE_MODE_NOT_PERSISTED", s.message());
+      observers_->tell_volatile(events::safe_mode(clock_->now(), true, reason));
     }
   }
   move_to(LifecycleState::kSafeMode, reason);
@@ -295,6 +362,8 @@ void Host::on_health(const sdk::HealthEvent& event) {
                                       (event.reason.empty() ? "" : ": " + event.reason));
   if (event.channel == sdk::Channel::kMarketData) {
     market_data_health_ = event.health;
+    if (event.health == sdk::Health::kUp) market_data_alarm_->end();
+    else market_data_alarm_->begin(event.reason.empty() ? sdk::health_name(event.health) : event.reason);
     send_resends_when_ready();
     if (event.health == sdk::Health::kUp && event.resubscribe) subscribed_ = false;
     if (event.health == sdk::Health::kUp && !subscribed_ && lifecycle_.state() == LifecycleState::kRunning)
@@ -304,6 +373,8 @@ void Host::on_health(const sdk::HealthEvent& event) {
   const sdk::Health previous = orders_health_;
   orders_health_ = event.health;
   health_reason_ = event.reason;
+  if (event.health == sdk::Health::kUp) broker_alarm_->end();
+  else broker_alarm_->begin(event.reason.empty() ? sdk::health_name(event.health) : event.reason);
   const LifecycleState state = lifecycle_.state();
   if (state == LifecycleState::kDraining || state == LifecycleState::kStopped) return;
   if (event.health == sdk::Health::kUp) {

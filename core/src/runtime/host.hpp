@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -25,6 +26,8 @@
 #include "runtime/connection_supervisor.hpp"
 #include "control/control_server.hpp"
 #include "runtime/lifecycle.hpp"
+#include "observers/observer_runner.hpp"
+#include "observers/outage_alarm.hpp"
 #include "trading/live_reconcile.hpp"
 #include "runtime/logging.hpp"
 #include "trading/maintenance_schedule.hpp"
@@ -36,6 +39,7 @@
 #include "runtime/simulated_clock.hpp"
 #include "runtime/state_dir_lock.hpp"
 #include "slob/sdk/broker.hpp"
+#include "slob/sdk/events.hpp"
 #include "runtime/systemd_notifier.hpp"
 #include "trading/trading_engine.hpp"
 
@@ -81,6 +85,9 @@ class Host final : public sdk::BrokerListener {
   void send_resends_when_ready();
   // The maintenance window `t` falls in (wall time for connections, market time for entries).
   std::optional<ActiveMaintenance> maintenance_at(sdk::Time t) const;
+  // An alarm recording `raised_type` after `after` of an outage of `what`, `cleared_type` after.
+  std::unique_ptr<OutageAlarm> make_outage_alarm(sdk::Duration after, const char* raised_type,
+                                                 const char* cleared_type, std::string what);
   void subscribe_market_data();
 
   // Live reconciliation (host_live.cpp): whether one may start now, and starting it.
@@ -90,10 +97,17 @@ class Host final : public sdk::BrokerListener {
   // Control channel and status (host_control.cpp)
   void handle_command(const nlohmann::json& request, ControlServer::Reply reply);
   nlohmann::json status_json() const;
-  void audit(const std::string& kind, const std::string& subject, const std::string& reason);
+  // What slob-ctl and observers (HostServices::read_view) read: "status", "positions",
+  // "orders", "setups", "trades" (today's). kNotFound for another name.
+  sdk::Result<nlohmann::json> view(const std::string& name) const;
+  // One operator event (events.hpp) in a commit of its own; a failure is logged.
+  void audit(const char* type, const std::string& subject, const std::string& reason,
+             std::vector<sdk::EventField> fields = {});
 
   // Shutdown (host_shutdown.cpp)
   void begin_shutdown(const std::string& why);
+  // The daemon.stopped event: why, the state it stopped from and the exit code so far.
+  void record_stop();
   std::vector<ShutdownStep> shutdown_steps();
   void apply_position_policy(std::function<void()> done);
   // Runs `then` once `settled()` holds, checking after each short wall-clock interval.
@@ -115,7 +129,15 @@ class Host final : public sdk::BrokerListener {
     ControlServer::Reply reply;
     sdk::Time requested;  // wall time of the command
     sdk::TimerId deadline = sdk::kNoTimer;
+    // [[observer]] changes, made by prepare_observers() and applied with the rest.
+    std::vector<std::pair<ObserverSection, std::unique_ptr<ObserverInstance>>> observers;
+    std::vector<std::string> observers_removed;
   };
+  // Observers (host_observers.cpp), compared by name: a new or changed one gets a new instance
+  // now (errors, one per line, refuse the reload); applied by apply_observers(), which adds the
+  // lines it changed to `lines`. An observer keeps its cursor across a change.
+  std::vector<std::string> prepare_observers(PendingReload& pending);
+  void apply_observers(PendingReload& pending, std::vector<std::string>& lines);
   void reload(ControlServer::Reply reply);
   void continue_reload();
   void complete_reload(std::unique_ptr<PendingReload> pending);
@@ -150,6 +172,10 @@ class Host final : public sdk::BrokerListener {
   std::unique_ptr<ReconcileSession> reconcile_;  // set with engine_; its timer is on the clocks
   std::unique_ptr<BrokerPort> broker_port_;  // outlives broker_, which holds a reference
   std::unique_ptr<PluginInstance<sdk::Broker>> broker_;
+  std::unique_ptr<ObserverRunner> observers_;  // set with engine_; reads the store
+  // [alerts]: broker.unreachable / broker.back and market_data.stalled / market_data.back.
+  std::unique_ptr<OutageAlarm> broker_alarm_;
+  std::unique_ptr<OutageAlarm> market_data_alarm_;
 
   ConnectionSupervisor supervisor_;
   LiveReconcile live_;  // wall clock; after engine_, whose state its callbacks read
@@ -167,6 +193,8 @@ class Host final : public sdk::BrokerListener {
   sdk::Time started_at_;
   static constexpr sdk::Duration kRepeatedStopWindow = std::chrono::seconds(1);
   sdk::Time shutdown_began_;  // wall time; set by begin_shutdown()
+  std::string shutdown_why_;  // set by begin_shutdown()
+  LifecycleState state_before_shutdown_ = LifecycleState::kStarting;
 
   std::unique_ptr<PendingReload> pending_reload_;  // waiting for unknown orders to resolve
   std::uint64_t reloads_ = 0;

@@ -24,6 +24,8 @@
 #include <boost/asio/post.hpp>
 
 #include "runtime/host.hpp"
+#include "slob/sdk/events.hpp"
+#include "trading/operator_events.hpp"
 
 namespace slob::core {
 namespace {
@@ -64,6 +66,14 @@ std::string swap_line(const std::string& slot, const PluginInstance<T>& running,
 }
 
 // The host's pin of `old` now holds `next`: the old library's last pins are PluginRetirement's.
+// Whether a running observer and its table in a fresh config are the same.
+bool same_observer(const ObserverSection& a, const ObserverSection& b) {
+  return a.slot.plugin == b.slot.plugin && same_config_values(a.slot.config, b.slot.config) &&
+         a.min_severity == b.min_severity && a.types == b.types && a.timeout == b.timeout &&
+         a.summarise_after == b.summarise_after && a.max_batch == b.max_batch &&
+         a.backoff_initial == b.backoff_initial && a.backoff_max == b.backoff_max;
+}
+
 void repin(std::vector<std::shared_ptr<PluginLibrary>>& pins,
            const std::shared_ptr<PluginLibrary>& old, std::shared_ptr<PluginLibrary> next) {
   auto it = std::find(pins.begin(), pins.end(), old);
@@ -74,14 +84,21 @@ void repin(std::vector<std::shared_ptr<PluginLibrary>>& pins,
 }  // namespace
 
 HostLoop Host::host_loop(bool check_only) {
-  return HostLoop{io_,
-                  *clock_,
-                  wall_clock_,
-                  simulated_clock_.get(),
-                  config_.directory.string(),
-                  config_.host.state_dir.string(),
-                  check_only,
-                  host_settings(config_)};
+  HostLoop loop{io_,
+                *clock_,
+                wall_clock_,
+                simulated_clock_.get(),
+                config_.directory.string(),
+                config_.host.state_dir.string(),
+                check_only,
+                host_settings(config_)};
+  loop.read_view = [this](std::string_view name) -> sdk::Result<std::string> {
+    if (!engine_) return sdk::Status::unavailable("the host is still starting");
+    auto j = view(std::string(name));
+    if (!j) return j.status();
+    return j->dump();
+  };
+  return loop;
 }
 
 void Host::reload(ControlServer::Reply reply) {
@@ -114,11 +131,21 @@ void Host::reload(ControlServer::Reply reply) {
   pending->requested = requested;
   const ReloadPlan& plan = pending->plan;
   for (const auto& line : plan.needs_restart) log_.warn("SLOB_RELOAD_NEEDS_RESTART", line);
+  if (auto errors = prepare_observers(*pending); !errors.empty()) {
+    refuse_reload(std::move(pending), errors);
+    return;
+  }
   if (!plan.swaps()) {
-    const std::string result = plan.nothing_changed() ? "unchanged" : "needs restart";
-    record_reload(result, plan.needs_restart, plan);
+    std::vector<std::string> observer_lines;
+    apply_observers(*pending, observer_lines);
+    const std::string result = !observer_lines.empty()  ? "swapped"
+                               : plan.nothing_changed() ? "unchanged"
+                                                        : "needs restart";
+    std::vector<std::string> lines = observer_lines;
+    lines.insert(lines.end(), plan.needs_restart.begin(), plan.needs_restart.end());
+    record_reload(result, lines, plan);
     pending->reply(ControlServer::ok({{"result", result},
-                                      {"swapped", nlohmann::json::array()},
+                                      {"swapped", observer_lines},
                                       {"needs_restart", plan.needs_restart},
                                       {"state", lifecycle_state_name(lifecycle_.state())}}));
     return;
@@ -256,6 +283,7 @@ void Host::complete_reload(std::unique_ptr<PendingReload> pending) {
     broker_line = swap_line("broker", *broker_, *next_broker, plan.broker->why);
     swapped.push_back(broker_line);
   }
+  apply_observers(*pending, swapped);
   std::vector<std::string> lines = swapped;
   lines.insert(lines.end(), plan.needs_restart.begin(), plan.needs_restart.end());
   move_to(LifecycleState::kReloading, "reload: swapping " +
@@ -263,7 +291,9 @@ void Host::complete_reload(std::unique_ptr<PendingReload> pending) {
                                           (plan.strategy && plan.broker ? " and " : "") +
                                           (plan.broker ? "the broker" : ""));
   if (next_strategy) {
-    if (auto s = engine_->switch_strategy(next_strategy->get(), next_strategy->name(), "swapped", joined(lines));
+    sdk::AuditEvent applied = events::make(clock_->now(), sdk::event_type::kReloadApplied, "swapped",
+                                           joined(lines), {{"changes", joined(lines)}});
+    if (auto s = engine_->switch_strategy(next_strategy->get(), next_strategy->name(), std::move(applied));
         !s) {
       retirement_.retire("strategy (never started)", std::move(next_strategy));
       if (next_broker) retirement_.retire("broker (never started)", std::move(next_broker));
@@ -334,7 +364,11 @@ void Host::record_reload(const std::string& result, const std::vector<std::strin
                   {"broker_changed", plan.broker.has_value()},
                   {"pause_us", nullptr},
                   {"first_candle_us", nullptr}};
-  if (!audited) audit("reload", result, lines.empty() ? std::string("nothing changed") : joined(lines));
+  if (!audited) {
+    const std::string text = lines.empty() ? std::string("nothing changed") : joined(lines);
+    audit(result == "refused" ? sdk::event_type::kReloadRefused : sdk::event_type::kReloadApplied,
+          result, text, {{result == "refused" ? "reason" : "changes", text}});
+  }
   log_.info("SLOB_RELOAD_RESULT", result + (lines.empty() ? "" : ": " + joined(lines)));
 }
 
@@ -349,6 +383,64 @@ void Host::note_first_candle_after_reload(sdk::Time handling_started) {
                                        std::to_string(pause.count()) +
                                        " us after the reload command (that candle took " +
                                        std::to_string(candle.count()) + " us)");
+}
+
+// Observers never touch trading state: any change to them is applied live, whatever the
+// lifecycle state.
+
+std::vector<std::string> Host::prepare_observers(PendingReload& pending) {
+  std::vector<std::string> errors;
+  const HostLoop loop = host_loop(false);
+  for (const auto& o : pending.fresh.observers) {
+    const ObserverSection* running = observers_->config(o.name);
+    if (running && same_observer(*running, o)) continue;
+    auto lib = loader_.load(o.slot.plugin, sdk::PluginKind::kObserver, o.slot.position);
+    if (!lib) {
+      errors.push_back("observer " + o.name + " not changed: " + lib.status().message());
+      continue;
+    }
+    auto inst = PluginLoader::create_observer(*lib, o.slot.config, loop);
+    if (!inst) {
+      errors.push_back("observer " + o.name + " not changed: " + inst.status().message());
+      continue;
+    }
+    pending.observers.emplace_back(o, std::move(*inst));
+  }
+  for (const auto& name : observers_->names()) {
+    const auto& wanted = pending.fresh.observers;
+    if (std::none_of(wanted.begin(), wanted.end(), [&](const auto& o) { return o.name == name; }))
+      pending.observers_removed.push_back(name);
+  }
+  return errors;
+}
+
+void Host::apply_observers(PendingReload& pending, std::vector<std::string>& lines) {
+  for (const auto& name : pending.observers_removed) {
+    retirement_.retire("observer " + name, observers_->remove(name));
+    lines.push_back("observer " + name + " removed");
+    log_.info("SLOB_RELOAD_SWAPPED", "observer " + name + " removed");
+  }
+  for (auto& [config, instance] : pending.observers) {
+    const bool replaced = observers_->config(config.name) != nullptr;
+    if (replaced) {
+      auto old = observers_->remove(config.name);
+      repin(pinned_libraries_, old->library_ref(), instance->library_ref());
+      retirement_.retire("observer " + config.name, std::move(old));
+    } else {
+      pinned_libraries_.push_back(instance->library_ref());
+    }
+    const std::string line = "observer " + config.name + (replaced ? " replaced" : " added") +
+                             " (" + instance->name() + ")";
+    if (auto s = observers_->add(config, std::move(instance)); !s) {
+      log_.error("SLOB_RELOAD_REFUSED", "observer " + config.name + ": " + s.message());
+      continue;
+    }
+    lines.push_back(line);
+    log_.info("SLOB_RELOAD_SWAPPED", line);
+  }
+  pending.observers.clear();
+  pending.observers_removed.clear();
+  config_.observers = pending.fresh.observers;
 }
 
 }  // namespace slob::core

@@ -7,12 +7,18 @@
 #include <sstream>
 
 #include "runtime/host.hpp"
+#include "trading/operator_events.hpp"
 
 namespace slob::core {
 
 void Host::begin_shutdown(const std::string& why) {
   if (shutdown_.started()) return;
   shutdown_began_ = wall_clock_.now();
+  shutdown_why_ = why;
+  // A stopping daemon disconnects on purpose: no outage to tell.
+  if (broker_alarm_) broker_alarm_->reset();
+  if (market_data_alarm_) market_data_alarm_->reset();
+  state_before_shutdown_ = lifecycle_.state();
   // Safe mode as the lifecycle shows it: entered even when the store could not persist it.
   std::optional<std::string> safe_mode_reason;
   if (lifecycle_.state() == LifecycleState::kSafeMode) safe_mode_reason = lifecycle_.reason();
@@ -40,6 +46,28 @@ void Host::begin_shutdown(const std::string& why) {
                   });
 }
 
+void Host::record_stop() {
+  // The exit code as far as it is known now; a step timing out later can still make it 1.
+  const bool failed = exit_code_ != 0 || state_before_shutdown_ == LifecycleState::kSafeMode;
+  sdk::AuditEvent e = events::make(
+      clock_->now(), sdk::event_type::kDaemonStopped, shutdown_why_,
+      "slob-host stopping: " + shutdown_why_,
+      {{"reason", shutdown_why_},
+       {"state", lifecycle_state_name(state_before_shutdown_)},
+       {"exit_code", std::to_string(exit_code_)},
+       {"uptime", sdk::format_duration(std::chrono::duration_cast<std::chrono::seconds>(
+                      wall_clock_.now() - started_at_))}});
+  if (failed) e.severity = sdk::Severity::kCritical;
+  sdk::WriteBatch batch;
+  batch.audit.push_back(std::move(e));
+  if (auto s = store_->get().commit(batch); !s) {
+    log_.error("SLOB_AUDIT_FAILED", "daemon.stopped: " + s.message());
+    observers_->tell_volatile(std::move(batch.audit.front()));
+    return;
+  }
+  observers_->wake();
+}
+
 std::vector<ShutdownStep> Host::shutdown_steps() {
   std::vector<ShutdownStep> steps;
   steps.push_back({"stop new setups and orders", [this](auto done) {
@@ -57,13 +85,24 @@ std::vector<ShutdownStep> Host::shutdown_steps() {
   steps.push_back({"persist final state", [this](auto done) {
                      if (auto s = engine_->persist_final_state(); !s)
                        log_.error("SLOB_SHUTDOWN_PERSIST_FAILED", s.message());
+                     record_stop();
                      done();
+                   }});
+  // Bounded by [alerts] shutdown_grace (the step timeout cuts it shorter when that is less):
+  // what is not delivered by then goes out after the next start, from the store.
+  steps.push_back({"deliver pending alerts", [this](auto done) {
+                     observers_->drain(config_.alerts.shutdown_grace, std::move(done));
                    }});
   steps.push_back({"disconnect from the broker", [this](auto done) {
                      stop_plugin(broker_->get(), [this, done] {
                        broker_->get().disconnect();
                        done();
                      });
+                   }});
+  steps.push_back({"stop observers", [this](auto done) {
+                     for (const auto& name : observers_->names())
+                       retirement_.retire("observer " + name, observers_->remove(name));
+                     done();
                    }});
   steps.push_back({"stop strategy and store", [this](auto done) {
                      stop_plugin(strategy_->get(),

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "runtime/crash_points.hpp"
+#include "trading/operator_events.hpp"
 
 namespace slob::core {
 namespace {
@@ -35,13 +36,14 @@ TradingEngine::TradingEngine(sdk::Store& store, sdk::Clock& clock, sdk::Clock& w
 
 TradingEngine::~TradingEngine() = default;
 
-sdk::AuditEvent TradingEngine::event(const std::string& kind, const std::string& subject,
-                                     const std::string& reason) const {
-  return sdk::AuditEvent{0, clock_.now(), kind, subject, reason};
+sdk::Status TradingEngine::commit_to_store(const sdk::WriteBatch& batch) {
+  sdk::Status s = store_.commit(batch);
+  if (s && !batch.audit.empty() && hooks_.on_events_committed) hooks_.on_events_committed();
+  return s;
 }
 
 bool TradingEngine::commit(const sdk::WriteBatch& batch, const char* what) {
-  const sdk::Status s = store_.commit(batch);
+  const sdk::Status s = commit_to_store(batch);
   if (!s) store_failed(what, s);
   return s.is_ok();
 }
@@ -95,8 +97,7 @@ sdk::Status TradingEngine::recover(sdk::Strategy& strategy, const std::string& s
 }
 
 sdk::Status TradingEngine::switch_strategy(sdk::Strategy& next, const std::string& name,
-                                           const std::string& audit_subject,
-                                           const std::string& audit_reason) {
+                                           sdk::AuditEvent reload_event) {
   auto state = next.export_state();
   if (!state) {
     return sdk::Status(state.status().code(),
@@ -105,8 +106,8 @@ sdk::Status TradingEngine::switch_strategy(sdk::Strategy& next, const std::strin
   sdk::WriteBatch batch;
   add_held(batch);
   batch.checkpoint = sdk::StrategyCheckpoint{name, last_candle_, std::move(*state)};
-  batch.audit.push_back(event("reload", audit_subject, audit_reason));
-  if (auto s = store_.commit(batch); !s) return s;
+  batch.audit.push_back(std::move(reload_event));
+  if (auto s = commit_to_store(batch); !s) return s;
   held_committed();
   strategy_ = &next;
   strategy_name_ = name;
@@ -143,6 +144,9 @@ void TradingEngine::roll_day(sdk::Time t) {
 void TradingEngine::release_expired_halt(sdk::Time t) {
   if (host_state_.halted && host_state_.halted_until && t >= *host_state_.halted_until) {
     log_.info("SLOB_HALT_EXPIRED", "halt \"" + host_state_.halt_reason + "\" ended with the trading day");
+    pending_events_.push_back(events::halt(t, false, "the halt \"" + host_state_.halt_reason +
+                                                         "\" ended with the trading day",
+                                           std::nullopt));
     host_state_.halted = false;
     host_state_.halt_reason.clear();
     host_state_.halted_until.reset();
@@ -162,8 +166,10 @@ void TradingEngine::on_hole(sdk::Time minute) {
   apply_output(*out);
   sdk::WriteBatch batch;
   batch.setups = pending_setups_;
+  batch.audit = pending_events_;
   if (commit(batch, "hole")) {
     pending_setups_.clear();
+    pending_events_.clear();
     last_commit_wall_ = wall_.now();
   }
 }
@@ -171,11 +177,14 @@ void TradingEngine::on_hole(sdk::Time minute) {
 void TradingEngine::add_held(sdk::WriteBatch& batch) const {
   batch.candles = pending_candles_;
   batch.setups = pending_setups_;
+  // Held events happened first (a setup completes before its order is sent).
+  batch.audit.insert(batch.audit.begin(), pending_events_.begin(), pending_events_.end());
 }
 
 void TradingEngine::held_committed() {
   pending_candles_.clear();
   pending_setups_.clear();
+  pending_events_.clear();
   last_commit_wall_ = wall_.now();
 }
 
@@ -265,8 +274,12 @@ void TradingEngine::apply_output(const sdk::StrategyOutput& output) {
     if (held != pending_setups_.end()) *held = u.record;
     else pending_setups_.push_back(u.record);
     if (!u.finished()) continue;
-    if (u.outcome == sdk::SetupOutcome::kComplete) ++stats_.setups_complete;
-    else ++stats_.setups_invalidated;
+    if (u.outcome == sdk::SetupOutcome::kComplete) {
+      ++stats_.setups_complete;
+      pending_events_.push_back(events::setup_complete(clock_.now(), u.record));
+    } else {
+      ++stats_.setups_invalidated;
+    }
     log_.info("SLOB_SETUP_FINISHED", u.record.id + " " + sdk::direction_name(u.record.direction) +
                                          " " + u.record.state + " " + u.record.report);
   }
@@ -276,7 +289,7 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
   auto skip = [&](const std::string& why) {
     ++stats_.intents_skipped;
     log_.warn("SLOB_ORDER_SKIPPED", "setup " + intent.setup_id + ": no order: " + why);
-    batch.audit.push_back(event("order", "skipped " + intent.setup_id, why));
+    batch.audit.push_back(events::order_skipped(clock_.now(), intent.setup_id, why));
   };
   auto existing = store_.find_order(sdk::make_client_ref(intent.setup_id, sdk::Leg::kEntry));
   if (!existing) {
@@ -292,7 +305,7 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
       log_.info("SLOB_ORDER_REPLAYED", "setup " + intent.setup_id + ": intent journalled before "
                                        "the restart (" + sdk::order_state_name(entry.state) +
                                        "); nothing sent again");
-      batch.audit.push_back(bracket_event(intent, entry.quantity));
+      batch.audit.push_back(events::order_sent(clock_.now(), intent, risk_.symbol, entry.quantity));
       return;
     }
     return skip("an order for this setup is already journalled");
@@ -302,7 +315,7 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
     host_state_.halted = true;
     host_state_.halt_reason = gate.reason;
     host_state_.halted_until = calendar_.next_day_start(intent.time);
-    batch.audit.push_back(event("risk", "halt", gate.reason));
+    batch.audit.push_back(events::daily_limit(clock_.now(), gate.reason, host_state_));
     log_.warn("SLOB_HALTED", gate.reason + "; new entries halted until the next trading day");
   }
   if (!gate.open()) return skip(gate.reason);
@@ -330,7 +343,7 @@ void TradingEngine::handle_intent(const sdk::BracketIntent& intent, sdk::WriteBa
     batch.journal.push_back(std::move(e));
   ++host_state_.trades_today;
   journalled_here_.insert(intent.setup_id);
-  batch.audit.push_back(bracket_event(intent, order.quantity));
+  batch.audit.push_back(events::order_sent(clock_.now(), intent, risk_.symbol, order.quantity));
   pending_brackets_.push_back(order);
 }
 
@@ -340,12 +353,6 @@ GateConditions TradingEngine::gate_conditions() const {
 
 bool TradingEngine::replays_lost_candle(const sdk::BracketIntent& intent) const {
   return !recovered_through_ || intent.time > *recovered_through_;
-}
-
-sdk::AuditEvent TradingEngine::bracket_event(const sdk::BracketIntent& intent,
-                                             std::int64_t quantity) const {
-  return event("order", "bracket " + intent.setup_id,
-               std::to_string(quantity) + " contracts, entry " + std::to_string(intent.entry));
 }
 
 }  // namespace slob::core

@@ -53,6 +53,7 @@
 #include "trading/trading_day.hpp"
 #include "slob/sdk/broker.hpp"
 #include "slob/sdk/clock.hpp"
+#include "slob/sdk/events.hpp"
 #include "slob/sdk/logger.hpp"
 #include "slob/sdk/store.hpp"
 #include "slob/sdk/strategy.hpp"
@@ -84,6 +85,10 @@ class TradingEngine {
     std::function<GateConditions()> gate_conditions;
     // A commit failed (or the strategy did): the host enters safe mode with this reason.
     std::function<void(const std::string& reason)> on_store_failure;
+    // A commit with operator events succeeded (the observers have something new to read).
+    std::function<void()> on_events_committed;
+    // An operator event the store refused (it failed): the observers may still tell it.
+    std::function<void(sdk::AuditEvent)> on_unrecorded_event;
   };
 
   // `clock` is market time (simulated in a replay); `wall` is the host's wall clock.
@@ -102,7 +107,7 @@ class TradingEngine {
   // `next` under `name` and the audit event, so a restart resumes with the new plugin and its
   // state. On failure nothing changed (the old strategy stays) and the error is returned.
   sdk::Status switch_strategy(sdk::Strategy& next, const std::string& name,
-                              const std::string& audit_subject, const std::string& audit_reason);
+                              sdk::AuditEvent reload_event);
   void set_next_valid_order_id(std::int64_t id) { journal_.raise_next_valid_id(id); }
 
   // Where market data should resume: one minute after the last handled candle.
@@ -136,7 +141,8 @@ class TradingEngine {
   // Safe mode and halts, persisted in the host state with an audit event.
   sdk::Status set_safe_mode(bool on, const std::string& reason);
   sdk::Status set_halt(bool on, const std::string& reason, std::optional<sdk::Time> until);
-  sdk::Status audit(const std::string& kind, const std::string& subject, const std::string& reason);
+  // One operator event (operator_events.hpp) in a commit of its own.
+  sdk::Status record_event(sdk::AuditEvent event);
 
   // Shutdown policies (ARCHITECTURE §8). The client references still working at the broker:
   // every unresolved journal entry, or only entries nothing of which has filled.
@@ -172,7 +178,7 @@ class TradingEngine {
   void apply_output(const sdk::StrategyOutput& output);
   // Whether the held candles and setups are due for their commit.
   bool checkpoint_due() const;
-  // The held candles and setups go into `batch`; once it is committed, held_committed() lets
+  // The held candles, setups and their events go into `batch`; once it is committed, held_committed() lets
   // them go (they stay held if the commit fails).
   void add_held(sdk::WriteBatch& batch) const;
   void held_committed();
@@ -181,7 +187,6 @@ class TradingEngine {
   // candle handled before a crash whose commit (candles, setups, checkpoint, audit) was lost,
   // while the intent it made was already durable on its own.
   bool replays_lost_candle(const sdk::BracketIntent& intent) const;
-  sdk::AuditEvent bracket_event(const sdk::BracketIntent& intent, std::int64_t quantity) const;
   // Moves the journal entries and host state out of the candle's batch into a commit of their
   // own and, once it is durable, sends the pending brackets. False (nothing sent, the intents
   // forgotten) if the commit fails.
@@ -190,6 +195,8 @@ class TradingEngine {
   void roll_day(sdk::Time t);
   void release_expired_halt(sdk::Time t);
   bool commit(const sdk::WriteBatch& batch, const char* what);
+  // Every commit goes through here: the store, then on_events_committed when it held events.
+  sdk::Status commit_to_store(const sdk::WriteBatch& batch);
   // A change of host state with its audit event, in one commit; held here only once durable.
   sdk::Status commit_host_state(const sdk::HostState& next, sdk::AuditEvent audit);
   // The host's side of the order gate now (closed while no hook is set).
@@ -199,8 +206,6 @@ class TradingEngine {
   void trade_closed(const sdk::TradeRecord& t, sdk::WriteBatch& batch);
   // A commit or lookup failed: logged, and the host enters safe mode.
   void store_failed(const char* what, const sdk::Status& s);
-  sdk::AuditEvent event(const std::string& kind, const std::string& subject,
-                        const std::string& reason) const;
 
   sdk::Store& store_;
   sdk::Clock& clock_;
@@ -230,6 +235,7 @@ class TradingEngine {
   std::vector<sdk::BracketOrder> pending_brackets_;  // journalled, sent after the commit
   std::vector<sdk::Candle> pending_candles_;     // handled since the last checkpoint
   std::vector<sdk::SetupRecord> pending_setups_;  // changed since then, the latest of each id
+  std::vector<sdk::AuditEvent> pending_events_;  // of those setups (setup.complete), same commit
   sdk::Time last_commit_wall_{};                  // of the last commit that took them
   std::set<std::string> flatten_sent_;        // client refs of closes sent by this process
 };

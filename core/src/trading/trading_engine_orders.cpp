@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "runtime/crash_points.hpp"
+#include "trading/operator_events.hpp"
 #include "trading/trading_engine.hpp"
 
 namespace slob::core {
@@ -28,6 +29,8 @@ void TradingEngine::send_bracket(const sdk::BracketOrder& order) {
   log_.error("SLOB_ORDER_REFUSED", "bracket " + order.setup_id + ": " + s.message());
   sdk::WriteBatch batch;
   batch.journal = journal_.reject(order, s.message(), clock_.now());
+  for (const auto& leg : batch.journal)
+    if (leg.leg == sdk::Leg::kEntry) batch.audit.push_back(events::order_rejected(clock_.now(), leg, s.message()));
   commit(batch, "order refused");
 }
 
@@ -43,6 +46,8 @@ void TradingEngine::on_order(const sdk::OrderReport& report) {
   auto changed = journal_.apply_report(report, clock_.now());
   if (!changed) return;
   sdk::WriteBatch batch;
+  if (changed->state == sdk::OrderState::kRejected)
+    batch.audit.push_back(events::order_rejected(clock_.now(), *changed, changed->note));
   batch.journal.push_back(std::move(*changed));
   crash_point(CrashPoint::kBeforeAckRecord, log_);
   if (commit(batch, "order report")) crash_point(CrashPoint::kAfterAck, log_);
@@ -79,6 +84,10 @@ void TradingEngine::apply_executions(std::vector<sdk::Execution> executions) {
 
 void TradingEngine::store_failed(const char* what, const sdk::Status& s) {
   log_.critical("SLOB_STORE_FAILED", std::string(what) + ": " + s.message());
+  sdk::AuditEvent failed = events::make(clock_.now(), sdk::event_type::kStoreFailure, what,
+                                        s.message(), {{"operation", what}, {"error", s.message()}});
+  if (auto r = record_event(failed); !r && hooks_.on_unrecorded_event)
+    hooks_.on_unrecorded_event(std::move(failed));
   if (hooks_.on_store_failure) hooks_.on_store_failure("store failed (" + std::string(what) + "): " + s.message());
 }
 
@@ -96,6 +105,7 @@ void TradingEngine::record_fill(const sdk::Execution& e, sdk::WriteBatch& batch)
   if (auto changed = journal_.apply_fill(e, clock_.now())) batch.journal.push_back(std::move(*changed));
   if (ref->leg == sdk::Leg::kEntry) {
     batch.trades.push_back(trades_.add_entry_fill(ref->setup_id, e));
+    batch.audit.push_back(events::entry_filled(clock_.now(), ref->setup_id, batch.fills.back()));
     return;
   }
   auto closed = trades_.close_by_fill(ref->setup_id, ref->leg, e);
@@ -114,6 +124,7 @@ void TradingEngine::trade_closed(const sdk::TradeRecord& t, sdk::WriteBatch& bat
   host_state_.realised_pnl_today += t.pnl;
   if (equity_) *equity_ += t.pnl;
   batch.host_state = host_state_;
+  batch.audit.push_back(events::trade_closed(clock_.now(), t));
   log_.info("SLOB_TRADE_CLOSED", t.id + " " + sdk::direction_name(t.direction) + " " +
                                      std::to_string(t.quantity) + " " + t.exit_reason +
                                      " P&L " + std::to_string(t.pnl));
@@ -153,7 +164,13 @@ void TradingEngine::act_on(const ReconcileResult& result) {
     if (closed) trade_closed(*closed, batch);
   }
   for (const auto& f : result.findings) {
-    batch.audit.push_back(event("reconcile", finding_kind_name(f.kind), f.message));
+    sdk::AuditEvent e = events::make(clock_.now(), sdk::event_type::kReconcileFinding,
+                                     finding_kind_name(f.kind), f.message,
+                                     {{"finding", finding_kind_name(f.kind)},
+                                      {"symbol", f.symbol},
+                                      {"safe_mode", f.safe_mode ? "true" : "false"}});
+    if (f.safe_mode) e.severity = sdk::Severity::kCritical;
+    batch.audit.push_back(std::move(e));
     if (f.safe_mode) log_.critical("SLOB_RECONCILE_MISMATCH", f.message);
     else log_.info("SLOB_RECONCILE_FINDING", f.message);
   }
@@ -184,18 +201,17 @@ void TradingEngine::send_resends() {
   }
 }
 
-sdk::Status TradingEngine::audit(const std::string& kind, const std::string& subject,
-                                 const std::string& reason) {
+sdk::Status TradingEngine::record_event(sdk::AuditEvent event) {
   sdk::WriteBatch batch;
-  batch.audit.push_back(event(kind, subject, reason));
-  return store_.commit(batch);
+  batch.audit.push_back(std::move(event));
+  return commit_to_store(batch);
 }
 
 sdk::Status TradingEngine::commit_host_state(const sdk::HostState& next, sdk::AuditEvent audit) {
   sdk::WriteBatch batch;
   batch.host_state = next;
   batch.audit.push_back(std::move(audit));
-  sdk::Status s = store_.commit(batch);
+  sdk::Status s = commit_to_store(batch);
   if (s) host_state_ = next;
   return s;
 }
@@ -205,7 +221,7 @@ sdk::Status TradingEngine::set_safe_mode(bool on, const std::string& reason) {
   next.safe_mode = on;
   next.safe_mode_reason = on ? reason : "";
   next.safe_mode_since = on ? std::optional<sdk::Time>(clock_.now()) : std::nullopt;
-  return commit_host_state(next, event("safe_mode", on ? "entered" : "cleared", reason));
+  return commit_host_state(next, events::safe_mode(clock_.now(), on, reason));
 }
 
 sdk::Status TradingEngine::set_halt(bool on, const std::string& reason,
@@ -214,7 +230,7 @@ sdk::Status TradingEngine::set_halt(bool on, const std::string& reason,
   next.halted = on;
   next.halt_reason = on ? reason : "";
   next.halted_until = on ? until : std::nullopt;
-  return commit_host_state(next, event("halt", on ? "halt" : "resume", reason));
+  return commit_host_state(next, events::halt(clock_.now(), on, reason, until));
 }
 
 std::vector<std::string> TradingEngine::working_orders(bool entries_only) const {
@@ -245,7 +261,7 @@ std::size_t TradingEngine::flatten_open_positions() {
     const std::int64_t order_id = journal_.reserve_ids(host_state_, 1);
     sdk::WriteBatch batch;
     batch.host_state = host_state_;
-    batch.audit.push_back(event("order", "flatten " + t.id, "shutdown policy flatten"));
+    batch.audit.push_back(events::flatten_sent(clock_.now(), t, "shutdown policy flatten"));
     if (!commit(batch, "flatten")) break;
     if (auto s = broker_->flatten(t.symbol, ref, order_id); s) ++n;
     else log_.warn("SLOB_FLATTEN_FAILED", t.id + ": " + s.message());
@@ -261,7 +277,7 @@ sdk::Status TradingEngine::persist_final_state() {
   batch.checkpoint = sdk::StrategyCheckpoint{strategy_name_, last_candle_, std::move(*state)};
   batch.host_state = host_state_;
   add_held(batch);
-  sdk::Status s = store_.commit(batch);
+  sdk::Status s = commit_to_store(batch);
   if (s) held_committed();
   return s;
 }
