@@ -136,6 +136,7 @@ class ByteReader {
   }
 
   bool at_end() const { return in_.empty(); }
+  std::size_t remaining() const { return in_.size(); }
 
  private:
   // As in ByteWriter: one load on a little-endian host (a decoded candle hour is 360 fields).

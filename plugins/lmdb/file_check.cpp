@@ -480,8 +480,8 @@ sdk::Result<DataFileSummary> check_data_file(const std::string& file, std::vecto
   if (auto s = walker.walk("", meta.main_db, Tree::kMain); !s) return s;
   for (const auto& [name, db] : walker.named) {
     // Only the slob layout's databases are ever opened, so only they are ever read.
-    if (std::find_if(kDatabases.begin(), kDatabases.end(), [&](const char* d) { return name == d; }) ==
-        kDatabases.end())
+    if (std::find_if(kDatabases.begin(), kDatabases.end(),
+                     [&](const DatabaseName& d) { return name == d.name; }) == kDatabases.end())
       continue;
     if ((db.flags & kTreeShapeFlags) != 0) {
       return sdk::Status::corruption(file + ": damaged store: database \"" + name + "\" has LMDB flags 0x" +

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <exception>
 #include <filesystem>
+#include <limits>
 
 #include "byte_codec.hpp"
 #include "candle_hours.hpp"
@@ -57,6 +58,19 @@ int put_indexed(MDB_txn* txn, MDB_dbi main, MDB_dbi index, std::string_view key,
   return live ? put(txn, index, key, value) : del(txn, index, key);
 }
 
+// The sequence of the last event in `events` (0 when there is none).
+int last_sequence(MDB_txn* txn, MDB_dbi events, std::uint64_t& last) {
+  CursorHandle cursor;
+  int rc = open_cursor(txn, events, cursor);
+  if (rc) return rc;
+  MDB_val k, v;
+  rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_LAST);
+  last = 0;
+  if (rc == MDB_NOTFOUND) return MDB_SUCCESS;
+  if (rc) return rc;
+  return decode_sequence_key(to_view(k), last) ? MDB_SUCCESS : MDB_CORRUPTED;
+}
+
 sdk::Status check_keys(const sdk::WriteBatch& batch) {
   for (const auto& s : batch.setups)
     if (s.id.empty()) return sdk::Status::invalid_argument("setup with an empty id");
@@ -66,6 +80,8 @@ sdk::Status check_keys(const sdk::WriteBatch& batch) {
     if (f.exec_id.empty()) return sdk::Status::invalid_argument("fill with an empty exec_id");
   for (const auto& t : batch.trades)
     if (t.id.empty()) return sdk::Status::invalid_argument("trade with an empty id");
+  for (const auto& c : batch.observer_cursors)
+    if (c.observer.empty()) return sdk::Status::invalid_argument("observer cursor with an empty name");
   return sdk::Status::ok();
 }
 
@@ -115,7 +131,8 @@ sdk::Result<std::unique_ptr<LmdbStore>> LmdbStore::open(sdk::HostServices& host,
                  (m.from < 2 ? ": " + std::to_string(m.candles_regrouped) + " candles regrouped into " +
                                    std::to_string(m.candle_hours) + " hour records"
                              : std::string()) +
-                 (m.from < 3 ? std::string(": intent log added") : std::string()));
+                 (m.from < 3 ? std::string(": intent log added") : std::string()) +
+                 (m.from < 4 ? std::string(": observers database added") : std::string()));
   }
   if (config.sync == SyncMode::kNone && !config.read_only) {
     log.warn("SLOB_LMDB_SYNC_NONE",
@@ -163,7 +180,8 @@ sdk::Status LmdbStore::commit(const sdk::WriteBatch& batch) {
 
 bool LmdbStore::stageable(const sdk::WriteBatch& batch) const {
   return config_.sync == SyncMode::kFull && batch.setups.empty() && batch.fills.empty() &&
-         batch.trades.empty() && batch.audit.empty() && batch.candles.empty() && !batch.checkpoint;
+         batch.trades.empty() && batch.audit.empty() && batch.observer_cursors.empty() &&
+         batch.candles.empty() && !batch.checkpoint;
 }
 
 sdk::Status LmdbStore::stage(const sdk::WriteBatch& batch) {
@@ -265,24 +283,17 @@ int LmdbStore::apply(MDB_txn* txn, const sdk::WriteBatch& batch, std::string& wh
   }
   if (!batch.audit.empty()) {
     where = kDbEvents;
-    std::uint64_t next = 1;
-    {
-      CursorHandle cursor;
-      if ((rc = open_cursor(txn, db.events, cursor))) return rc;
-      MDB_val k, v;
-      rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_LAST);
-      if (rc == MDB_SUCCESS) {
-        std::uint64_t last = 0;
-        if (!decode_sequence_key(to_view(k), last)) return MDB_CORRUPTED;
-        next = last + 1;
-      } else if (rc != MDB_NOTFOUND) {
-        return rc;
-      }
-    }
+    std::uint64_t last = 0;
+    if ((rc = last_sequence(txn, db.events, last))) return rc;
+    std::uint64_t next = last + 1;
     for (sdk::AuditEvent e : batch.audit) {
       e.sequence = next++;
       if ((rc = put(txn, db.events, sequence_key(e.sequence), encode(e), MDB_APPEND))) return rc;
     }
+  }
+  for (const auto& c : batch.observer_cursors) {
+    where = std::string(kDbObservers) + "[" + c.observer + "]";
+    if ((rc = put(txn, db.observers, c.observer, encode(c)))) return rc;
   }
   if (!batch.candles.empty()) {
     if ((rc = put_candles(txn, batch.candles, where))) return rc;
@@ -472,6 +483,27 @@ sdk::Result<std::optional<sdk::StrategyCheckpoint>> LmdbStore::checkpoint() {
   return get<sdk::StrategyCheckpoint>(opened_.dbs.host, kDbHost, kKeyCheckpoint);
 }
 
+sdk::Result<std::vector<sdk::ObserverCursor>> LmdbStore::observer_cursors() {
+  std::vector<sdk::ObserverCursor> out;
+  if (opened_.schema_version < 4) return out;  // read-only at an older schema: none kept yet
+  auto s = scan<sdk::ObserverCursor>(opened_.dbs.observers, kDbObservers, [&](const sdk::ObserverCursor& c) {
+    out.push_back(c);
+    return true;
+  });
+  if (!s) return s;
+  return out;
+}
+
+sdk::Result<std::uint64_t> LmdbStore::last_event_sequence() {
+  TxnHandle txn;
+  int rc = begin_read(txn);
+  std::uint64_t last = 0;
+  if (rc == MDB_SUCCESS) rc = last_sequence(txn.get(), opened_.dbs.events, last);
+  if (rc == MDB_CORRUPTED) return sdk::Status::corruption(config_.path + ": " + kDbEvents + ": last key is not 8 bytes");
+  if (rc != MDB_SUCCESS) return lmdb_status(rc, config_.path + ": read " + kDbEvents);
+  return last;
+}
+
 sdk::Status LmdbStore::scan_live_setups(const sdk::Visitor<sdk::SetupRecord>& visit) {
   return scan(opened_.dbs.setups_live, kDbSetupsLive, visit);
 }
@@ -535,8 +567,11 @@ sdk::Status LmdbStore::scan_fills(const sdk::Visitor<sdk::FillRecord>& visit) {
 sdk::Status LmdbStore::scan_trades(const sdk::Visitor<sdk::TradeRecord>& visit) {
   return scan(opened_.dbs.trades, kDbTrades, visit);
 }
-sdk::Status LmdbStore::scan_events(const sdk::Visitor<sdk::AuditEvent>& visit) {
-  return scan(opened_.dbs.events, kDbEvents, visit);
+// From the first key after `after` (MDB_SET_RANGE): the events before it are never read.
+sdk::Status LmdbStore::scan_events(std::uint64_t after, const sdk::Visitor<sdk::AuditEvent>& visit) {
+  if (after == std::numeric_limits<std::uint64_t>::max()) return sdk::Status::ok();
+  return scan(opened_.dbs.events, kDbEvents, visit,
+              after == 0 ? std::nullopt : std::optional<std::string>(sequence_key(after + 1)));
 }
 // Hour records from the one `from` falls in; candles before `from` in it are skipped. A store
 // still at schema 1 (opened read-only, so not migrated) holds one candle per record instead.

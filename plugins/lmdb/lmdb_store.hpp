@@ -36,6 +36,8 @@ class LmdbStore final : public sdk::Store {
   sdk::Status commit(const sdk::WriteBatch& batch) override;
   sdk::Result<sdk::HostState> host_state() override;
   sdk::Result<std::optional<sdk::StrategyCheckpoint>> checkpoint() override;
+  sdk::Result<std::vector<sdk::ObserverCursor>> observer_cursors() override;
+  sdk::Result<std::uint64_t> last_event_sequence() override;
 
   sdk::Status scan_live_setups(const sdk::Visitor<sdk::SetupRecord>& visit) override;
   sdk::Status scan_open_trades(const sdk::Visitor<sdk::TradeRecord>& visit) override;
@@ -50,7 +52,7 @@ class LmdbStore final : public sdk::Store {
   sdk::Status scan_orders(const sdk::Visitor<sdk::JournalEntry>& visit) override;
   sdk::Status scan_fills(const sdk::Visitor<sdk::FillRecord>& visit) override;
   sdk::Status scan_trades(const sdk::Visitor<sdk::TradeRecord>& visit) override;
-  sdk::Status scan_events(const sdk::Visitor<sdk::AuditEvent>& visit) override;
+  sdk::Status scan_events(std::uint64_t after, const sdk::Visitor<sdk::AuditEvent>& visit) override;
   sdk::Status scan_candles(sdk::Time from, const sdk::Visitor<sdk::Candle>& visit) override;
 
   // The current map size in bytes (grows on demand up to max_map_size).
@@ -59,7 +61,8 @@ class LmdbStore final : public sdk::Store {
 
  private:
   // A batch of only journal entries and host state goes to the intent log when sync is "full"
-  // and it fits; anything else is an LMDB commit, which folds the staged records first.
+  // and it fits; anything else (events and observer cursors included: the log holds neither)
+  // is an LMDB commit, which folds the staged records first.
   bool stageable(const sdk::WriteBatch& batch) const;
   sdk::Status stage(const sdk::WriteBatch& batch);
   sdk::Status commit_to_lmdb(const sdk::WriteBatch& batch);

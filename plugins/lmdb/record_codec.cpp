@@ -1,6 +1,7 @@
 #include "record_codec.hpp"
 
 #include "byte_codec.hpp"
+#include "slob/sdk/events.hpp"
 
 namespace slob::plugins::lmdb {
 
@@ -15,9 +16,12 @@ constexpr std::uint8_t kTagEvent = 'E';
 constexpr std::uint8_t kTagCandle = 'C';
 constexpr std::uint8_t kTagHostState = 'H';
 constexpr std::uint8_t kTagCheckpoint = 'K';
+constexpr std::uint8_t kTagObserverCursor = 'O';
 
 constexpr std::uint8_t kVersion1 = 1;
-constexpr std::uint8_t kVersion2 = 2;  // host state: + daily risk counters
+// Host state: + daily risk counters. Audit event: type, severity and fields in place of the
+// free-form kind (SDK 2.1's event stream).
+constexpr std::uint8_t kVersion2 = 2;
 
 ByteWriter start(std::uint8_t tag, std::uint8_t version = kVersion1) {
   ByteWriter w;
@@ -44,6 +48,33 @@ sdk::Status check_header(ByteReader& r, std::uint8_t tag, const char* what,
   }
   if (version_out) *version_out = version;
   return sdk::Status::ok();
+}
+
+// The type and severity of a version-1 event, written before the event catalogue
+// (sdk/events.hpp) by the trading engine of SDK 2.0 as a free-form kind and subject. A kind
+// that catalogue never had becomes "legacy.<kind>", so no old event is lost or guessed at.
+std::string event_type_of_v1(const std::string& kind, const std::string& subject) {
+  namespace t = sdk::event_type;
+  const auto starts = [&](std::string_view prefix) { return subject.rfind(prefix, 0) == 0; };
+  const auto ends = [&](std::string_view suffix) {
+    return subject.size() >= suffix.size() &&
+           subject.compare(subject.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (kind == "transition") return ends("->SafeMode") ? t::kSafeModeEntered : t::kLifecycle;
+  if (kind == "safe_mode" && subject == "entered") return t::kSafeModeEntered;
+  if (kind == "safe_mode" && subject == "cleared") return t::kSafeModeCleared;
+  if (kind == "halt" && subject == "halt") return t::kHalted;
+  if (kind == "halt" && subject == "resume") return t::kResumed;
+  if (kind == "risk") return t::kHalted;
+  if (kind == "order") {
+    if (starts("skipped")) return t::kOrderSkipped;
+    if (starts("flatten")) return t::kFlattenSent;
+    return t::kOrderSent;
+  }
+  if (kind == "reconcile") return t::kReconcileFinding;
+  if (kind == "reload") return subject == "refused" ? t::kReloadRefused : t::kReloadApplied;
+  if (kind == "command") return t::kCommand;
+  return "legacy." + kind;
 }
 
 sdk::Status finish(const ByteReader& r, bool fields_ok, const char* what) {
@@ -159,21 +190,64 @@ sdk::Status decode(std::string_view in, sdk::TradeRecord& out) {
 }
 
 std::string encode(const sdk::AuditEvent& r) {
-  ByteWriter w = start(kTagEvent);
+  ByteWriter w = start(kTagEvent, kVersion2);
   w.u64(r.sequence);
   w.time(r.time);
-  w.str(r.kind);
+  w.str(r.type);
+  w.u8(static_cast<std::uint8_t>(r.severity));
   w.str(r.subject);
   w.str(r.reason);
+  w.u32(static_cast<std::uint32_t>(r.fields.size()));
+  for (const auto& f : r.fields) {
+    w.str(f.key);
+    w.str(f.value);
+  }
   return w.take();
 }
 
 sdk::Status decode(std::string_view in, sdk::AuditEvent& out) {
   ByteReader r(in);
-  if (auto s = check_header(r, kTagEvent, "audit event"); !s) return s;
-  const bool ok = r.u64(out.sequence) && r.time(out.time) && r.str(out.kind) &&
-                  r.str(out.subject) && r.str(out.reason);
+  std::uint8_t version = 0;
+  if (auto s = check_header(r, kTagEvent, "audit event", kVersion2, &version); !s) return s;
+  out.fields.clear();
+  if (version == kVersion1) {
+    std::string kind;
+    const bool ok = r.u64(out.sequence) && r.time(out.time) && r.str(kind) &&
+                    r.str(out.subject) && r.str(out.reason);
+    if (ok) {
+      out.type = event_type_of_v1(kind, out.subject);
+      const sdk::EventTypeInfo* info = sdk::find_event_type(out.type);
+      out.severity = info ? info->severity : sdk::Severity::kInfo;
+    }
+    return finish(r, ok, "audit event");
+  }
+  std::uint32_t count = 0;
+  bool ok = r.u64(out.sequence) && r.time(out.time) && r.str(out.type) &&
+            r.enumeration(out.severity, sdk::Severity::kCritical) && r.str(out.subject) &&
+            r.str(out.reason) && r.u32(count);
+  // Each field takes at least 8 bytes: a damaged count fails here, not in a huge reserve.
+  ok = ok && count <= r.remaining() / 8;
+  for (std::uint32_t i = 0; ok && i < count; ++i) {
+    sdk::EventField f;
+    ok = r.str(f.key) && r.str(f.value);
+    if (ok) out.fields.push_back(std::move(f));
+  }
   return finish(r, ok, "audit event");
+}
+
+std::string encode(const sdk::ObserverCursor& r) {
+  ByteWriter w = start(kTagObserverCursor);
+  w.str(r.observer);
+  w.u64(r.delivered_through);
+  w.time(r.updated);
+  return w.take();
+}
+
+sdk::Status decode(std::string_view in, sdk::ObserverCursor& out) {
+  ByteReader r(in);
+  if (auto s = check_header(r, kTagObserverCursor, "observer cursor"); !s) return s;
+  const bool ok = r.str(out.observer) && r.u64(out.delivered_through) && r.time(out.updated);
+  return finish(r, ok, "observer cursor");
 }
 
 std::string encode(const sdk::Candle& r) {

@@ -27,6 +27,7 @@ std::string encode(const sdk::AuditEvent& r);
 std::string encode(const sdk::Candle& r);
 std::string encode(const sdk::HostState& r);
 std::string encode(const sdk::StrategyCheckpoint& r);
+std::string encode(const sdk::ObserverCursor& r);
 
 // On failure `out` is unspecified and the message says what was wrong (without the key: the
 // caller adds where the value came from).
@@ -38,6 +39,7 @@ sdk::Status decode(std::string_view in, sdk::AuditEvent& out);
 sdk::Status decode(std::string_view in, sdk::Candle& out);
 sdk::Status decode(std::string_view in, sdk::HostState& out);
 sdk::Status decode(std::string_view in, sdk::StrategyCheckpoint& out);
+sdk::Status decode(std::string_view in, sdk::ObserverCursor& out);
 
 // Keys of the ordered databases: 8 bytes big-endian so LMDB's byte order is numeric order.
 // Times are biased by 2^63 so that times before 1970 still sort first.

@@ -55,11 +55,17 @@ int put_schema_version(MDB_txn* txn, const Databases& dbs, std::uint32_t version
   return mdb_put(txn, dbs.meta, &key, &value, 0);
 }
 
-int migrate_schema(MDB_txn* txn, const Databases& dbs, std::uint32_t from, MigrationReport& report,
+int migrate_schema(MDB_txn* txn, Databases& dbs, std::uint32_t from, MigrationReport& report,
                    std::string& where) {
   report.from = from;
   int rc = MDB_SUCCESS;
   if (from < 2 && (rc = regroup_candles(txn, dbs, report, where))) return rc;
+  // 3 -> 4: the observers database, empty (no observer has delivered anything yet). Version-1
+  // audit events stay as they are: the decoder maps them (record_codec.hpp).
+  if (from < 4) {
+    where = std::string(kDbObservers) + " (create)";
+    if ((rc = mdb_dbi_open(txn, kDbObservers, MDB_CREATE, &dbs.observers))) return rc;
+  }
   where = std::string(kDbMeta) + "[" + kKeySchemaVersion + "]";
   return put_schema_version(txn, dbs, kSchemaVersion);
 }

@@ -19,9 +19,10 @@ namespace slob::plugins::lmdb {
 int put_schema_version(MDB_txn* txn, const Databases& dbs, std::uint32_t version);
 
 // Migrates a store at schema `from` (1 <= from < kSchemaVersion) to kSchemaVersion inside
-// `txn`, version included. Returns an LMDB code; on failure `where` names the database and key
-// and the caller aborts the transaction.
-int migrate_schema(MDB_txn* txn, const Databases& dbs, std::uint32_t from, MigrationReport& report,
+// `txn`, version included; databases the migration creates get their handles in `dbs`. Returns
+// an LMDB code; on failure `where` names the database and key and the caller aborts the
+// transaction.
+int migrate_schema(MDB_txn* txn, Databases& dbs, std::uint32_t from, MigrationReport& report,
                    std::string& where);
 
 }  // namespace slob::plugins::lmdb

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 #include <utility>
 
 #include "schema.hpp"
@@ -58,16 +59,28 @@ constexpr NamedDb kNamedDbs[] = {
     {kDbTradesOpen, &Databases::trades_open},
     {kDbEvents, &Databases::events},
     {kDbCandles, &Databases::candles},
+    {kDbObservers, &Databases::observers},
 };
-static_assert(std::size(kNamedDbs) == kDatabases.size());
 
-// Opens (and on a fresh store creates) every database and, when creating, writes the schema
-// version, all in one transaction.
-sdk::Status open_databases(OpenedEnv& opened, const std::string& dir, bool create) {
+// kNamedDbs lists kDatabases in its order (which carries the schema that added each).
+constexpr bool same_order() {
+  if (std::size(kNamedDbs) != kDatabases.size()) return false;
+  for (std::size_t i = 0; i < kDatabases.size(); ++i)
+    if (std::string_view(kNamedDbs[i].name) != kDatabases[i].name) return false;
+  return true;
+}
+static_assert(same_order());
+
+// Opens (and on a fresh store creates) every database of `schema` and, when creating, writes
+// the schema version, all in one transaction. The handles of databases a later schema added
+// stay 0: the migration creates them, and a store read at its older schema never uses them.
+sdk::Status open_databases(OpenedEnv& opened, const std::string& dir, bool create, std::uint32_t schema) {
   TxnHandle txn;
   int rc = begin_txn(opened.env.get(), create ? 0 : MDB_RDONLY, txn);
   if (rc != MDB_SUCCESS) return lmdb_status(rc, dir + ": cannot begin transaction");
-  for (const NamedDb& db : kNamedDbs) {
+  for (std::size_t i = 0; i < kDatabases.size(); ++i) {
+    if (kDatabases[i].since > schema) continue;
+    const NamedDb& db = kNamedDbs[i];
     rc = mdb_dbi_open(txn.get(), db.name, create ? MDB_CREATE : 0, &(opened.dbs.*db.member));
     if (rc != MDB_SUCCESS) {
       return lmdb_status(rc, dir + ": cannot open database \"" + db.name + "\"");
@@ -149,8 +162,8 @@ sdk::Result<OpenedEnv> open_environment(const StoreConfig& config) {
   if (rc != MDB_SUCCESS) return lmdb_status(rc, dir + ": cannot check reader slots");
 
   opened.created = !probe->initialized;
-  if (auto s = open_databases(opened, dir, opened.created); !s) return s;
   opened.schema_version = opened.created ? kSchemaVersion : probe->schema_version;
+  if (auto s = open_databases(opened, dir, opened.created, opened.schema_version); !s) return s;
   if (opened.schema_version < kSchemaVersion && !config.read_only) {
     if (auto s = migrate(opened, dir); !s) return s;
   }

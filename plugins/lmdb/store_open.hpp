@@ -39,6 +39,7 @@ struct Databases {
   MDB_dbi trades_open = 0;
   MDB_dbi events = 0;
   MDB_dbi candles = 0;
+  MDB_dbi observers = 0;  // schema 4; 0 in a store read at an older schema
 };
 
 struct MigrationReport {

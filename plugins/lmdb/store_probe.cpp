@@ -132,10 +132,11 @@ sdk::Result<ProbeResult> probe_store(const std::string& dir) {
   result.schema_version = std::uint32_t{b[0]} | std::uint32_t{b[1]} << 8 |
                           std::uint32_t{b[2]} << 16 | std::uint32_t{b[3]} << 24;
   result.initialized = true;
-  // Schemas 1 to 3 name the same databases; anything else is for the caller to refuse.
+  // A schema this build does not know is for the caller to refuse.
   if (result.schema_version < 1 || result.schema_version > kSchemaVersion) return result;
 
-  for (const char* name : kDatabases) {
+  for (const auto& [name, since] : kDatabases) {
+    if (since > result.schema_version) continue;  // added by a later schema
     MDB_dbi dbi = 0;
     rc = mdb_dbi_open(txn.get(), name, 0, &dbi);
     if (rc == MDB_NOTFOUND) {

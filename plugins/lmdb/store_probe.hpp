@@ -7,7 +7,7 @@
 // What the probe checks: the data file is a regular file; a missing or empty data file beside
 // the store's other files (lock.mdb, intents.wal) is a deleted or truncated store, not a first
 // start; the whole file's structure (file_check.hpp) before LMDB maps it; the meta database and
-// the schema version exist; for schemas 1 to 3, every database exists. LMDB keeps no checksums,
+// the schema version exist; every database of the store's schema (schema.hpp) exists. LMDB keeps no checksums,
 // so damage inside a key or value is found by the record decoders when that record is read,
 // and is then reported as kCorruption naming the database and key.
 

@@ -46,7 +46,7 @@ std::string comparable(const std::string& kind, const std::string& jsonl) {
     if (kind == "orders") {
       for (const char* field : {"created", "updated", "note"}) record.erase(field);
     } else if (kind == "events") {
-      if (record.at("kind") == "transition" || record.at("kind") == "reconcile") continue;
+      if (record.at("type") == "lifecycle.changed" || record.at("type") == "reconcile.finding") continue;
       record.erase("sequence");
     }
     out += record.dump() + "\n";

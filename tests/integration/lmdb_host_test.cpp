@@ -188,7 +188,7 @@ TEST_CASE("lmdb host: export while another process writes the store folds nothin
   CHECK(files_of(host.store) == before);  // data.mdb and intents.wal as the writer left them
   // The writer goes on: its next commit folds the intent itself.
   sdk::WriteBatch more;
-  more.audit.push_back(sdk::AuditEvent{0, sdk::Time{}, "test", "writer", "still writing"});
+  more.audit.push_back(sdk::AuditEvent{0, sdk::Time{}, "alert.test", sdk::Severity::kInfo, "writer", "still writing", {}});
   CHECK((*writer)->commit(more).is_ok());
 }
 

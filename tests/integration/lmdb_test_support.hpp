@@ -102,8 +102,11 @@ inline sdk::WriteBatch sample_batch() {
   closed.pnl = 990.5;
   closed.exit_reason = "take_profit";
   b.trades.push_back(closed);
-  b.audit.push_back({0, at("2026-01-06T15:00:00Z"), "transition", "Starting->Recovering", "boot"});
-  b.audit.push_back({0, at("2026-01-06T15:00:01Z"), "command", "halt", "operator: lunch"});
+  b.audit.push_back({0, at("2026-01-06T15:00:00Z"), "lifecycle.changed", sdk::Severity::kInfo,
+                     "Starting->Recovering", "boot", {{"from", "Starting"}, {"to", "Recovering"}}});
+  b.audit.push_back({0, at("2026-01-06T15:00:01Z"), "operator.command", sdk::Severity::kNotice,
+                     "halt", "operator: lunch", {}});
+  b.observer_cursors.push_back({"ops-webhook", 1, at("2026-01-06T15:00:02Z")});
   b.candles.push_back({at("2026-01-06T15:25:00Z"), 21010, 21012.5, 20999.75, 21001, 1234});
   b.candles.push_back({at("2026-01-06T15:24:00Z"), 21000, 21011, 20998, 21010, 999});
   sdk::HostState h;

@@ -128,7 +128,8 @@ struct Daemon {
     std::istringstream in(export_kind("events"));
     for (std::string line; std::getline(in, line);) {
       const auto e = nlohmann::json::parse(line);
-      if (e.at("kind") == "reload") out.emplace_back(e.at("subject"), e.at("reason"));
+      const std::string type = e.at("type");
+      if (type.rfind("reload.", 0) == 0) out.emplace_back(e.at("subject"), e.at("reason"));
     }
     return out;
   }

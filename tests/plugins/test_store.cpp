@@ -33,6 +33,7 @@ class TestStore final : public sdk::Store {
       e.sequence = ++sequence_;
       events_.push_back(e);
     }
+    for (const auto& c : b.observer_cursors) cursors_[c.observer] = c;
     for (const auto& c : b.candles) candles_[c.start] = c;
     if (b.host_state) host_ = *b.host_state;
     if (b.checkpoint) checkpoint_ = *b.checkpoint;
@@ -40,6 +41,12 @@ class TestStore final : public sdk::Store {
   }
   sdk::Result<sdk::HostState> host_state() override { return host_; }
   sdk::Result<std::optional<sdk::StrategyCheckpoint>> checkpoint() override { return checkpoint_; }
+  sdk::Result<std::vector<sdk::ObserverCursor>> observer_cursors() override {
+    std::vector<sdk::ObserverCursor> out;
+    for (const auto& [name, c] : cursors_) out.push_back(c);
+    return out;
+  }
+  sdk::Result<std::uint64_t> last_event_sequence() override { return sequence_; }
   sdk::Status scan_live_setups(const sdk::Visitor<sdk::SetupRecord>& v) override {
     for (const auto& [k, r] : setups_)
       if (r.live && !v(r)) break;
@@ -69,9 +76,10 @@ class TestStore final : public sdk::Store {
   sdk::Status scan_orders(const sdk::Visitor<sdk::JournalEntry>& v) override { return scan(orders_, v); }
   sdk::Status scan_fills(const sdk::Visitor<sdk::FillRecord>& v) override { return scan(fills_, v); }
   sdk::Status scan_trades(const sdk::Visitor<sdk::TradeRecord>& v) override { return scan(trades_, v); }
-  sdk::Status scan_events(const sdk::Visitor<sdk::AuditEvent>& v) override {
-    for (const auto& e : events_)
-      if (!v(e)) break;
+  // events_[i] has sequence i + 1, so the scan starts at index `after`.
+  sdk::Status scan_events(std::uint64_t after, const sdk::Visitor<sdk::AuditEvent>& v) override {
+    for (std::size_t i = after; i < events_.size(); ++i)
+      if (!v(events_[i])) break;
     return sdk::Status::ok();
   }
   sdk::Status scan_candles(sdk::Time from, const sdk::Visitor<sdk::Candle>& v) override {
@@ -96,6 +104,7 @@ class TestStore final : public sdk::Store {
   std::map<std::string, sdk::FillRecord> fills_;
   std::map<std::string, sdk::TradeRecord> trades_;
   std::vector<sdk::AuditEvent> events_;
+  std::map<std::string, sdk::ObserverCursor> cursors_;
   std::map<sdk::Time, sdk::Candle> candles_;
   sdk::HostState host_;
   std::optional<sdk::StrategyCheckpoint> checkpoint_;

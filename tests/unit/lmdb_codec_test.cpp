@@ -56,6 +56,27 @@ TEST_CASE("lmdb codec: the setup v1 layout is fixed", "[lmdb][codec]") {
   CHECK(lmdb::encode(s) == expected);
 }
 
+TEST_CASE("lmdb codec: the audit event v2 layout is fixed; observer cursors round-trip", "[lmdb][codec]") {
+  const sdk::AuditEvent e{7, sdk::Time{sdk::Duration{1}}, "a.b", sdk::Severity::kWarning, "s", "r",
+                          {{"k", "v"}, {"x", ""}}};
+  const std::string expected = std::string("E\x02", 2) + std::string("\x07\0\0\0\0\0\0\0", 8) +
+                               std::string("\x01\0\0\0\0\0\0\0", 8) + std::string("\x03\0\0\0a.b", 7) +
+                               std::string("\x02", 1) + std::string("\x01\0\0\0s", 5) +
+                               std::string("\x01\0\0\0r", 5) + std::string("\x02\0\0\0", 4) +
+                               std::string("\x01\0\0\0k\x01\0\0\0v", 10) +
+                               std::string("\x01\0\0\0x\0\0\0\0", 9);
+  CHECK(lmdb::encode(e) == expected);
+  check_round_trip(e);
+
+  const sdk::ObserverCursor c{"ops-webhook", 41, at("2026-01-06T15:00:02.5Z")};
+  sdk::ObserverCursor decoded;
+  REQUIRE(lmdb::decode(lmdb::encode(c), decoded).is_ok());
+  CHECK(decoded.observer == c.observer);
+  CHECK(decoded.delivered_through == 41);
+  CHECK(decoded.updated == c.updated);
+  CHECK(lmdb::encode(c).substr(0, 2) == std::string("O\x01", 2));
+}
+
 TEST_CASE("lmdb codec: damaged values are corruption", "[lmdb][codec]") {
   const sdk::WriteBatch b = sample_batch();
   const std::string good = lmdb::encode(b.journal.front());
@@ -92,6 +113,26 @@ TEST_CASE("lmdb codec: damaged values are corruption", "[lmdb][codec]") {
     v[direction_at] = 7;
     sdk::SetupRecord decoded;
     CHECK(lmdb::decode(v, decoded).code() == sdk::StatusCode::kCorruption);
+  }
+  SECTION("an audit event: every truncation, a severity out of range, a huge field count") {
+    const std::string event = lmdb::encode(b.audit.front());
+    sdk::AuditEvent decoded;
+    for (std::size_t n = 0; n < event.size(); ++n) {
+      INFO("length " << n);
+      CHECK(lmdb::decode(std::string_view(event).substr(0, n), decoded).code() == sdk::StatusCode::kCorruption);
+    }
+    const std::size_t severity_at = 2 + 8 + 8 + 4 + b.audit.front().type.size();
+    std::string v = event;
+    v[severity_at] = 4;
+    CHECK(lmdb::decode(v, decoded).code() == sdk::StatusCode::kCorruption);
+    sdk::AuditEvent no_fields = b.audit.front();
+    no_fields.fields.clear();
+    v = lmdb::encode(no_fields);
+    v.replace(v.size() - 4, 4, std::string("\xff\xff\xff\xff", 4));
+    CHECK(lmdb::decode(v, decoded).code() == sdk::StatusCode::kCorruption);
+    v = event;
+    v[1] = 3;
+    CHECK_THAT(lmdb::decode(v, decoded).message(), Catch::Contains("version 3"));
   }
 }
 

@@ -1,8 +1,10 @@
 // The committed stores of each schema (tests/fixtures/lmdb/schema-vN/) must keep opening and
 // reading exactly as recorded in schema-vN.jsonl: they pin the on-disk encodings and the export
 // format. The older stores are also the input of the migrations (1 -> 2: candles regrouped by
-// hour; 2 -> 3: the intent log added), read-write, and must stay readable unmigrated,
-// read-only. The schema-3 fixture holds a record in its intent log that is not in data.mdb.
+// hour; 2 -> 3: the intent log added; 3 -> 4: the observers database added), read-write, and
+// must stay readable unmigrated, read-only; their events (encoding version 1) read with the
+// types their kinds map to. The schema-3 and schema-4 fixtures hold a record in their intent
+// log that is not in data.mdb; the schema-4 one holds an observer cursor.
 //
 // Generate the fixture of the current schema (only for a deliberate format change, with a
 // schema bump; older fixtures are never regenerated):
@@ -37,6 +39,8 @@ const fs::path kFixture = kFixtures / "schema-v1";
 const fs::path kExpected = kFixtures / "schema-v1.jsonl";
 const fs::path kFixtureV2 = kFixtures / "schema-v2";
 const fs::path kExpectedV2 = kFixtures / "schema-v2.jsonl";
+const fs::path kFixtureV3 = kFixtures / "schema-v3";
+const fs::path kExpectedV3 = kFixtures / "schema-v3.jsonl";
 const fs::path kFixtureCurrent = kFixtures / ("schema-v" + std::to_string(lmdb::kSchemaVersion));
 const fs::path kExpectedCurrent = kFixtures / ("schema-v" + std::to_string(lmdb::kSchemaVersion) + ".jsonl");
 
@@ -60,6 +64,13 @@ std::string dump(sdk::Store& store) {
   REQUIRE(store.scan_open_trades([&](const sdk::TradeRecord&) { return ++open, true; }).is_ok());
   REQUIRE(store.scan_unresolved_orders([&](const sdk::JournalEntry&) { return ++unresolved, true; }).is_ok());
   out << "live " << live << " open " << open << " unresolved " << unresolved << "\n";
+  const auto cursors = store.observer_cursors();
+  REQUIRE(cursors.is_ok());
+  for (const auto& c : *cursors) {
+    out << "observer " << nlohmann::json{{"observer", c.observer}, {"delivered_through", c.delivered_through},
+                                         {"updated", sdk::format_rfc3339(c.updated)}}.dump() << "\n";
+  }
+  out << "last_event_sequence " << store.last_event_sequence().value() << "\n";
   return out.str();
 }
 
@@ -165,6 +176,44 @@ TEST_CASE("lmdb fixture: the schema-2 store is migrated to the current schema an
   CHECK(schema_of(path) == lmdb::kSchemaVersion);
   CHECK(fs::file_size(fs::path(path) / lmdb::kIntentLogFile) == lmdb::kIntentLogCapacity);
   CHECK(file_fingerprint((kFixtureV2 / "data.mdb").string()) == before);
+}
+
+TEST_CASE("lmdb fixture: the schema-3 store reads read-only unmigrated, then is migrated with its intent folded",
+          "[lmdb][fixture]") {
+  const std::string before = file_fingerprint((kFixtureV3 / "data.mdb").string());
+  TempDir dir;
+  const std::string path = copy_of(dir, kFixtureV3);
+  REQUIRE(schema_of(path) == 3);
+  {
+    const std::string data_before = file_fingerprint(path + "/data.mdb");
+    TestHostServices host;
+    auto store = lmdb::create_store(host, read_only_table(path));
+    INFO(store.status().message());
+    REQUIRE(store.is_ok());
+    CHECK(host.recording_logger().contains_id("SLOB_LMDB_INTENTS_STAGED"));
+    CHECK(dump(**store) == file_bytes(kExpectedV3));  // no observers, events mapped from kinds
+    CHECK(file_fingerprint(path + "/data.mdb") == data_before);
+  }
+  CHECK(schema_of(path) == 3);
+  {
+    TestHostServices host;
+    auto store = lmdb::create_store(host, store_table(path));
+    INFO(store.status().message());
+    REQUIRE(store.is_ok());
+    CHECK(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
+    CHECK(host.recording_logger().contains_id("SLOB_LMDB_INTENTS_FOLDED"));
+    CHECK(dump(**store) == file_bytes(kExpectedV3));
+  }
+  CHECK(schema_of(path) == lmdb::kSchemaVersion);
+  {
+    TestHostServices host;
+    auto store = lmdb::create_store(host, store_table(path));
+    REQUIRE(store.is_ok());
+    CHECK_FALSE(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
+    CHECK_FALSE(host.recording_logger().contains_id("SLOB_LMDB_INTENTS_FOLDED"));
+    CHECK(dump(**store) == file_bytes(kExpectedV3));
+  }
+  CHECK(file_fingerprint((kFixtureV3 / "data.mdb").string()) == before);
 }
 
 TEST_CASE("lmdb fixture: the current-schema store reads as recorded", "[lmdb][fixture]") {

@@ -69,7 +69,13 @@ TEST_CASE("record_json: field names and values of every record", "[lmdb][json]")
   CHECK(closed["exit_time"] == "2026-01-05T16:00:00Z");
   CHECK(closed["open"] == false);
 
-  CHECK(keys(to_json(b.audit[0])) == Keys{"kind", "reason", "sequence", "subject", "time"});
+  const json event = to_json(b.audit[0]);
+  CHECK(keys(event) == Keys{"fields", "reason", "sequence", "severity", "subject", "time", "type"});
+  CHECK(event["type"] == "lifecycle.changed");
+  CHECK(event["severity"] == "info");
+  CHECK(event["fields"] == json{{"from", "Starting"}, {"to", "Recovering"}});
+  CHECK(to_json(b.audit[1])["severity"] == "notice");
+  CHECK(to_json(b.audit[1])["fields"] == json::object());  // none: {}, never null
   CHECK(keys(to_json(b.candles[0])) == Keys{"close", "high", "low", "open", "start", "volume"});
   const json host = to_json(*b.host_state);
   CHECK(keys(host) == Keys{"halt_reason", "halted", "halted_until", "order_id_high_water",

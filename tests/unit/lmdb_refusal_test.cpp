@@ -116,9 +116,9 @@ TEST_CASE("lmdb refusal: a corrupt file", "[lmdb][refusal]") {
 TEST_CASE("lmdb refusal: a newer schema", "[lmdb][refusal]") {
   TempDir dir;
   const std::string path = make_store(dir);
-  raw_put(path, "meta", "schema_version", std::string("\x04\0\0\0", 4));
+  raw_put(path, "meta", "schema_version", std::string("\x05\0\0\0", 4));
   expect_refusal(path, sdk::StatusCode::kFailedPrecondition,
-                 "schema version 4 is newer than this build supports (3)");
+                 "schema version 5 is newer than this build supports (4)");
 }
 
 TEST_CASE("lmdb refusal: a broken schema version", "[lmdb][refusal]") {

@@ -6,10 +6,15 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <functional>
+#include <limits>
+#include <sstream>
 
 #include "lmdb_store.hpp"
 #include "lmdb_store_open.hpp"
 #include "lmdb_test_support.hpp"
+#include "slob/sdk/events.hpp"
+#include "store_probe.hpp"
 #include "control/record_json.hpp"
 #include "test_host_services.hpp"
 
@@ -67,12 +72,20 @@ void check_sample(sdk::Store& s) {
   CHECK(trades == std::vector<json>{slob::core::to_json(b.trades[1]), slob::core::to_json(b.trades[0])});
   CHECK(open_trades(s) == std::vector<json>{slob::core::to_json(b.trades[0])});
 
-  auto events = collect<sdk::AuditEvent>([&](auto v) { return s.scan_events(v); });
-  REQUIRE(events.size() == 2);
-  CHECK(events[0]["sequence"] == 1);
-  CHECK(events[0]["subject"] == "Starting->Recovering");
-  CHECK(events[1]["sequence"] == 2);
-  CHECK(events[1]["reason"] == "operator: lunch");
+  auto events = collect<sdk::AuditEvent>([&](auto v) { return s.scan_events(0, v); });
+  std::vector<json> want_events;
+  for (sdk::AuditEvent e : b.audit) {
+    e.sequence = want_events.size() + 1;
+    want_events.push_back(slob::core::to_json(e));
+  }
+  CHECK(events == want_events);  // type, severity and fields included
+  CHECK(s.last_event_sequence().value() == 2);
+  auto cursors = s.observer_cursors();
+  REQUIRE(cursors.is_ok());
+  REQUIRE(cursors->size() == 1);
+  CHECK((*cursors)[0].observer == "ops-webhook");
+  CHECK((*cursors)[0].delivered_through == 1);
+  CHECK((*cursors)[0].updated == at("2026-01-06T15:00:02Z"));
 
   auto candles = collect<sdk::Candle>([&](auto v) { return s.scan_candles(sdk::Time::min(), v); });
   CHECK(candles == std::vector<json>{slob::core::to_json(b.candles[1]), slob::core::to_json(b.candles[0])});
@@ -115,6 +128,8 @@ TEST_CASE("lmdb store: a fresh store is empty", "[lmdb][store]") {
   CHECK(slob::core::to_json(*h) == slob::core::to_json(sdk::HostState{}));
   CHECK_FALSE(s->checkpoint()->has_value());
   CHECK(live_setups(*s).empty());
+  CHECK(s->observer_cursors()->empty());
+  CHECK(s->last_event_sequence().value() == 0);
   CHECK(s->commit(sdk::WriteBatch{}).is_ok());
 }
 
@@ -199,7 +214,8 @@ TEST_CASE("lmdb store: a batch that fails writes nothing", "[lmdb][store]") {
 
   sdk::WriteBatch bad;
   bad.setups.push_back({"new-setup", sdk::Direction::kLong, "X", true, "{}", at("2026-01-07T00:00:00Z")});
-  bad.audit.push_back({0, at("2026-01-07T00:00:00Z"), "order", "x", "y"});
+  bad.audit.push_back({0, at("2026-01-07T00:00:00Z"), "order.sent", sdk::Severity::kNotice, "x", "y", {}});
+  bad.observer_cursors.push_back({"ops-webhook", 3, at("2026-01-07T00:00:00Z")});
   sdk::HostState h;
   h.order_id_high_water = 99999;
   bad.host_state = h;
@@ -218,6 +234,9 @@ TEST_CASE("lmdb store: a batch that fails writes nothing", "[lmdb][store]") {
   sdk::WriteBatch empty_key;
   empty_key.fills.push_back(sdk::FillRecord{});
   CHECK(s->commit(empty_key).code() == sdk::StatusCode::kInvalidArgument);
+  sdk::WriteBatch unnamed;
+  unnamed.observer_cursors.push_back({"", 1, at("2026-01-07T00:00:00Z")});
+  CHECK(s->commit(unnamed).code() == sdk::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("lmdb store: audit sequences continue across commits and reopen", "[lmdb][store]") {
@@ -226,20 +245,21 @@ TEST_CASE("lmdb store: audit sequences continue across commits and reopen", "[lm
     TestHostServices host;
     auto s = open_ok(host, config_for(dir.sub("state")));
     sdk::WriteBatch b;
-    b.audit.push_back({777, at("2026-01-06T15:00:00Z"), "command", "r" + std::to_string(round), ""});
-    b.audit.push_back({777, at("2026-01-06T15:00:00Z"), "command", "r" + std::to_string(round), ""});
+    b.audit.push_back({777, at("2026-01-06T15:00:00Z"), "operator.command", sdk::Severity::kNotice,
+                       "r" + std::to_string(round), "", {}});
+    b.audit.push_back(b.audit.back());
     REQUIRE(s->commit(b).is_ok());
   }
   TestHostServices host;
   auto s = open_ok(host, config_for(dir.sub("state")));
-  auto events = collect<sdk::AuditEvent>([&](auto v) { return s->scan_events(v); });
+  auto events = collect<sdk::AuditEvent>([&](auto v) { return s->scan_events(0, v); });
   REQUIRE(events.size() == 6);
   for (std::size_t i = 0; i < events.size(); ++i) {
     CHECK(events[i]["sequence"] == i + 1);  // assigned by the store, whatever the caller passed
     CHECK(events[i]["subject"] == "r" + std::to_string(i / 2));
   }
   int seen = 0;
-  REQUIRE(s->scan_events([&](const sdk::AuditEvent&) { return ++seen < 2; }).is_ok());
+  REQUIRE(s->scan_events(0, [&](const sdk::AuditEvent&) { return ++seen < 2; }).is_ok());
   CHECK(seen == 2);  // a visitor returning false stops the scan
 }
 
@@ -354,7 +374,7 @@ TEST_CASE("lmdb store: the map grows when full, up to max_map_size", "[lmdb][sto
     REQUIRE((r.is_ok() && r->has_value()));
   }
   sdk::WriteBatch small;
-  small.audit.push_back({0, at("2026-01-06T15:00:00Z"), "risk", "map full", "test"});
+  small.audit.push_back({0, at("2026-01-06T15:00:00Z"), "trading.halted", sdk::Severity::kWarning, "map full", "test", {}});
   CHECK(s->commit(small).is_ok());
   s.reset();
 
@@ -429,13 +449,13 @@ TEST_CASE("lmdb store: with sync none the map still grows when full", "[lmdb][st
   const std::string big(100 * 1024, 'r');
   for (int i = 0; i < 30; ++i) {
     sdk::WriteBatch b;
-    b.audit.push_back({0, at("2026-01-06T15:00:00Z"), "note", "big", big});
+    b.audit.push_back({0, at("2026-01-06T15:00:00Z"), "alert.test", sdk::Severity::kInfo, "big", big, {}});
     REQUIRE(s->commit(b).is_ok());
   }
   CHECK(s->map_size() > lmdb::kMiB);
   CHECK(host.recording_logger().contains_id("SLOB_LMDB_MAP_GROWN"));
   int events = 0;
-  REQUIRE(s->scan_events([&](const sdk::AuditEvent& e) { return e.reason == big && ++events; }).is_ok());
+  REQUIRE(s->scan_events(0, [&](const sdk::AuditEvent& e) { return e.reason == big && ++events; }).is_ok());
   CHECK(events == 30);
 }
 
@@ -524,4 +544,313 @@ TEST_CASE("lmdb store: a damaged value is reported with its database and key", "
   CHECK_THAT(status.message(), Catch::Contains(path + ": setups[s-0]: setup value is truncated"));
   CHECK(s->find_setup("s-0").status().code() == sdk::StatusCode::kCorruption);
   CHECK(live_setups(*s).size() == 1);  // the live index does not touch the damaged record
+}
+
+namespace {
+
+// Raw LMDB access to a closed store, for layouts and records this build no longer writes.
+void raw_txn(const std::string& path, const std::function<void(MDB_txn*)>& body) {
+  MDB_env* raw = nullptr;
+  REQUIRE(mdb_env_create(&raw) == 0);
+  lmdb::EnvHandle env(raw);
+  mdb_env_set_maxdbs(raw, 32);
+  REQUIRE(mdb_env_open(raw, path.c_str(), 0, 0640) == 0);
+  MDB_txn* txn = nullptr;
+  REQUIRE(mdb_txn_begin(raw, nullptr, 0, &txn) == 0);
+  body(txn);
+  REQUIRE(mdb_txn_commit(txn) == 0);
+}
+
+void raw_put(MDB_txn* txn, const char* db, std::string_view key, std::string_view value) {
+  MDB_dbi dbi;
+  REQUIRE(mdb_dbi_open(txn, db, 0, &dbi) == 0);
+  MDB_val k = lmdb::to_val(key), v = lmdb::to_val(value);
+  REQUIRE(mdb_put(txn, dbi, &k, &v, 0) == 0);
+}
+
+// Little-endian bytes as README.md's "On-disk encoding" gives them, written out by hand.
+std::string le(std::uint64_t v, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+  return out;
+}
+std::string str_bytes(const std::string& s) { return le(s.size(), 4) + s; }
+
+// An AuditEvent at encoding version 1 (schemas 1 to 3): tag, version, u64 sequence, time,
+// str kind, str subject, str reason.
+std::string v1_event(std::uint64_t sequence, const std::string& kind, const std::string& subject) {
+  return std::string("E\x01", 2) + le(sequence, 8) + le(1'767'711'600'000'000, 8) + str_bytes(kind) +
+         str_bytes(subject) + str_bytes("old " + kind);
+}
+
+std::string sequence_key(std::uint64_t n) {
+  std::string key;
+  for (int i = 7; i >= 0; --i) key += static_cast<char>((n >> (8 * i)) & 0xff);
+  return key;
+}
+
+sdk::AuditEvent numbered_event(int n) {
+  return {0, at("2026-01-06T15:00:00Z") + std::chrono::seconds(n), "order.sent", sdk::Severity::kNotice,
+          "s-" + std::to_string(n), "bracket sent", {{"setup", "s-" + std::to_string(n)}, {"n", std::to_string(n)}}};
+}
+
+std::vector<std::uint64_t> sequences_after(sdk::Store& s, std::uint64_t after) {
+  std::vector<std::uint64_t> out;
+  const auto status = s.scan_events(after, [&](const sdk::AuditEvent& e) {
+    out.push_back(e.sequence);
+    CHECK(e.subject == "s-" + std::to_string(e.sequence));  // the event, not only its key
+    CHECK(*sdk::event_field(e, "n") == std::to_string(e.sequence));
+    return true;
+  });
+  INFO(status.message());
+  REQUIRE(status.is_ok());
+  return out;
+}
+
+std::vector<std::uint64_t> range(std::uint64_t first, std::uint64_t last) {
+  std::vector<std::uint64_t> out;
+  for (std::uint64_t i = first; i <= last; ++i) out.push_back(i);
+  return out;
+}
+
+// Every record of the store as JSON lines, singletons and cursors included.
+std::string everything(sdk::Store& s) {
+  std::string out;
+  for (auto kind : {sdk::RecordKind::kSetups, sdk::RecordKind::kOrders, sdk::RecordKind::kFills,
+                    sdk::RecordKind::kTrades, sdk::RecordKind::kEvents, sdk::RecordKind::kCandles}) {
+    std::ostringstream lines;
+    const auto status = slob::core::export_records(s, kind, lines);
+    INFO(status.message());
+    REQUIRE(status.is_ok());
+    out += lines.str();
+  }
+  out += slob::core::to_json(s.host_state().value()).dump() + "\n";
+  out += slob::core::to_json(s.checkpoint().value().value()).dump() + "\n";
+  out += "live " + std::to_string(live_setups(s).size()) + " open " + std::to_string(open_trades(s).size()) +
+         " unresolved " + std::to_string(unresolved(s).size()) + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("lmdb store: scan_events(after) reads exactly the later events, in order, and never the earlier ones",
+          "[lmdb][store][events]") {
+  TempDir dir;
+  const std::string path = dir.sub("state");
+  {
+    TestHostServices host;
+    auto s = open_ok(host, config_for(path));
+    for (int commit = 0; commit < 4; ++commit) {
+      sdk::WriteBatch b;
+      for (int i = 1; i <= 3; ++i) b.audit.push_back(numbered_event(commit * 3 + i));
+      REQUIRE(s->commit(b).is_ok());
+    }
+    CHECK(sequences_after(*s, 0) == range(1, 12));
+    CHECK(sequences_after(*s, 1) == range(2, 12));
+    CHECK(sequences_after(*s, 7) == range(8, 12));
+    CHECK(sequences_after(*s, 11) == range(12, 12));
+    CHECK(sequences_after(*s, 12).empty());
+    CHECK(sequences_after(*s, 1000).empty());
+    CHECK(sequences_after(*s, std::numeric_limits<std::uint64_t>::max()).empty());
+    int seen = 0;
+    REQUIRE(s->scan_events(5, [&](const sdk::AuditEvent& e) { CHECK(e.sequence == 6); return ++seen < 1; }).is_ok());
+    CHECK(seen == 1);  // a visitor returning false stops the scan
+  }
+  // Damage event 3: a scan after it never reads it (the cursor starts past the history), a scan
+  // from the start reports it.
+  raw_txn(path, [](MDB_txn* txn) { raw_put(txn, "events", sequence_key(3), "garbage"); });
+  TestHostServices host;
+  auto s = open_ok(host, config_for(path));
+  CHECK(sequences_after(*s, 3) == range(4, 12));
+  const auto from_start = s->scan_events(0, [](const sdk::AuditEvent&) { return true; });
+  CHECK(from_start.code() == sdk::StatusCode::kCorruption);
+  CHECK_THAT(from_start.message(), Catch::Contains("events[0x0000000000000003]"));
+}
+
+TEST_CASE("lmdb store: last_event_sequence is the newest event's, also right after an open", "[lmdb][store][events]") {
+  TempDir dir;
+  const std::string path = dir.sub("state");
+  {
+    TestHostServices host;
+    auto s = open_ok(host, config_for(path));
+    CHECK(s->last_event_sequence().value() == 0);
+    sdk::WriteBatch b;
+    for (int i = 1; i <= 5; ++i) b.audit.push_back(numbered_event(i));
+    REQUIRE(s->commit(b).is_ok());
+    CHECK(s->last_event_sequence().value() == 5);
+    sdk::WriteBatch no_events;
+    no_events.checkpoint = sdk::StrategyCheckpoint{"slob", std::nullopt, "{}"};
+    REQUIRE(s->commit(no_events).is_ok());
+    CHECK(s->last_event_sequence().value() == 5);
+  }
+  for (bool read_only : {false, true}) {
+    TestHostServices host;
+    auto s = open_ok(host, config_for(path, read_only));
+    CHECK(s->last_event_sequence().value() == 5);  // before any commit or scan
+  }
+  TestHostServices host;
+  auto s = open_ok(host, config_for(path));
+  sdk::WriteBatch b;
+  b.audit.push_back(numbered_event(6));
+  REQUIRE(s->commit(b).is_ok());
+  CHECK(s->last_event_sequence().value() == 6);
+  CHECK(sequences_after(*s, 0) == range(1, 6));
+}
+
+TEST_CASE("lmdb store: observer cursors commit with the events, replace by name and survive reopen",
+          "[lmdb][store][events]") {
+  TempDir dir;
+  const std::string path = dir.sub("state");
+  {
+    TestHostServices host;
+    auto s = open_ok(host, config_for(path));
+    sdk::WriteBatch b;
+    b.audit.push_back(numbered_event(1));
+    b.audit.push_back(numbered_event(2));
+    b.observer_cursors.push_back({"ops-webhook", 2, at("2026-01-06T15:01:00Z")});
+    b.observer_cursors.push_back({"desk-mail", 0, at("2026-01-06T15:01:00Z")});
+    REQUIRE(s->commit(b).is_ok());
+    // Only a cursor and the host state, as after a delivery: with sync "full" that batch shape
+    // would fit the intent log, which does not hold cursors; it must still be stored.
+    sdk::WriteBatch delivered;
+    delivered.observer_cursors.push_back({"desk-mail", 1, at("2026-01-06T15:02:00Z")});
+    delivered.host_state = s->host_state().value();
+    REQUIRE(s->commit(delivered).is_ok());
+    auto cursors = s->observer_cursors();
+    REQUIRE(cursors.is_ok());
+    REQUIRE(cursors->size() == 2);
+    CHECK((*cursors)[0].observer == "desk-mail");  // by name
+    CHECK((*cursors)[0].delivered_through == 1);
+  }
+  TestHostServices host;
+  auto s = open_ok(host, config_for(path, /*read_only=*/true));
+  auto cursors = s->observer_cursors();
+  REQUIRE(cursors.is_ok());
+  REQUIRE(cursors->size() == 2);
+  CHECK((*cursors)[0].observer == "desk-mail");
+  CHECK((*cursors)[0].delivered_through == 1);
+  CHECK((*cursors)[0].updated == at("2026-01-06T15:02:00Z"));
+  CHECK((*cursors)[1].observer == "ops-webhook");
+  CHECK((*cursors)[1].delivered_through == 2);
+  CHECK((*cursors)[1].updated == at("2026-01-06T15:01:00Z"));
+  CHECK(s->last_event_sequence().value() == 2);
+}
+
+TEST_CASE("lmdb store: a version-1 event written before the event catalogue reads with its mapped type and severity",
+          "[lmdb][store][events]") {
+  TempDir dir;
+  const std::string path = dir.sub("state");
+  {
+    TestHostServices host;
+    open_ok(host, config_for(path));
+  }
+  struct Old {
+    const char* kind;
+    const char* subject;
+    const char* type;
+    sdk::Severity severity;
+  };
+  const Old olds[] = {
+      {"transition", "Starting->Recovering", "lifecycle.changed", sdk::Severity::kInfo},
+      {"transition", "Running->SafeMode", "safe_mode.entered", sdk::Severity::kCritical},
+      {"safe_mode", "entered", "safe_mode.entered", sdk::Severity::kCritical},
+      {"safe_mode", "cleared", "safe_mode.cleared", sdk::Severity::kWarning},
+      {"halt", "halt", "trading.halted", sdk::Severity::kWarning},
+      {"halt", "resume", "trading.resumed", sdk::Severity::kNotice},
+      {"risk", "halt", "trading.halted", sdk::Severity::kWarning},
+      {"order", "skipped s-1", "order.skipped", sdk::Severity::kWarning},
+      {"order", "flatten s-1", "order.flatten", sdk::Severity::kWarning},
+      {"order", "bracket s-1", "order.sent", sdk::Severity::kNotice},
+      {"reconcile", "orphan_order", "reconcile.finding", sdk::Severity::kWarning},
+      {"reload", "applied", "reload.applied", sdk::Severity::kNotice},
+      {"reload", "refused", "reload.refused", sdk::Severity::kWarning},
+      {"command", "clear-safe-mode", "operator.command", sdk::Severity::kNotice},
+      {"note", "anything", "legacy.note", sdk::Severity::kInfo},
+  };
+  raw_txn(path, [&](MDB_txn* txn) {
+    std::uint64_t n = 0;
+    for (const Old& o : olds) {
+      ++n;
+      raw_put(txn, "events", sequence_key(n), v1_event(n, o.kind, o.subject));
+    }
+  });
+  TestHostServices host;
+  auto s = open_ok(host, config_for(path));
+  std::vector<sdk::AuditEvent> events;
+  REQUIRE(s->scan_events(0, [&](const sdk::AuditEvent& e) { return events.push_back(e), true; }).is_ok());
+  REQUIRE(events.size() == std::size(olds));
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    INFO(olds[i].kind << " " << olds[i].subject);
+    CHECK(events[i].sequence == i + 1);
+    CHECK(events[i].time == sdk::Time{sdk::Duration{1'767'711'600'000'000}});
+    CHECK(events[i].type == olds[i].type);
+    CHECK(events[i].severity == olds[i].severity);
+    CHECK(events[i].subject == olds[i].subject);
+    CHECK(events[i].reason == std::string("old ") + olds[i].kind);
+    CHECK(events[i].fields.empty());
+  }
+  // New events follow the old ones, at version 2.
+  sdk::WriteBatch b;
+  b.audit.push_back(numbered_event(16));
+  REQUIRE(s->commit(b).is_ok());
+  CHECK(sequences_after(*s, 15) == range(16, 16));
+}
+
+TEST_CASE("lmdb store: a schema-3 store reads read-only as it is and migrates to schema 4 keeping every record",
+          "[lmdb][store][migration]") {
+  TempDir dir;
+  const std::string path = dir.sub("state");
+  sdk::WriteBatch batch = sample_batch();
+  batch.observer_cursors.clear();  // schema 3 has no place for them
+  {
+    TestHostServices host;
+    auto s = open_ok(host, config_for(path));
+    REQUIRE(s->commit(batch).is_ok());
+  }
+  // The schema-3 layout: no observers database, version 3, events at encoding version 1.
+  raw_txn(path, [&](MDB_txn* txn) {
+    MDB_dbi observers;
+    REQUIRE(mdb_dbi_open(txn, "observers", 0, &observers) == 0);
+    REQUIRE(mdb_drop(txn, observers, 1) == 0);
+    raw_put(txn, "meta", "schema_version", std::string("\x03\0\0\0", 4));
+    raw_put(txn, "events", sequence_key(1), v1_event(1, "transition", "Running->SafeMode"));
+    raw_put(txn, "events", sequence_key(2), v1_event(2, "command", "halt"));
+  });
+  REQUIRE(lmdb::probe_store(path)->schema_version == 3);
+  const std::string data = path + "/data.mdb";
+  std::string before;
+  {
+    const std::string fingerprint = slob::test::lmdb::file_fingerprint(data);
+    TestHostServices host;
+    auto s = open_ok(host, config_for(path, /*read_only=*/true));
+    before = everything(*s);
+    CHECK(s->observer_cursors()->empty());
+    CHECK(s->last_event_sequence().value() == 2);
+    CHECK(slob::test::lmdb::file_fingerprint(data) == fingerprint);
+    CHECK(lmdb::probe_store(path)->schema_version == 3);
+  }
+  CHECK_THAT(before, Catch::Contains(R"("type":"safe_mode.entered")") &&
+                         Catch::Contains(R"("severity":"critical")") &&
+                         Catch::Contains(R"("type":"operator.command")") &&
+                         Catch::Contains(R"("client_ref":"slob:s-1:sl")") &&
+                         Catch::Contains("live 1 open 1 unresolved 1"));
+  {
+    TestHostServices host;
+    auto s = open_ok(host, config_for(path));
+    CHECK(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
+    CHECK(lmdb::probe_store(path)->schema_version == 4);
+    CHECK(everything(*s) == before);
+    sdk::WriteBatch b;
+    b.audit.push_back(numbered_event(3));
+    b.observer_cursors.push_back({"ops-webhook", 2, at("2026-01-06T16:00:00Z")});
+    REQUIRE(s->commit(b).is_ok());
+  }
+  TestHostServices host;
+  auto s = open_ok(host, config_for(path));
+  CHECK_FALSE(host.recording_logger().contains_id("SLOB_LMDB_MIGRATED"));
+  CHECK(s->observer_cursors()->size() == 1);
+  CHECK(s->last_event_sequence().value() == 3);
+  std::vector<std::string> types;
+  REQUIRE(s->scan_events(0, [&](const sdk::AuditEvent& e) { return types.push_back(e.type), true; }).is_ok());
+  CHECK(types == std::vector<std::string>{"safe_mode.entered", "operator.command", "order.sent"});
 }

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <set>
 
+#include "slob/sdk/events.hpp"
+
 namespace slob::tools::lmdb_crash_writer {
 
 namespace {
@@ -16,6 +18,7 @@ std::string exec_id(std::int64_t n, int j) {
   return "x-b" + std::to_string(n) + "-" + std::to_string(j);
 }
 sdk::Time batch_time(std::int64_t n) { return kBase + std::chrono::minutes(n); }
+constexpr const char kObserver[] = "crash-observer";
 
 sdk::SetupRecord setup(std::int64_t n, int j, bool live) {
   return {setup_id(n, j), sdk::Direction::kShort, live ? "WAITING_ENTRY" : "SETUP_COMPLETE", live,
@@ -78,7 +81,17 @@ sdk::WriteBatch make_batch(std::int64_t n, int records) {
   }
   b.trades.push_back(trade(n, true));
   if (n > 1) b.trades.push_back(trade(n - 1, false));
-  b.audit.push_back({0, batch_time(n), "order", "batch " + std::to_string(n), "crash test"});
+  sdk::AuditEvent event;
+  event.time = batch_time(n);
+  event.type = sdk::event_type::kOrderSent;
+  event.severity = sdk::Severity::kNotice;
+  event.subject = "batch " + std::to_string(n);
+  event.reason = "crash test";
+  event.fields = {{"batch", std::to_string(n)}};
+  b.audit.push_back(std::move(event));
+  // An observer that has delivered every event before this batch's: its cursor must move in
+  // the same commit as the event, never apart from it.
+  b.observer_cursors.push_back({kObserver, static_cast<std::uint64_t>(n - 1), batch_time(n)});
   b.candles.push_back({batch_time(n), 1, 2, 0.5, 1.5, static_cast<double>(n)});
   sdk::HostState h;
   h.order_id_high_water = n;
@@ -188,14 +201,25 @@ sdk::Status verify_batches(sdk::Store& store, std::int64_t acked, int records,
   }
   std::int64_t events = 0;
   bool in_order = true;
-  if (!(st = store.scan_events([&](const sdk::AuditEvent& e) {
+  if (!(st = store.scan_events(0, [&](const sdk::AuditEvent& e) {
           ++events;
+          const std::string batch = std::to_string(events);
           in_order = in_order && e.sequence == static_cast<std::uint64_t>(events) &&
-                     e.subject == "batch " + std::to_string(events);
+                     e.type == sdk::event_type::kOrderSent && e.subject == "batch " + batch &&
+                     e.fields.size() == 1 && e.fields[0].key == "batch" && e.fields[0].value == batch;
           return true;
         })))
     return st;
   if (events != n || !in_order) return fail(n, "audit log has " + std::to_string(events) + " events or is out of order");
+  auto last = store.last_event_sequence();
+  if (!last) return last.status();
+  if (*last != static_cast<std::uint64_t>(n)) return fail(n, "last event sequence is " + std::to_string(*last));
+  auto cursors = store.observer_cursors();
+  if (!cursors) return cursors.status();
+  const bool cursor_ok = n == 0 ? cursors->empty()
+                                : cursors->size() == 1 && (*cursors)[0].observer == kObserver &&
+                                      (*cursors)[0].delivered_through == static_cast<std::uint64_t>(n - 1);
+  if (!cursor_ok) return fail(n, "the observer cursor did not move with its batch's event");
   committed = n;
   intent_pending = intent_only;
   return sdk::Status::ok();

@@ -2,7 +2,8 @@
 
 // The numbered batches of the lmdb crash test, shared by the writer (which commits them) and the
 // test (which checks a store after SIGKILL). Batch n writes, in one commit, `records` new live
-// setups, unresolved journal entries and fills, one open trade, one audit event and one candle,
+// setups, unresolved journal entries and fills, one open trade, one audit event (with an observer
+// cursor at the event before it, which must move with it) and one candle,
 // finishes everything batch n-1 left live, and sets the host's order-id high-water mark to n.
 // So a store holding batches 1..n is fully described by n, and any partial batch is visible.
 //

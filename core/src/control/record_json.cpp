@@ -4,6 +4,8 @@
 #include <ostream>
 #include <string>
 
+#include "slob/sdk/events.hpp"
+
 namespace slob::core {
 
 namespace {
@@ -76,11 +78,15 @@ nlohmann::json to_json(const sdk::TradeRecord& r) {
 }
 
 nlohmann::json to_json(const sdk::AuditEvent& r) {
+  nlohmann::json fields = nlohmann::json::object();
+  for (const auto& f : r.fields) fields[f.key] = f.value;
   return {{"sequence", r.sequence},
           {"time", sdk::format_rfc3339(r.time)},
-          {"kind", r.kind},
+          {"type", r.type},
+          {"severity", sdk::severity_name(r.severity)},
           {"subject", r.subject},
-          {"reason", r.reason}};
+          {"reason", r.reason},
+          {"fields", std::move(fields)}};
 }
 
 nlohmann::json to_json(const sdk::Candle& r) {
@@ -159,7 +165,7 @@ sdk::Status export_records(sdk::Store& store, sdk::RecordKind kind, std::ostream
     case sdk::RecordKind::kOrders: status = store.scan_orders(emit); break;
     case sdk::RecordKind::kFills: status = store.scan_fills(emit); break;
     case sdk::RecordKind::kTrades: status = store.scan_trades(emit); break;
-    case sdk::RecordKind::kEvents: status = store.scan_events(emit); break;
+    case sdk::RecordKind::kEvents: status = store.scan_events(0, emit); break;
     case sdk::RecordKind::kCandles: status = store.scan_candles(sdk::Time::min(), emit); break;
   }
   if (!status) return status;
