@@ -1,5 +1,7 @@
 // The lmdb store through a real LMDB environment in a temporary directory: round trips,
-// atomicity, live indexes, audit sequences, candles, map growth, reopen, single open per process.
+// atomicity, live indexes, audit sequences, candles, map growth, reopen, single open per process,
+// and the event stream: scans after a sequence, the last sequence, observer cursors, version-1
+// events and the 3 -> 4 migration.
 
 #include <lmdb.h>
 #include <sys/wait.h>
