@@ -5,7 +5,7 @@ set(SLOB_TEST_PLUGIN_OUTPUT "${CMAKE_BINARY_DIR}/tests/plugins")
 set(SLOB_BROKEN_PLUGIN_OUTPUT "${CMAKE_BINARY_DIR}/tests/broken-plugins")
 
 # Test-only plugins the daemon can run with (never installed).
-foreach(p IN ITEMS broker store strategy)
+foreach(p IN ITEMS broker store strategy observer)
   slob_add_plugin(test${p} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/plugins/test_${p}.cpp
                   OUTPUT_DIR ${SLOB_TEST_PLUGIN_OUTPUT})
   target_include_directories(slob-plugin-test${p} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/plugins)
@@ -34,7 +34,7 @@ file(WRITE "${SLOB_BROKEN_PLUGIN_OUTPUT}/libslob-garbage.so" "this is not an ELF
 # The test strategy against other SDK versions and ABIs (sets SLOB_COMPAT_PLUGIN_TARGETS).
 include(${CMAKE_CURRENT_LIST_DIR}/sdk_compat.cmake)
 
-set(SLOB_CORE_TEST_PLUGINS slob-plugin-testbroker slob-plugin-teststore slob-plugin-teststrategy
+set(SLOB_CORE_TEST_PLUGINS slob-plugin-testbroker slob-plugin-teststore slob-plugin-teststrategy slob-plugin-testobserver
     slob-plugin-teststrategy-v2 ${SLOB_BROKEN_PLUGIN_TARGETS} ${SLOB_COMPAT_PLUGIN_TARGETS})
 
 slob_add_unit_test(core_unit_tests
@@ -43,6 +43,7 @@ slob_add_unit_test(core_unit_tests
     unit/config_test.cpp
     unit/crash_points_test.cpp
     unit/delivery_backoff_test.cpp
+    unit/observer_delivery_test.cpp
     unit/lifecycle_test.cpp
     unit/order_gate_test.cpp
     unit/order_journal_test.cpp
@@ -130,6 +131,20 @@ slob_add_unit_test(host_hardening_tests
   PREFIX integration)
 target_include_directories(host_hardening_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_definitions(host_hardening_tests PRIVATE
+  SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
+  SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
+  SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")
+
+# Observers ([[observer]]) in real slob-host processes: the event stream, delivery across
+# outages and kill -9, slob-ctl observers / alert-test, reload.
+slob_add_unit_test(observer_host_tests
+  SOURCES integration/observer_host_test.cpp
+  LIBRARIES slob_core
+  DEPENDS slob-host slob-ctl ${SLOB_CORE_TEST_PLUGINS} slob-plugin-sim slob-plugin-lmdb slob-plugin-slob
+  PREFIX integration
+  TIMEOUT 600)
+target_include_directories(observer_host_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_compile_definitions(observer_host_tests PRIVATE
   SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
   SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
   SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")

@@ -312,7 +312,7 @@ TEST_CASE("slob-host --check: 0 for a good config, 78 with every error for a bad
   Daemon good;
   auto ok = slob::test::run({SLOB_HOST_BIN, "--config", good.config.string(), "--check"}, good.dir.path());
   CHECK(ok.code == 0);
-  CHECK(ok.out == good.config.string() + ": ok (broker testbroker, store teststore, strategy teststrategy)\n");
+  CHECK(ok.out == good.config.string() + ": ok (broker testbroker, store teststore, strategy teststrategy, 0 observers)\n");
 
   Daemon bad("shutdown_timeout = \"forever\"", "typo = 1");
   auto r = slob::test::run({SLOB_HOST_BIN, "--config", bad.config.string(), "--check"}, bad.dir.path());

@@ -313,7 +313,7 @@ TEST_CASE("an unknown crash point is refused before anything runs", "[resilience
   CHECK(*code == 2);
   CHECK(p->err().find("SLOB_CRASH_AT=after-sned:2: unknown crash point \"after-sned\" (known: "
                       "before-journal, after-journal, after-send, before-ack-record, after-ack, "
-                      "before-fill-record, after-fill-record)") != std::string::npos);
+                      "before-fill-record, after-fill-record, after-alert)") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(d.state("lmdb")));
 }
 

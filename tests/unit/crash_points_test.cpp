@@ -32,7 +32,7 @@ TEST_CASE("crash points: unknown names and bad counts are refused, nothing stays
   CHECK(s.code() == slob::sdk::StatusCode::kInvalidArgument);
   CHECK(s.message() == "SLOB_CRASH_AT=after-sned: unknown crash point \"after-sned\" (known: "
                        "before-journal, after-journal, after-send, before-ack-record, after-ack, "
-                       "before-fill-record, after-fill-record)");
+                       "before-fill-record, after-fill-record, after-alert)");
   CHECK(armed_crash_point().empty());
   for (const char* bad : {"after-send:", "after-send:0", "after-send:x", "after-send:2x", "after-send:-1"}) {
     INFO(bad);

@@ -47,12 +47,18 @@ int run_check(const HostConfig& config) {
   else note(PluginLoader::create_strategy(*lib, config.strategy.config, host.loop).status());
   if (auto lib = host.loader.load(config.broker.plugin, sdk::PluginKind::kBroker, config.broker.position); !lib) note(lib.status());
   else note(PluginLoader::create_broker(*lib, config.broker.config, host.loop).status());
+  for (const auto& o : config.observers) {
+    if (auto lib = host.loader.load(o.slot.plugin, sdk::PluginKind::kObserver, o.slot.position); !lib)
+      note(lib.status());
+    else note(PluginLoader::create_observer(*lib, o.slot.config, host.loop).status());
+  }
   if (!errors.empty()) {
     print_errors(errors);
     return kExitConfig;
   }
   std::cout << config.file.string() << ": ok (broker " << config.broker.plugin << ", store "
-            << config.store.plugin << ", strategy " << config.strategy.plugin << ")\n";
+            << config.store.plugin << ", strategy " << config.strategy.plugin << ", "
+            << config.observers.size() << " observers)\n";
   return kExitOk;
 }
 

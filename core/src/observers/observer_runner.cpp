@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "runtime/crash_points.hpp"
+
 namespace slob::core {
 
 struct ObserverRunner::Channel {
@@ -238,6 +240,7 @@ void ObserverRunner::finish(const std::shared_ptr<Channel>& c, std::uint64_t att
     const std::uint64_t through =
         c->waiting.empty() ? c->scanned_through : c->waiting.front().sequence - 1;
     c->cursor = through;
+    crash_point(CrashPoint::kAfterAlert, log_);
     sdk::WriteBatch batch;
     batch.observer_cursors.push_back({c->config.name, through, wall_.now()});
     if (auto s = store_.commit(batch); !s) {

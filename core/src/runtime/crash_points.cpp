@@ -23,7 +23,8 @@ std::string known_points() {
 const std::vector<std::string_view>& crash_point_names() {
   static const std::vector<std::string_view> names = {
       "before-journal", "after-journal",      "after-send",       "before-ack-record",
-      "after-ack",      "before-fill-record", "after-fill-record"};
+      "after-ack",      "before-fill-record", "after-fill-record",
+      "after-alert"};
   return names;
 }
 

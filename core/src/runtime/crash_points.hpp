@@ -18,6 +18,7 @@
 //   after-ack          a broker order report is stored in the journal
 //   before-fill-record an execution arrived, it is not in the fill ledger
 //   after-fill-record  the execution is in the fill ledger
+//   after-alert        an observer confirmed a delivery, its cursor is not stored
 
 #include <cstdint>
 #include <string>
@@ -37,6 +38,7 @@ enum class CrashPoint {
   kAfterAck,
   kBeforeFillRecord,
   kAfterFillRecord,
+  kAfterAlert,
 };
 
 inline constexpr const char* kCrashAtVariable = "SLOB_CRASH_AT";

@@ -86,9 +86,9 @@ class TradingEngine {
     // A commit failed (or the strategy did): the host enters safe mode with this reason.
     std::function<void(const std::string& reason)> on_store_failure;
     // A commit with operator events succeeded (the observers have something new to read).
-    std::function<void()> on_events_committed;
+    std::function<void()> on_events_committed = nullptr;
     // An operator event the store refused (it failed): the observers may still tell it.
-    std::function<void(sdk::AuditEvent)> on_unrecorded_event;
+    std::function<void(sdk::AuditEvent)> on_unrecorded_event = nullptr;
   };
 
   // `clock` is market time (simulated in a replay); `wall` is the host's wall clock.
