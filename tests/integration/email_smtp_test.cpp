@@ -335,3 +335,26 @@ TEST_CASE("smtp: a server that never answers times out while the io_context keep
   CHECK(elapsed < 5s);
   CHECK(ticks_at_result >= 10);  // ~15 ticks of 100 ms in 1.5 s: the loop was never blocked
 }
+
+TEST_CASE("smtp: a cancelled send closes its connection and never reports") {
+  Receiver receiver("hang");
+  auto config = config_for(receiver, TlsMode::kStartTls, "127.0.0.1");
+  config.timeout = 500ms;  // would report "timed out" well within the wait below
+
+  boost::asio::io_context io;
+  auto client = SmtpClient::create(io, config);
+  REQUIRE(client.is_ok());
+  int reported = 0;
+  auto handle = client->send(envelope(), alert_message(), [&](SendResult) { ++reported; });
+  // Run the loop until the server has the connection, then give up on the send.
+  REQUIRE(slob::test::wait_until([&] {
+    io.run_for(10ms);
+    return receiver.commands() == "connected\n";
+  }, 10s));
+  handle.cancel();
+  io.run_for(1500ms);
+  CHECK(reported == 0);
+  CHECK(slob::test::wait_until([&] { return receiver.commands() == "connected\nclosed\n"; }, 5s));
+  handle.cancel();  // again, after the session is gone: no effect
+  CHECK(reported == 0);
+}
