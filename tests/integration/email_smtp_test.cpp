@@ -120,11 +120,13 @@ Envelope envelope() { return {"alerts@bot.example", {"ops@example.org", "trader@
 
 Values alert_values() {
   return {{"title", "Stop ausgelöst <NQ> & co"},
-          {"details", ".a line starting with a dot\n" + std::string(120, '=') + "\nÄnderung: −25.5"},
+          {"events", ".a line starting with a dot\n" + std::string(120, '=') + "\nÄnderung: −25.5"},
           {"severity", "critical"},
+          {"count", "1"},
           {"time", "2026-01-06T15:30:00Z"},
-          {"host", "bot1"},
-          {"event_id", "42"}};
+          {"delivery_id", "slob-42"},
+          {"observer", "ops-mail"},
+          {"host", "bot1"}};
 }
 
 std::string alert_message() {
@@ -183,7 +185,7 @@ void check_parsed_alert(const std::string& parsed) {
       "crlf_only: True\n"
       "From: alerts@bot.example\n"
       "To: ops@example.org, trader@example.net\n"
-      "Subject: [slob critical] Stop ausgelöst <NQ> & co\n"
+      "Subject: Stop ausgelöst <NQ> & co\n"
       "Date: Tue, 06 Jan 2026 15:30:00 +0000\n"
       "Message-ID: <slob." + kKey + "@bot.example>\n"
       "MIME-Version: 1.0\n"
