@@ -7,7 +7,6 @@
 
 #include "alert_render.hpp"
 #include "message.hpp"
-#include "slob/sdk/clock.hpp"
 
 namespace slob::plugins::email {
 
@@ -35,11 +34,11 @@ sdk::Result<std::unique_ptr<EmailObserver>> EmailObserver::create(sdk::HostServi
   auto client = SmtpClient::create(host.io_context(), config.client);
   if (!client) return client.status();
   return std::unique_ptr<EmailObserver>(
-      new EmailObserver(host, std::move(config), std::move(*client)));
+      new EmailObserver(std::move(config), std::move(*client)));
 }
 
-EmailObserver::EmailObserver(sdk::HostServices& host, EmailConfig config, SmtpClient client)
-    : host_(host), config_(std::move(config)), client_(std::move(client)), hostname_(machine_name()) {}
+EmailObserver::EmailObserver(EmailConfig config, SmtpClient client)
+    : config_(std::move(config)), client_(std::move(client)), hostname_(machine_name()) {}
 
 EmailObserver::~EmailObserver() { cancel(); }
 
@@ -62,8 +61,11 @@ void EmailObserver::deliver(const sdk::Delivery& delivery,
   message.text = std::move(rendered->text);
   message.html = std::move(rendered->html);
   message.idempotency_key = delivery.idempotency_key;
+  // The latest event's time, not the send's: a re-sent delivery is then the same bytes (the
+  // Message-ID and MIME boundary come from the key), and a mailbox sorts alerts by when they
+  // happened.
   message.date = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-      host_.wall_clock().now());
+      delivery.events.back().time);
   auto data = build_message(message);
   if (!data) return refuse(data.status().message());
   in_flight_ = client_.send(config_.envelope, std::move(*data),

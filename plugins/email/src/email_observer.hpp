@@ -35,9 +35,8 @@ class EmailObserver final : public sdk::Observer {
   void stop(std::function<void()> done) override;
 
  private:
-  EmailObserver(sdk::HostServices& host, EmailConfig config, SmtpClient client);
+  EmailObserver(EmailConfig config, SmtpClient client);
 
-  sdk::HostServices& host_;
   EmailConfig config_;
   SmtpClient client_;
   std::string hostname_;  // {{host}}
