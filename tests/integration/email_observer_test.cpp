@@ -452,6 +452,17 @@ TEST_CASE("email module: a template override with a typo names the config line a
                                        dir.path() + "/mail/body.html:3: unknown placeholder {{detials}}");
 }
 
+TEST_CASE("email module: a templates_dir that is not there is a config error naming it") {
+  ConfigDir dir;
+  auto t = table_for(2587);
+  t.values["templates_dir"] = at_line(std::string("mail"), 20);
+  TestHostServices host(dir.path());
+  const auto made = email_plugin().create_observer(host, t);
+  REQUIRE_FALSE(made.is_ok());
+  CHECK(made.status().message() == "alerts.toml:20:9: [observer.config] templates_dir " +
+                                       dir.path() + "/mail: cannot read: No such file or directory");
+}
+
 TEST_CASE("email module: check_only validates and returns no object") {
   ConfigDir dir;
   TestHostServices host(dir.path());

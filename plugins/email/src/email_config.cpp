@@ -27,8 +27,9 @@ std::string resolve(const std::string& path, const std::string& dir) {
 void read_templates(sdk::ConfigReader& reader, const std::string& dir, Templates& templates) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    const std::string why = ec ? ec.message() : fs::exists(dir) ? "not a directory"
-                                                                : std::strerror(ENOENT);
+    const std::string why = ec             ? "cannot read: " + ec.message()
+                            : fs::exists(dir) ? std::string("not a directory")
+                                              : std::string("cannot read: ") + std::strerror(ENOENT);
     reader.add_error("templates_dir", "templates_dir " + dir + ": " + why);
     return;
   }
