@@ -54,7 +54,7 @@ std::string describe_duration(std::chrono::milliseconds d) {
 class SmtpSession : public std::enable_shared_from_this<SmtpSession> {
  public:
   SmtpSession(asio::io_context& io, const ClientConfig& config, std::shared_ptr<ssl::context> tls,
-          Envelope envelope, std::string data, SendDone done)
+              Envelope envelope, std::string data, SendDone done)
       : config_(config),
         tls_context_(std::move(tls)),
         resolver_(io),
