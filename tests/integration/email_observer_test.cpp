@@ -477,3 +477,11 @@ TEST_CASE("email module: check_only validates and returns no object") {
   CHECK(made.status().message() ==
         "alerts.toml:12:9: [observer.config] port must be between 1 and 65535, got 0");
 }
+
+TEST_CASE("email module: the port follows security unless set") {
+  auto t = table_for(2587);
+  t.values.erase("port");
+  CHECK(Subject(t).observer->destination() == "localhost:587 -> ops@example.org, trader@example.net");
+  t.values["security"] = at_line(std::string("tls"), 13);
+  CHECK(Subject(t).observer->destination() == "localhost:465 -> ops@example.org, trader@example.net");
+}
