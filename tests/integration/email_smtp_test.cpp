@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+#include "email_test_support.hpp"
 #include "message.hpp"
 #include "process.hpp"
 #include "smtp_client.hpp"
@@ -23,108 +24,24 @@ using namespace slob::plugins::email;
 using namespace std::chrono_literals;
 using slob::test::Process;
 using slob::test::TempDir;
+using slob::test::email::Pki;
+using slob::test::email::Receiver;
 
 namespace {
 
-// Debian's Python, which has python3-aiosmtpd (a Python first on PATH may not).
-const std::string kPython = "/usr/bin/python3";
-const std::string kReceiver = std::string(SLOB_SOURCE_DIR) + "/tests/support/smtp_receiver.py";
 const std::string kKey = "20260106-S-1530.stop";
-
-// A test CA and server certificates under it (right names, a wrong name, expired), plus one for
-// the right names that no trusted CA signed. Made once per test run.
-class Pki {
- public:
-  static const Pki& get() {
-    static const Pki pki;
-    return pki;
-  }
-  std::string path(const std::string& name) const { return dir_.sub(name); }
-
- private:
-  Pki() {
-    const std::string good = "subjectAltName=DNS:localhost,IP:127.0.0.1";
-    std::ofstream(dir_ / "good.ext") << good << "\n";
-    std::ofstream(dir_ / "wrong.ext") << "subjectAltName=DNS:wrong.example,IP:192.0.2.1\n";
-    const std::string ec = "ec_paramgen_curve:P-256";
-    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "ca.key",
-             "-out", "ca.pem", "-days", "2", "-subj", "/CN=slob test CA"});
-    openssl({"req", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "server.key", "-out",
-             "server.csr", "-subj", "/CN=localhost"});
-    sign("good.pem", "good.ext", "2");
-    sign("wrong.pem", "wrong.ext", "2");
-    sign("expired.pem", "good.ext", "-1");  // valid from now until yesterday: expired
-    openssl({"req", "-x509", "-key", "server.key", "-out", "rogue.pem", "-days", "2", "-subj",
-             "/CN=localhost", "-addext", good});
-  }
-  void sign(const std::string& out, const std::string& ext, const std::string& days) {
-    openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-             "-CAcreateserial", "-days", days, "-extfile", ext, "-out", out});
-  }
-  void openssl(std::vector<std::string> args) {
-    std::vector<std::string> argv = {"/bin/sh", "-c", "cd \"$0\" && exec openssl \"$@\"",
-                                     dir_.path().string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const auto r = slob::test::run(argv, dir_.path());
-    INFO(r.err);
-    REQUIRE(r.code == 0);
-  }
-  TempDir dir_;
-};
-
-// smtp_receiver.py as a child process; killed by PID when the test ends.
-class Receiver {
- public:
-  explicit Receiver(const std::string& mode, const std::string& cert = "") {
-    std::filesystem::create_directory(dir_ / "out");
-    std::vector<std::string> argv = {kPython, kReceiver, "serve", "--mode", mode, "--out",
-                                     dir_.sub("out"), "--user", "alerts", "--password", "s3cret"};
-    if (!cert.empty()) {
-      argv.insert(argv.end(), {"--cert", Pki::get().path(cert), "--key", Pki::get().path("server.key")});
-    }
-    process_ = std::make_unique<Process>(argv, dir_ / "stdout", dir_ / "stderr",
-                                         slob::test::Spawn{.die_with_parent = true});
-    REQUIRE(slob::test::wait_until(
-        [&] { return process_->out().find('\n') != std::string::npos || !process_->running(); }));
-    const auto out = process_->out();
-    INFO(process_->err());
-    REQUIRE(out.rfind("port ", 0) == 0);
-    port = static_cast<std::uint16_t>(std::stoi(out.substr(5)));
-  }
-
-  std::vector<std::filesystem::path> messages() const {
-    std::vector<std::filesystem::path> found;
-    for (const auto& e : std::filesystem::directory_iterator(dir_ / "out")) {
-      if (e.path().extension() == ".json") found.push_back(e.path());
-    }
-    std::sort(found.begin(), found.end());
-    return found;
-  }
-  std::string commands() const { return slob::test::read_file(dir_ / "out" / "commands.log"); }
-  // The message parsed back by Python's email module, one "key: value" per line.
-  std::string parsed(const std::filesystem::path& message) const {
-    const auto r = slob::test::run({kPython, kReceiver, "parse", message.string()}, dir_.path());
-    INFO(r.err);
-    REQUIRE(r.code == 0);
-    return r.out;
-  }
-
-  std::uint16_t port = 0;
-
- private:
-  TempDir dir_;
-  std::unique_ptr<Process> process_;
-};
 
 Envelope envelope() { return {"alerts@bot.example", {"ops@example.org", "trader@example.net"}}; }
 
 Values alert_values() {
   return {{"title", "Stop ausgelöst <NQ> & co"},
-          {"details", ".a line starting with a dot\n" + std::string(120, '=') + "\nÄnderung: −25.5"},
+          {"events", ".a line starting with a dot\n" + std::string(120, '=') + "\nÄnderung: −25.5"},
           {"severity", "critical"},
+          {"count", "1"},
           {"time", "2026-01-06T15:30:00Z"},
-          {"host", "bot1"},
-          {"event_id", "42"}};
+          {"delivery_id", "slob-42"},
+          {"observer", "ops-mail"},
+          {"host", "bot1"}};
 }
 
 std::string alert_message() {
@@ -183,7 +100,7 @@ void check_parsed_alert(const std::string& parsed) {
       "crlf_only: True\n"
       "From: alerts@bot.example\n"
       "To: ops@example.org, trader@example.net\n"
-      "Subject: [slob critical] Stop ausgelöst <NQ> & co\n"
+      "Subject: Stop ausgelöst <NQ> & co\n"
       "Date: Tue, 06 Jan 2026 15:30:00 +0000\n"
       "Message-ID: <slob." + kKey + "@bot.example>\n"
       "MIME-Version: 1.0\n"
@@ -334,4 +251,27 @@ TEST_CASE("smtp: a server that never answers times out while the io_context keep
   CHECK(elapsed >= 1500ms);
   CHECK(elapsed < 5s);
   CHECK(ticks_at_result >= 10);  // ~15 ticks of 100 ms in 1.5 s: the loop was never blocked
+}
+
+TEST_CASE("smtp: a cancelled send closes its connection and never reports") {
+  Receiver receiver("hang");
+  auto config = config_for(receiver, TlsMode::kStartTls, "127.0.0.1");
+  config.timeout = 500ms;  // would report "timed out" well within the wait below
+
+  boost::asio::io_context io;
+  auto client = SmtpClient::create(io, config);
+  REQUIRE(client.is_ok());
+  int reported = 0;
+  auto handle = client->send(envelope(), alert_message(), [&](SendResult) { ++reported; });
+  // Run the loop until the server has the connection, then give up on the send.
+  REQUIRE(slob::test::wait_until([&] {
+    io.run_for(10ms);
+    return receiver.commands() == "connected\n";
+  }, 10s));
+  handle.cancel();
+  io.run_for(1500ms);
+  CHECK(reported == 0);
+  CHECK(slob::test::wait_until([&] { return receiver.commands() == "connected\nclosed\n"; }, 5s));
+  handle.cancel();  // again, after the session is gone: no effect
+  CHECK(reported == 0);
 }

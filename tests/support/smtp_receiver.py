@@ -7,7 +7,8 @@
       starttls: STARTTLS required before anything else (require_starttls), AUTH only after TLS.
       tls:      TLS from the first byte (implicit TLS, as on port 465); offers AUTH LOGIN only.
       plain:    no STARTTLS at all, AUTH offered in clear: what a client must refuse.
-      hang:     accepts connections and never says anything.
+      hang:     accepts connections and never says anything; logs "connected" and, when the
+                client goes away, "closed" to DIR/commands.log.
       Every message is written to DIR/msg-N.json (envelope, TLS, authenticated user, raw data);
       every EHLO/AUTH/MAIL/RCPT/DATA is appended to DIR/commands.log as it arrives.
 
@@ -84,9 +85,13 @@ def authenticator(recorder, user, password):
     return check
 
 
-async def hang(reader, writer):
-    await reader.read()  # says nothing; returns only when the client goes away
-    writer.close()
+def hang(recorder):
+    async def serve_one(reader, writer):
+        recorder.log("connected")
+        await reader.read()  # says nothing; returns only when the client goes away
+        recorder.log("closed")
+        writer.close()
+    return serve_one
 
 
 async def serve(args):
@@ -98,7 +103,7 @@ async def serve(args):
     auth = authenticator(recorder, args.user, args.password)
     loop = asyncio.get_running_loop()
     if args.mode == "hang":
-        server = await asyncio.start_server(hang, "127.0.0.1", 0)
+        server = await asyncio.start_server(hang(recorder), "127.0.0.1", 0)
     elif args.mode == "starttls":
         server = await loop.create_server(
             lambda: SMTP(recorder, hostname="receiver.test", tls_context=tls, require_starttls=True,

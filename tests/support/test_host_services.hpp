@@ -57,7 +57,9 @@ class TestHostServices final : public sdk::HostServices {
   const std::string& config_dir() const override { return config_dir_; }
   const std::string& state_dir() const override { return state_dir_; }
   const sdk::HostSettings& settings() const override { return settings_; }
+  bool check_only() const override { return check_only_; }
   sdk::HostSettings settings_;
+  bool check_only_ = false;  // `slob-host --check`
   // What read_view() answers, by view name; a name not here is kNotFound.
   std::map<std::string, std::string> views_;
   sdk::Result<std::string> read_view(std::string_view view) const override {

@@ -21,9 +21,10 @@ void write(const std::filesystem::path& p, const std::string& text, mode_t mode 
 }
 
 Values full_values() {
-  return {{"title", "Stop <hit> & \"filled\""}, {"details", "line 1\nline 2"},
-          {"severity", "critical"},             {"time", "2026-01-06T15:30:00Z"},
-          {"host", "bot1"},                     {"event_id", "42"}};
+  return {{"title", "Stop <hit> & \"filled\""}, {"events", "line 1\nline 2"},
+          {"severity", "critical"},             {"count", "1"},
+          {"time", "2026-01-06T15:30:00Z"},     {"delivery_id", "slob-42"},
+          {"observer", "ops-mail"},             {"host", "bot1"}};
 }
 
 }  // namespace
@@ -46,15 +47,24 @@ TEST_CASE("template: an unknown or unclosed placeholder is an error naming the l
 TEST_CASE("template: the defaults render every placeholder, the subject stays one line") {
   auto rendered = render_all(default_templates(), full_values());
   REQUIRE(rendered.is_ok());
-  CHECK(rendered->subject == "[slob critical] Stop <hit> & \"filled\"");
+  CHECK(rendered->subject == "Stop <hit> & \"filled\"");
   CHECK(rendered->text.find("Stop <hit> & \"filled\"\n\nline 1\nline 2\n") == 0);
-  CHECK(rendered->text.find("Event:    42") != std::string::npos);
+  CHECK(rendered->text.find("Delivery: slob-42") != std::string::npos);
   CHECK(rendered->html.find("<h2>Stop &lt;hit&gt; &amp; &quot;filled&quot;</h2>") != std::string::npos);
   CHECK(rendered->html.find("{{") == std::string::npos);
 
   auto values = full_values();
   values["title"] = "two\r\nlines";
-  CHECK(render_all(default_templates(), values)->subject == "[slob critical] two  lines");
+  CHECK(render_all(default_templates(), values)->subject == "two  lines");
+}
+
+TEST_CASE("template: markup goes into the HTML body as it is, the text body gets the text") {
+  const Templates t{"{{title}}", "{{events}}", "<h1>{{title}}</h1>{{events}}"};
+  auto rendered = render_all(t, {{"title", "a<b"}, {"events", "x < y"}},
+                             {{"events", "<table><tr><td>x &lt; y</td></tr></table>"}});
+  REQUIRE(rendered.is_ok());
+  CHECK(rendered->text == "x < y");
+  CHECK(rendered->html == "<h1>a&lt;b</h1><table><tr><td>x &lt; y</td></tr></table>");
 }
 
 TEST_CASE("template: override files are checked when loaded, errors name the file") {

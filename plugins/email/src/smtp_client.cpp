@@ -48,11 +48,13 @@ std::string describe_duration(std::chrono::milliseconds d) {
   return std::to_string(d.count()) + "ms";
 }
 
+}  // namespace
+
 // One submission: owns its socket, timer and buffers; kept alive by the coroutine and the timer.
-class Session : public std::enable_shared_from_this<Session> {
+class SmtpSession : public std::enable_shared_from_this<SmtpSession> {
  public:
-  Session(asio::io_context& io, const ClientConfig& config, std::shared_ptr<ssl::context> tls,
-          Envelope envelope, std::string data, SendDone done)
+  SmtpSession(asio::io_context& io, const ClientConfig& config, std::shared_ptr<ssl::context> tls,
+              Envelope envelope, std::string data, SendDone done)
       : config_(config),
         tls_context_(std::move(tls)),
         resolver_(io),
@@ -64,6 +66,22 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool ipv6 = config_.host.find(':') != std::string::npos;
     peer_ = "smtp " + (ipv6 ? "[" + config_.host + "]" : config_.host) + ":" +
             std::to_string(config_.port);
+  }
+
+  // Reports a send that never starts (a refused envelope) through `done`, posted, so cancel()
+  // still applies to it.
+  void refuse(std::string step, std::string detail) {
+    asio::post(resolver_.get_executor(), [self = shared_from_this(), step = std::move(step),
+                                          detail = std::move(detail)] {
+      self->finish(Outcome::kPermanent, step, detail);
+    });
+  }
+
+  // The caller gave up: `done` is dropped unrun, then everything pending is cancelled (each
+  // completion finds no `done` to call).
+  void cancel() {
+    done_ = nullptr;
+    close();
   }
 
   void start() {
@@ -87,7 +105,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   // The dialog. `self` keeps the session alive for the coroutine's lifetime.
-  static asio::awaitable<void> run(std::shared_ptr<Session> self) {
+  static asio::awaitable<void> run(std::shared_ptr<SmtpSession> self) {
     co_await self->dialog();
     self->close();
   }
@@ -279,7 +297,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool timed_out_ = false;
 };
 
-}  // namespace
+void SendHandle::cancel() {
+  if (auto session = session_.lock()) session->cancel();
+}
 
 sdk::Result<SmtpClient> SmtpClient::create(asio::io_context& io, ClientConfig config) {
   if (config.host.empty()) return sdk::Status::invalid_argument("smtp: host is empty");
@@ -298,20 +318,20 @@ sdk::Result<SmtpClient> SmtpClient::create(asio::io_context& io, ClientConfig co
 SmtpClient::SmtpClient(asio::io_context& io, ClientConfig config, std::shared_ptr<ssl::context> tls)
     : io_(&io), config_(std::move(config)), tls_(std::move(tls)) {}
 
-void SmtpClient::send(Envelope envelope, std::string data, SendDone done) {
+SendHandle SmtpClient::send(Envelope envelope, std::string data, SendDone done) {
   sdk::Status valid = check_address(envelope.from);
   if (valid && envelope.to.empty()) valid = sdk::Status::invalid_argument("no recipient");
   for (const auto& to : envelope.to) {
     if (valid) valid = check_address(to);
   }
-  if (!valid) {
-    asio::post(*io_, [done = std::move(done), why = "smtp: envelope: " + valid.message()] {
-      done(SendResult{Outcome::kPermanent, why});
-    });
-    return;
+  auto session = std::make_shared<SmtpSession>(*io_, config_, tls_, std::move(envelope),
+                                               std::move(data), std::move(done));
+  if (valid) {
+    session->start();
+  } else {
+    session->refuse("envelope", valid.message());
   }
-  std::make_shared<Session>(*io_, config_, tls_, std::move(envelope), std::move(data), std::move(done))
-      ->start();
+  return SendHandle(session);
 }
 
 }  // namespace slob::plugins::email

@@ -12,6 +12,8 @@
 //   verified (chain and host name, tls_context.hpp).
 // - Lifetime: a send holds what it needs (config copy, TLS context, its socket); the SmtpClient
 //   may be destroyed while sends are in flight.
+// - Cancellation: send() returns a SendHandle; cancel() ends that send at once (socket closed,
+//   timer stopped) and its `done` is then never called.
 
 #include <chrono>
 #include <cstdint>
@@ -67,6 +69,23 @@ struct SendResult {
 
 using SendDone = std::function<void(SendResult)>;
 
+class SmtpSession;  // one submission in flight (smtp_client.cpp)
+
+// Names one send() so its caller can abort it. Dropping the handle does not cancel the send.
+class SendHandle {
+ public:
+  SendHandle() = default;
+  // Aborts the send when it is still in flight: its connection is closed (the server sees it
+  // end), its timer stopped, and its `done` is not called, now or later. No effect once `done`
+  // has run, or on a default-constructed handle. Loop thread only.
+  void cancel();
+
+ private:
+  friend class SmtpClient;
+  explicit SendHandle(std::weak_ptr<SmtpSession> session) : session_(std::move(session)) {}
+  std::weak_ptr<SmtpSession> session_;
+};
+
 class SmtpClient {
  public:
   // Fails (invalid_argument) on a config that cannot work: empty host, no port, an unreadable
@@ -75,7 +94,9 @@ class SmtpClient {
 
   // Submits `data` (the message as build_message() returns it; dot-stuffed here) to the
   // envelope's recipients. Any recipient refused fails the whole send: nothing is sent partly.
-  void send(Envelope envelope, std::string data, SendDone done);
+  // An envelope address that check_address() refuses fails it as kPermanent (step "envelope"),
+  // reported through `done` like any other outcome, never inline.
+  SendHandle send(Envelope envelope, std::string data, SendDone done);
 
  private:
   SmtpClient(boost::asio::io_context& io, ClientConfig config,

@@ -9,16 +9,15 @@ namespace slob::plugins::email {
 
 namespace {
 
-constexpr std::string_view kDefaultSubject = "[slob {{severity}}] {{title}}";
+// The subject is the title alone: the plugin puts its subject_prefix in front.
+constexpr std::string_view kDefaultSubject = "{{title}}";
 
 constexpr std::string_view kDefaultText = R"({{title}}
 
-{{details}}
-
-Severity: {{severity}}
-Time:     {{time}}
+{{events}}
 Host:     {{host}}
-Event:    {{event_id}}
+Observer: {{observer}}
+Delivery: {{delivery_id}}
 )";
 
 constexpr std::string_view kDefaultHtml = R"(<!DOCTYPE html>
@@ -26,13 +25,8 @@ constexpr std::string_view kDefaultHtml = R"(<!DOCTYPE html>
 <head><meta charset="utf-8"><title>{{title}}</title></head>
 <body>
 <h2>{{title}}</h2>
-<pre>{{details}}</pre>
-<table>
-<tr><th align="left">Severity</th><td>{{severity}}</td></tr>
-<tr><th align="left">Time</th><td>{{time}}</td></tr>
-<tr><th align="left">Host</th><td>{{host}}</td></tr>
-<tr><th align="left">Event</th><td>{{event_id}}</td></tr>
-</table>
+{{events}}
+<p>Host {{host}}, observer {{observer}}, delivery {{delivery_id}}.</p>
 </body>
 </html>
 )";
@@ -121,12 +115,15 @@ sdk::Result<std::string> load_template_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-sdk::Result<Rendered> render_all(const Templates& templates, const Values& values) {
+sdk::Result<Rendered> render_all(const Templates& templates, const Values& values,
+                                 const Values& html_markup) {
   auto subject = render(templates.subject, values, Escape::kNone);
   if (!subject) return sdk::Status::invalid_argument("subject template: " + subject.status().message());
   auto text = render(templates.text, values, Escape::kNone);
   if (!text) return sdk::Status::invalid_argument("text template: " + text.status().message());
-  auto html = render(templates.html, values, Escape::kHtml);
+  Values html_values = html_markup;
+  for (const auto& [name, value] : values) html_values.emplace(name, html_escape(value));
+  auto html = render(templates.html, html_values, Escape::kNone);
   if (!html) return sdk::Status::invalid_argument("HTML template: " + html.status().message());
   for (char& c : *subject) {
     if (c == '\r' || c == '\n') c = ' ';

@@ -1,8 +1,10 @@
 #pragma once
 
 // The alert's subject, plain-text and HTML bodies from `{{name}}` templates. Deliberately
-// minimal: placeholders only, no conditionals or loops. A value substituted into the HTML body
-// is HTML-escaped; into the subject, its line breaks become spaces (a header is one line).
+// minimal: placeholders only, no conditionals or loops (the list of events is one placeholder,
+// rendered by the plugin, alert_render.hpp). A value substituted into the HTML body is
+// HTML-escaped unless the caller gives it as markup; into the subject, its line breaks become
+// spaces (a header is one line).
 // A template naming a placeholder that is not in kPlaceholders is refused when it is loaded, so
 // an operator's typo is a config error, not an alert with a hole in it.
 
@@ -16,8 +18,8 @@
 namespace slob::plugins::email {
 
 // The names a template may use (values come from the alert; README.md documents each).
-inline constexpr const char* kPlaceholders[] = {"title", "details", "severity", "time", "host",
-                                                "event_id"};
+inline constexpr const char* kPlaceholders[] = {"title", "events",      "severity", "count",
+                                                "time",  "delivery_id", "observer", "host"};
 
 using Values = std::map<std::string, std::string, std::less<>>;
 
@@ -49,6 +51,9 @@ struct Rendered {
   std::string html;
 };
 
-sdk::Result<Rendered> render_all(const Templates& templates, const Values& values);
+// The three parts from `values`. In the HTML body a name in `html_markup` is replaced by that
+// markup as it is (the caller escaped what it holds); every other value is escaped.
+sdk::Result<Rendered> render_all(const Templates& templates, const Values& values,
+                                 const Values& html_markup = {});
 
 }  // namespace slob::plugins::email
