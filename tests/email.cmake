@@ -2,8 +2,7 @@
 # CTest names start with "email:". The integration cases run a real SMTP server
 # (tests/support/smtp_receiver.py, Debian's python3-aiosmtpd under /usr/bin/python3) on 127.0.0.1
 # with certificates the openssl CLI makes at test time; the observer cases load the built module
-# the way the host does (Boost.DLL) and give it TestHostServices, whose simulated clock is the
-# core's (compiled in here, so these tests do not need the rest of slob_core).
+# the way the host does (Boost.DLL) and give it TestHostServices.
 slob_add_unit_test(email_tests
   SOURCES
     unit/email_message_test.cpp
@@ -11,13 +10,11 @@ slob_add_unit_test(email_tests
     unit/email_reply_test.cpp
     integration/email_smtp_test.cpp
     integration/email_observer_test.cpp
-    ${PROJECT_SOURCE_DIR}/core/src/runtime/simulated_clock.cpp
-  LIBRARIES slob_smtp nlohmann_json::nlohmann_json
+  LIBRARIES slob_smtp slob_core
   DEPENDS slob-plugin-email
   PREFIX email
   TIMEOUT 120)
-target_include_directories(email_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support
-                           ${PROJECT_SOURCE_DIR}/core/src)
+target_include_directories(email_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_definitions(email_tests PRIVATE EMAIL_PLUGIN_MODULE="$<TARGET_FILE:slob-plugin-email>")
 # The module's sockets complete inside this binary's io_context: like slob-host, export Boost.Asio
 # so the module binds to this one (core/app/asio-exports.list).
