@@ -34,6 +34,9 @@ class LiveHostServices final : public sdk::HostServices {
   const std::string& config_dir() const override { return dir_; }
   const std::string& state_dir() const override { return dir_; }
   const sdk::HostSettings& settings() const override { return settings_; }
+  sdk::Result<std::string> read_view(std::string_view) const override {
+    return sdk::Status::unavailable("no host views in the ib tests");
+  }
 
   RecordingLogger& log() { return logger_; }
   // Short heartbeats by default, so a stalled gateway is found quickly.

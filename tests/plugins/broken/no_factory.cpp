@@ -4,6 +4,6 @@
 namespace {
 const slob::sdk::PluginDescriptor descriptor{
     slob::sdk::kSdkAbiVersion, slob::sdk::kBuildInfo, slob::sdk::PluginKind::kBroker,
-    "nofactory", "1.0", 0, nullptr, nullptr, nullptr};
+    "nofactory", "1.0", 0, nullptr, nullptr, nullptr, nullptr};
 }
 BOOST_DLL_ALIAS(descriptor, slob_plugin_descriptor)

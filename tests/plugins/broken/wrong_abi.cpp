@@ -4,6 +4,6 @@
 
 namespace {
 const slob::sdk::PluginDescriptor descriptor{999, {}, slob::sdk::PluginKind::kBroker,
-                                             nullptr, nullptr, 0, nullptr, nullptr, nullptr};
+                                             nullptr, nullptr, 0, nullptr, nullptr, nullptr, nullptr};
 }
 BOOST_DLL_ALIAS(descriptor, slob_plugin_descriptor)

@@ -7,6 +7,6 @@ const slob::sdk::PluginDescriptor descriptor{
     slob::sdk::kSdkAbiVersion,
     {SLOB_SDK_VERSION_MAJOR, SLOB_SDK_VERSION_MINOR, SLOB_SDK_VERSION_PATCH, SLOB_SDK_CXX_ABI,
      "libc++", SLOB_SDK_SANITIZER, __cplusplus, "clang-16.0"},
-    slob::sdk::PluginKind::kBroker, "wrongstdlib", "1.0", 0, nullptr, nullptr, nullptr};
+    slob::sdk::PluginKind::kBroker, "wrongstdlib", "1.0", 0, nullptr, nullptr, nullptr, nullptr};
 }
 BOOST_DLL_ALIAS(descriptor, slob_plugin_descriptor)
