@@ -358,3 +358,44 @@ TEST_CASE("a header that could smuggle a line is refused before connecting", "[w
         receiver.peer("http") + ": header \"X-Note\" has a control character in its value");
   CHECK(receiver.received().empty());
 }
+
+TEST_CASE("cancel() aborts a POST in flight: the socket closes and done never runs",
+          "[webhook][post]") {
+  Certs certs;
+  Receiver receiver(certs.dir, certs.serve("good", {"--hang"}));
+  boost::asio::io_context io;
+  auto request = request_to(receiver.url("https"), certs.ca);
+  request.timeout = 3s;
+  bool done = false;
+  auto handle = http_post(io, std::move(request), [&](PostResult) { done = true; });
+  // Until the receiver has the whole request: the exchange is then waiting for its answer.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (receiver.received().empty() && std::chrono::steady_clock::now() < deadline)
+    io.run_for(20ms);
+  REQUIRE(receiver.received().size() == 1);
+  handle.cancel();
+  // Nothing is left on the loop (no timer, no socket read), so it runs dry at once instead of
+  // waiting for the 3 s timeout.
+  const auto started = std::chrono::steady_clock::now();
+  io.run_for(10s);
+  CHECK(std::chrono::steady_clock::now() - started < 1s);
+  CHECK_FALSE(done);
+  INFO("receiver log:\n" << receiver.log());
+  CHECK(slob::test::wait_until([&] {
+    return receiver.log().find("the client closed the connection") != std::string::npos;
+  }));
+  handle.cancel();  // a second cancel, after the end, does nothing
+  CHECK_FALSE(done);
+}
+
+TEST_CASE("a peer name given in the request replaces the URL in reasons", "[webhook][post]") {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor probe(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const auto port = probe.local_endpoint().port();
+  probe.close();
+  auto request =
+      request_to("http://127.0.0.1:" + std::to_string(port) + "/bot123:s3cret/sendMessage");
+  request.peer = "http://127.0.0.1 chat 42";
+  const auto r = post(std::move(request));
+  CHECK(r.reason == "http://127.0.0.1 chat 42: cannot connect: Connection refused");
+}

@@ -54,12 +54,14 @@ PostOutcome classify(int status) {
   return PostOutcome::kRefused;
 }
 
+}  // namespace
+
 class PostOperation : public std::enable_shared_from_this<PostOperation> {
  public:
   PostOperation(asio::io_context& io, PostRequest request, std::function<void(PostResult)> done)
       : io_(io),
         request_(std::move(request)),
-        peer_(request_.url.display()),
+        peer_(request_.peer.empty() ? request_.url.display() : request_.peer),
         done_(std::move(done)),
         resolver_(io),
         socket_(io),
@@ -83,6 +85,12 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
         [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type r) {
           self->on_resolved(ec, std::move(r));
         });
+  }
+
+  // Closes everything without reporting; handlers still queued see finished_ and return.
+  void cancel() {
+    done_ = nullptr;
+    close();
   }
 
  private:
@@ -201,13 +209,17 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
   // Reports once and closes everything; handlers still queued see finished_ and return.
   void finish(PostOutcome outcome, const std::string& what, int status = 0, std::string body = {}) {
     if (finished_) return;
+    close();
+    auto done = std::move(done_);
+    done(PostResult{outcome, status, peer_ + ": " + what, std::move(body)});
+  }
+
+  void close() {
     finished_ = true;
     timer_.cancel();
     resolver_.cancel();
     error_code ignored;
     socket().close(ignored);
-    auto done = std::move(done_);
-    done(PostResult{outcome, status, peer_ + ": " + what, std::move(body)});
   }
 
   asio::io_context& io_;
@@ -225,8 +237,6 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
   bool finished_ = false;
 };
 
-}  // namespace
-
 const char* post_outcome_name(PostOutcome outcome) {
   switch (outcome) {
     case PostOutcome::kDelivered: return "delivered";
@@ -236,8 +246,15 @@ const char* post_outcome_name(PostOutcome outcome) {
   return "unknown";
 }
 
-void http_post(asio::io_context& io, PostRequest request, std::function<void(PostResult)> done) {
-  std::make_shared<PostOperation>(io, std::move(request), std::move(done))->start();
+void PostHandle::cancel() {
+  if (auto operation = operation_.lock()) operation->cancel();
+}
+
+PostHandle http_post(asio::io_context& io, PostRequest request,
+                     std::function<void(PostResult)> done) {
+  auto operation = std::make_shared<PostOperation>(io, std::move(request), std::move(done));
+  operation->start();
+  return PostHandle(operation);
 }
 
 }  // namespace slob::plugins::webhook
