@@ -32,22 +32,6 @@ bool is_token_char(char c) {
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
-// Why a header cannot be sent, or "" when it can. A line break in a value would let whoever
-// controls the value (a config file, an alert text) add headers or a second request.
-std::string bad_header(const std::string& name, const std::string& value) {
-  if (name.empty()) return "a header has an empty name";
-  for (const char c : name) {
-    if (!is_token_char(c))
-      return "header name \"" + name + "\" has a character HTTP does not allow";
-  }
-  for (const char c : value) {
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
-      return "header \"" + name + "\" has a control character in its value";
-    }
-  }
-  return "";
-}
-
 PostOutcome classify(int status) {
   if (status >= 200 && status <= 299) return PostOutcome::kDelivered;
   if (status >= 500 || status == 408 || status == 429) return PostOutcome::kRetry;
@@ -69,7 +53,7 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
 
   void start() {
     for (const auto& [name, value] : request_.headers) {
-      if (auto why = bad_header(name, value); !why.empty())
+      if (auto why = header_problem(name, value); !why.empty())
         return fail_later(PostOutcome::kRefused, why);
     }
     if (request_.url.https) {
@@ -244,6 +228,20 @@ const char* post_outcome_name(PostOutcome outcome) {
     case PostOutcome::kRetry: return "retry";
   }
   return "unknown";
+}
+
+std::string header_problem(const std::string& name, const std::string& value) {
+  if (name.empty()) return "a header has an empty name";
+  for (const char c : name) {
+    if (!is_token_char(c))
+      return "header name \"" + name + "\" has a character HTTP does not allow";
+  }
+  for (const char c : value) {
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
+      return "header \"" + name + "\" has a control character in its value";
+    }
+  }
+  return "";
 }
 
 void PostHandle::cancel() {

@@ -56,6 +56,11 @@ enum class PostOutcome {
 
 const char* post_outcome_name(PostOutcome outcome);
 
+// Why the header `name: value` cannot be sent, or "" when it can: a name that is not an HTTP
+// token, a value with a control character (a line break would let whoever writes the value add
+// headers or a second request). The rule http_post() applies, for config readers to apply first.
+std::string header_problem(const std::string& name, const std::string& value);
+
 struct PostResult {
   PostOutcome outcome = PostOutcome::kRetry;
   int http_status = 0;  // 0 when no status line was read
