@@ -151,6 +151,15 @@ TEST_CASE("a long burst is cut to the limit with a last line '… and N more'", 
     CHECK_THAT(text, Catch::StartsWith(head + "\n\n" + line + "\n"));
   }
   CHECK(body_lines(d, Markup::kPlain, 100) == line + "\n… and 199 more");
+  // Every limit: never a byte over, and the events left out are always counted.
+  for (std::size_t limit = 64; limit <= 1200; ++limit) {
+    for (const Markup markup : {Markup::kPlain, Markup::kHtml}) {
+      const std::string text = message(d, markup, limit);
+      INFO("limit " << limit << "\n" << text);
+      REQUIRE(text.size() <= limit);
+      REQUIRE_THAT(text, Catch::Contains("\n… and ") && Catch::EndsWith(" more"));
+    }
+  }
   CHECK(body_lines(delivery_of({events[0]}), Markup::kPlain, 4096) == line);
 }
 
