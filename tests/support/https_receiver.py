@@ -4,8 +4,13 @@
 Listens on 127.0.0.1 (port 0 unless --port), prints the port on stdout, then records every
 request it reads in full as one JSON line {"method", "path", "headers", "body"} in --record,
 before answering. --status N answers N (default 200); --hang reads and records the request,
-then never answers. --reply-bytes N answers a body of N "x" instead of {"ok": ...}, framed by
---framing: Content-Length (default), chunked, or the end of the connection. A client whose TLS handshake fails sends no request, so nothing is recorded.
+then never answers, and writes "receiver: the client closed the connection" to stderr when the
+client closes it. --reply-bytes N answers a body of N "x" instead of {"ok": ...}, framed by
+--framing: Content-Length (default), chunked, or the end of the connection. --telegram answers
+as the Bot API does: {"ok": true, "result": {...}} for a 2xx status, else {"ok": false,
+"error_code": N, "description": --description}, with "parameters": {"retry_after":
+--retry-after} when that is given. A client whose TLS handshake fails sends no request, so
+nothing is recorded.
 Run by the tests as a child process and killed by PID.
 """
 
@@ -27,8 +32,19 @@ def main():
     parser.add_argument("--hang", action="store_true")
     parser.add_argument("--reply-bytes", type=int)
     parser.add_argument("--framing", choices=["length", "chunked", "eof"], default="length")
+    parser.add_argument("--telegram", action="store_true")
+    parser.add_argument("--description", default="Bad Request")
+    parser.add_argument("--retry-after", type=int)
     args = parser.parse_args()
     lock = threading.Lock()
+
+    def telegram_reply():
+        if 200 <= args.status < 300:
+            return {"ok": True, "result": {"message_id": 1, "chat": {"id": -100}}}
+        reply = {"ok": False, "error_code": args.status, "description": args.description}
+        if args.retry_after is not None:
+            reply["parameters"] = {"retry_after": args.retry_after}
+        return reply
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -45,8 +61,19 @@ def main():
             with lock, open(args.record, "a", encoding="utf-8") as f:
                 f.write(json.dumps(entry) + "\n")
             if args.hang:
-                threading.Event().wait()
-            if args.reply_bytes is None:
+                # Until the client goes: EOF, or a TLS error when it closes without close_notify.
+                try:
+                    while self.rfile.read(1):
+                        pass
+                except (ssl.SSLError, OSError):
+                    pass
+                sys.stderr.write("receiver: the client closed the connection\n")
+                sys.stderr.flush()
+                self.close_connection = True
+                return
+            if args.telegram:
+                reply = json.dumps(telegram_reply()).encode()
+            elif args.reply_bytes is None:
                 reply = json.dumps({"ok": 200 <= args.status < 300}).encode()
             else:
                 reply = b"x" * args.reply_bytes

@@ -32,34 +32,20 @@ bool is_token_char(char c) {
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
-// Why a header cannot be sent, or "" when it can. A line break in a value would let whoever
-// controls the value (a config file, an alert text) add headers or a second request.
-std::string bad_header(const std::string& name, const std::string& value) {
-  if (name.empty()) return "a header has an empty name";
-  for (const char c : name) {
-    if (!is_token_char(c))
-      return "header name \"" + name + "\" has a character HTTP does not allow";
-  }
-  for (const char c : value) {
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
-      return "header \"" + name + "\" has a control character in its value";
-    }
-  }
-  return "";
-}
-
 PostOutcome classify(int status) {
   if (status >= 200 && status <= 299) return PostOutcome::kDelivered;
   if (status >= 500 || status == 408 || status == 429) return PostOutcome::kRetry;
   return PostOutcome::kRefused;
 }
 
+}  // namespace
+
 class PostOperation : public std::enable_shared_from_this<PostOperation> {
  public:
   PostOperation(asio::io_context& io, PostRequest request, std::function<void(PostResult)> done)
       : io_(io),
         request_(std::move(request)),
-        peer_(request_.url.display()),
+        peer_(request_.peer.empty() ? request_.url.display() : request_.peer),
         done_(std::move(done)),
         resolver_(io),
         socket_(io),
@@ -67,7 +53,7 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
 
   void start() {
     for (const auto& [name, value] : request_.headers) {
-      if (auto why = bad_header(name, value); !why.empty())
+      if (auto why = header_problem(name, value); !why.empty())
         return fail_later(PostOutcome::kRefused, why);
     }
     if (request_.url.https) {
@@ -83,6 +69,12 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
         [self = shared_from_this()](const error_code& ec, tcp::resolver::results_type r) {
           self->on_resolved(ec, std::move(r));
         });
+  }
+
+  // Closes everything without reporting; handlers still queued see finished_ and return.
+  void cancel() {
+    done_ = nullptr;
+    close();
   }
 
  private:
@@ -201,13 +193,17 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
   // Reports once and closes everything; handlers still queued see finished_ and return.
   void finish(PostOutcome outcome, const std::string& what, int status = 0, std::string body = {}) {
     if (finished_) return;
+    close();
+    auto done = std::move(done_);
+    done(PostResult{outcome, status, peer_ + ": " + what, std::move(body)});
+  }
+
+  void close() {
     finished_ = true;
     timer_.cancel();
     resolver_.cancel();
     error_code ignored;
     socket().close(ignored);
-    auto done = std::move(done_);
-    done(PostResult{outcome, status, peer_ + ": " + what, std::move(body)});
   }
 
   asio::io_context& io_;
@@ -225,8 +221,6 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
   bool finished_ = false;
 };
 
-}  // namespace
-
 const char* post_outcome_name(PostOutcome outcome) {
   switch (outcome) {
     case PostOutcome::kDelivered: return "delivered";
@@ -236,8 +230,29 @@ const char* post_outcome_name(PostOutcome outcome) {
   return "unknown";
 }
 
-void http_post(asio::io_context& io, PostRequest request, std::function<void(PostResult)> done) {
-  std::make_shared<PostOperation>(io, std::move(request), std::move(done))->start();
+std::string header_problem(const std::string& name, const std::string& value) {
+  if (name.empty()) return "a header has an empty name";
+  for (const char c : name) {
+    if (!is_token_char(c))
+      return "header name \"" + name + "\" has a character HTTP does not allow";
+  }
+  for (const char c : value) {
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
+      return "header \"" + name + "\" has a control character in its value";
+    }
+  }
+  return "";
+}
+
+void PostHandle::cancel() {
+  if (auto operation = operation_.lock()) operation->cancel();
+}
+
+PostHandle http_post(asio::io_context& io, PostRequest request,
+                     std::function<void(PostResult)> done) {
+  auto operation = std::make_shared<PostOperation>(io, std::move(request), std::move(done));
+  operation->start();
+  return PostHandle(operation);
 }
 
 }  // namespace slob::plugins::webhook

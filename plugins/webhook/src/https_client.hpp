@@ -9,7 +9,8 @@
 // no way to turn verification off, and a failed handshake never falls back to clear text.
 //
 // Contract:
-// - `done` runs exactly once, on the io_context thread, never from inside http_post() itself.
+// - `done` runs exactly once, on the io_context thread, never from inside http_post() itself —
+//   unless PostHandle::cancel() comes first: then it never runs.
 // - The whole exchange (resolve, connect, handshake, request, response) is bounded by
 //   `timeout`; on expiry the socket is closed and the result is kRetry "timed out after …".
 // - Lifetime: the operation keeps itself alive until its handlers have run; the io_context must
@@ -18,6 +19,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +43,9 @@ struct PostRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};
   std::string ca_file;  // PEM CA certificates trusted instead of the system store; "" = system
+  // How reasons name the peer; "" = url.display(). For a URL whose path holds a secret (the
+  // Telegram Bot API's /bot<token>/...), which display() would show.
+  std::string peer;
 };
 
 enum class PostOutcome {
@@ -50,6 +55,11 @@ enum class PostOutcome {
 };
 
 const char* post_outcome_name(PostOutcome outcome);
+
+// Why the header `name: value` cannot be sent, or "" when it can: a name that is not an HTTP
+// token, a value with a control character (a line break would let whoever writes the value add
+// headers or a second request). The rule http_post() applies, for config readers to apply first.
+std::string header_problem(const std::string& name, const std::string& value);
 
 struct PostResult {
   PostOutcome outcome = PostOutcome::kRetry;
@@ -61,7 +71,23 @@ struct PostResult {
   std::string body;  // at most kMaxResponseBody bytes; empty when longer or not read
 };
 
-void http_post(boost::asio::io_context& io, PostRequest request,
-               std::function<void(PostResult)> done);
+class PostOperation;
+
+// The caller's hold on one POST in flight. Copyable; does not keep the operation alive.
+class PostHandle {
+ public:
+  PostHandle() = default;
+  explicit PostHandle(std::weak_ptr<PostOperation> operation) : operation_(std::move(operation)) {}
+  // Aborts the exchange if it is still running: closes the socket, stops the timer and the
+  // resolver, and `done` is never called. No effect once `done` ran or on an empty handle. Call
+  // on the io_context thread.
+  void cancel();
+
+ private:
+  std::weak_ptr<PostOperation> operation_;
+};
+
+PostHandle http_post(boost::asio::io_context& io, PostRequest request,
+                     std::function<void(PostResult)> done);
 
 }  // namespace slob::plugins::webhook
