@@ -16,7 +16,4 @@ slob_add_unit_test(email_tests
   TIMEOUT 120)
 target_include_directories(email_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_definitions(email_tests PRIVATE EMAIL_PLUGIN_MODULE="$<TARGET_FILE:slob-plugin-email>")
-# The module's sockets complete inside this binary's io_context: like slob-host, export Boost.Asio
-# so the module binds to this one (core/app/asio-exports.list).
-target_link_options(email_tests PRIVATE
-  "LINKER:--dynamic-list=${PROJECT_SOURCE_DIR}/core/app/asio-exports.list")
+slob_export_asio_to_plugins(email_tests)

@@ -1,9 +1,9 @@
 # The telegram observer plugin (plugins/telegram), loaded as the host loads it and run against
 # tests/support/https_receiver.py answering as the Bot API does. All CTest names start with
-# "telegram:". Uses slob_test_observer_host and slob_export_asio_to_plugins (tests/webhook.cmake).
+# "telegram:".
 slob_add_unit_test(telegram_tests
   SOURCES integration/telegram_observer_test.cpp
-  LIBRARIES slob_test_observer_host OpenSSL::Crypto
+  LIBRARIES slob_core OpenSSL::Crypto
   DEPENDS slob-plugin-telegram
   PREFIX telegram
   TIMEOUT 120)
