@@ -7,11 +7,15 @@ slob_add_unit_test(webhook_tests
     unit/webhook_url_test.cpp
     integration/webhook_post_test.cpp
     integration/webhook_observer_test.cpp
+    integration/webhook_main_job_test.cpp
   LIBRARIES slob_http_post slob_core
-  DEPENDS slob-plugin-webhook
+  DEPENDS slob-plugin-webhook slob-host slob-plugin-sim slob-plugin-lmdb slob-plugin-slob
+          slob-plugin-teststrategy
   PREFIX webhook
   TIMEOUT 120)
 target_include_directories(webhook_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 slob_export_asio_to_plugins(webhook_tests)
 target_compile_definitions(webhook_tests PRIVATE
+  SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
+  SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
   SLOB_HTTPS_RECEIVER="${CMAKE_CURRENT_SOURCE_DIR}/support/https_receiver.py")
