@@ -213,8 +213,8 @@ TEST_CASE("observers: the daily trade limit is told once, with the day's counter
   CHECK(days.size() == count_type(events, "risk.daily_limit"));  // once per day
 }
 
-TEST_CASE("observers: a receiver down for the whole run loses nothing and holds up no trade; "
-          "after a restart the backlog arrives in order as summaries",
+TEST_CASE("observers: a receiver down for the whole run loses nothing and holds up no trade, "
+          "and after a restart the backlog arrives in order as summaries",
           "[observers][main]") {
   Replay uninterrupted(observer_table("ops"));
   REQUIRE(uninterrupted.run() == 0);
@@ -288,8 +288,8 @@ TEST_CASE("observers: kill -9 after a delivery was confirmed and before its curs
   CHECK(got == expected);
 }
 
-TEST_CASE("observers: slob-ctl observers shows cursor and last error; alert-test reaches only the "
-          "observer named; a reload adds and removes observers live",
+TEST_CASE("observers: slob-ctl observers shows cursor and last error, alert-test reaches only the "
+          "observer named, a reload adds and removes observers live",
           "[observers][ctl][reload]") {
   TempDir dir;
   auto config = [&](const std::string& observers) {
@@ -382,13 +382,13 @@ TEST_CASE("observers: config errors name the file and line, and the daemon does 
   const std::vector<Case> cases = {
       {"[[observer]]\nname = \"a\"\nplugin = \"testobserver\"\ntypes = [\"safe_mode.entred\"]\n"
        "[observer.config]\nrecord = \"a.jsonl\"\n",
-       "slob.toml:16:10: types: \"safe_mode.entred\" names no event type"},
+       "slob.toml:16:10: [observer] types: \"safe_mode.entred\" names no event type"},
       {"[[observer]]\nname = \"a\"\nplugin = \"testobserver\"\n[observer.config]\nrecord = \"a\"\n"
        "[[observer]]\nname = \"a\"\nplugin = \"testobserver\"\n[observer.config]\nrecord = \"b\"\n",
-       "slob.toml:20:8: observer name \"a\" is used twice"},
+       "slob.toml:19:8: [observer] observer name \"a\" is used twice"},
       {"[[observer]]\nname = \"a\"\nmin_severity = \"loud\"\nplugin = \"testobserver\"\n"
        "[observer.config]\nrecord = \"a\"\n",
-       "slob.toml:16:16: min_severity must be one of info, notice, warning, critical, got \"loud\""},
+       "slob.toml:15:16: [observer] min_severity must be one of info, notice, warning, critical, got \"loud\""},
       {"[[observer]]\nname = \"a\"\nplugin = \"testobserver\"\n[observer.config]\n",
        "record (a file path) is required"},
   };
@@ -397,8 +397,8 @@ TEST_CASE("observers: config errors name the file and line, and the daemon does 
     std::ofstream(dir / "slob.toml") << head << c.tables;
     const auto r = slob::test::run({SLOB_HOST_BIN, "--config", (dir / "slob.toml").string(), "--check"},
                                    dir.path());
+    INFO(r.err);
     CHECK(r.code == 78);
     CHECK(r.err.find(c.message) != std::string::npos);
-    INFO(r.err);
   }
 }

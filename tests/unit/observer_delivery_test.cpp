@@ -93,7 +93,7 @@ TEST_CASE("event filter: severity, type patterns, and alert tests only for their
   CHECK(f.passes(test));
 }
 
-TEST_CASE("outage alarm: a blip raises nothing; a long outage is raised once and cleared once; "
+TEST_CASE("outage alarm: a blip raises nothing, a long outage is raised once and cleared once, "
           "a maintenance window holds it back",
           "[observers]") {
   core::SimulatedClock clock(kT0);

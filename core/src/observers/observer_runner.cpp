@@ -115,9 +115,14 @@ const ObserverSection* ObserverRunner::config(const std::string& name) const {
   return it == channels_.end() ? nullptr : &it->second->config;
 }
 
+void ObserverRunner::start() {
+  started_ = true;
+  wake();
+}
+
 void ObserverRunner::wake() {
   for (auto& [name, c] : channels_) c->more_in_store = true;
-  if (wake_posted_) return;
+  if (wake_posted_ || !started_) return;
   wake_posted_ = true;
   boost::asio::post(io_, [this, alive = alive_] {
     if (!*alive) return;

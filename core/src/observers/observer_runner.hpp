@@ -68,6 +68,9 @@ class ObserverRunner {
   std::vector<std::string> names() const;
   const ObserverSection* config(const std::string& name) const;
 
+  // Deliveries begin: the host has recovered and set its market clock (summaries age events by
+  // it). Until then add() and wake() only prepare.
+  void start();
   // New events may be in the store. Never delivers inside the caller: work is posted.
   void wake();
   void tell_volatile(sdk::AuditEvent event);
@@ -94,6 +97,7 @@ class ObserverRunner {
   sdk::Logger& log_;
   std::map<std::string, std::shared_ptr<Channel>> channels_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  bool started_ = false;
   bool wake_posted_ = false;
   std::function<void()> drained_;
   sdk::TimerId drain_timer_ = sdk::kNoTimer;

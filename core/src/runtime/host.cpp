@@ -252,7 +252,9 @@ void Host::on_transition(const Transition& t) {
   if (t.to == LifecycleState::kDraining) systemd_.stopping();
   live_.set_running(t.to == LifecycleState::kRunning);
   // Into and out of Reloading is audited as the reload itself (host_reload.cpp): one commit.
-  if (engine_ && t.from != LifecycleState::kReloading && t.to != LifecycleState::kReloading) {
+  // Out of Starting and into Stopped are daemon.started and daemon.stopped.
+  if (engine_ && t.from != LifecycleState::kReloading && t.to != LifecycleState::kReloading &&
+      t.from != LifecycleState::kStarting && t.to != LifecycleState::kStopped) {
     audit(sdk::event_type::kLifecycle,
           std::string(lifecycle_state_name(t.from)) + "->" + lifecycle_state_name(t.to), t.reason,
           {{"from", lifecycle_state_name(t.from)}, {"to", lifecycle_state_name(t.to)}});
@@ -274,6 +276,7 @@ void Host::start() {
   if (simulated_clock_) {
     if (auto resume = engine_->resume_from()) simulated_clock_->advance_to(*resume);
   }
+  observers_->start();
   const sdk::HostState& recovered = engine_->host_state();
   audit(sdk::event_type::kDaemonStarted, SLOB_VERSION,
         std::string("slob-host ") + SLOB_VERSION + " started" +
