@@ -253,7 +253,7 @@ TEST_CASE("email module: a safe-mode event arrives over STARTTLS as text and HTM
   CHECK(mail.facts.at("auth_user") == "alerts");
   CHECK(mail.facts.at("To") == "ops@example.org, trader@example.net");
   CHECK(mail.facts.at("Subject") ==
-        "[slob-host] SAFE MODE entered: the broker reports a position the store does not know");
+        "[slob-host] SAFE MODE entered — the broker reports a position the store does not know");
   CHECK(mail.facts.at("Message-ID") == "<slob.slob-42@bot.example>");
   CHECK(mail.facts.at("Date") == "Tue, 06 Jan 2026 15:30:00 +0000");
   CHECK(mail.facts.at("content_type") == "multipart/alternative");
@@ -269,6 +269,8 @@ TEST_CASE("email module: a safe-mode event arrives over STARTTLS as text and HTM
                        "  reason = unknown position: long 2 NQ <at broker>\n"
                        "  from_state = Running\n"));
   CHECK(contains(text, "Observer: ops-mail\nDelivery: slob-42\n"));
+  CHECK(contains(html, "<h3>SAFE MODE entered — the broker reports a position the store does not "
+                       "know</h3>"));
   CHECK(contains(html, "<tr><th align=\"left\">Reason</th><td>the broker reports a position the "
                        "store does not know</td></tr>"));
   CHECK(contains(html, "<tr><td>reason</td><td>unknown position: long 2 NQ &lt;at broker&gt;</td></tr>"));
@@ -295,8 +297,7 @@ TEST_CASE("email module: implicit TLS, a burst of three events in one message") 
   const Mail mail = only_mail(receiver);
   CHECK(mail.facts.at("tls") == "True");
   CHECK(mail.facts.at("Subject") ==
-        "[slob-host] 3 events, most severe: SAFE MODE entered: the broker reports a position "
-        "the store does not know");
+        "[slob-host] 3 events (1 critical)");
   CHECK(mail.facts.at("Message-ID") == "<slob.slob-40-42@bot.example>");
   CHECK(mail.facts.at("Date") == "Tue, 06 Jan 2026 15:30:05 +0000");  // the latest event's
   CHECK(mail.facts.at("defects") == "0");
@@ -343,7 +344,7 @@ TEST_CASE("email module: operator templates replace the defaults") {
   char host[256] = {};
   REQUIRE(::gethostname(host, sizeof host - 1) == 0);
   CHECK(mail.facts.at("Subject") == std::string("[NQ bot] critical on ") + host +
-                                        ": SAFE MODE entered: the broker reports a position "
+                                        ": SAFE MODE entered — the broker reports a position "
                                         "the store does not know (1)");
   REQUIRE(mail.parts.size() == 2);
   CHECK(mail.parts[0].second.rfind("Attention (slob-42):\n[critical] safe_mode.entered", 0) == 0);
@@ -426,8 +427,8 @@ TEST_CASE("email module: config errors are reported all at once, each at its fil
   INFO(errors);
   CHECK(contains(errors, "alerts.toml:13:9: [observer.config] security must be one of starttls, "
                          "tls, got \"none\"\n"));
-  CHECK(contains(errors, "alerts.toml:15:9: [observer.config] password and password_file are "
-                         "exclusive: keep one"));
+  CHECK(contains(errors, "alerts.toml:15:9: [observer.config] set password or password_file, "
+                         "not both"));
   CHECK(contains(errors, "alerts.toml:10:1: [observer.config] from (the sender's address) is required"));
   CHECK(contains(errors, "alerts.toml:17:9: [observer.config] to must list at least one address"));
   CHECK_FALSE(contains(errors, "s3cret"));

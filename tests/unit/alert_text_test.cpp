@@ -113,6 +113,25 @@ TEST_CASE("an event without subject, reason or fields has none of their punctuat
   }
 }
 
+TEST_CASE("a headline is the title without the sender, an event's headline is never cut",
+          "[alert_text]") {
+  const auto one = delivery_of({safe_mode()});
+  CHECK(headline(one) == "SAFE MODE entered — broker position differs from the journal");
+  CHECK(event_headline(one.events[0]) == headline(one));
+  const auto burst = delivery_of({order_sent(812, "2025-03-14T14:30:00Z"), safe_mode(813)});
+  CHECK(headline(burst) == "2 events (1 critical)");
+  auto summary = burst;
+  summary.shape = sdk::Delivery::Shape::kSummary;
+  for (const auto& d : {one, burst, summary}) CHECK(title(d) == "slob-host: " + headline(d));
+
+  auto e = safe_mode();
+  e.reason = std::string(300, 'x');
+  const auto long_one = delivery_of({e});
+  CHECK(event_headline(e) == "SAFE MODE entered — " + e.reason);
+  CHECK(title(long_one).size() <= kMaxTitleBytes);
+  CHECK(title(long_one) == "slob-host: " + headline(long_one));
+}
+
 TEST_CASE("line breaks in event text become spaces: one event, one line", "[alert_text]") {
   auto e = safe_mode();
   e.reason = "first\nsecond\r\nthird";

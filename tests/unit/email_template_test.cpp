@@ -1,11 +1,10 @@
-// Templates (rendering, HTML escaping, operator override files) and secrets from files.
+// Templates (rendering, HTML escaping, operator override files) and the ca_file check.
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
 
 #include <fstream>
 
-#include "secret_file.hpp"
 #include "template.hpp"
 #include "temp_dir.hpp"
 #include "tls_context.hpp"
@@ -32,8 +31,9 @@ Values full_values() {
 TEST_CASE("template: placeholders are replaced, escaped only in HTML") {
   const Values v = {{"title", "a < b & 'c'"}};
   CHECK(*render("T: {{title}}!", v, Escape::kNone) == "T: a < b & 'c'!");
-  CHECK(*render("<b>{{title}}</b>", v, Escape::kHtml) == "<b>a &lt; b &amp; &#39;c&#39;</b>");
-  CHECK(html_escape("\"<>&'") == "&quot;&lt;&gt;&amp;&#39;");
+  CHECK(*render("<b>{{title}}</b>", v, Escape::kHtml) == "<b>a &lt; b &amp; 'c'</b>");
+  CHECK(*render("<a title=\"{{title}}\">", {{"title", "\"x\""}}, Escape::kHtml) ==
+        "<a title=\"&quot;x&quot;\">");
   CHECK(*render("no placeholders { } }}", v, Escape::kNone) == "no placeholders { } }}");
 }
 
@@ -81,36 +81,6 @@ TEST_CASE("template: override files are checked when loaded, errors name the fil
   const auto missing = dir / "missing.txt";
   CHECK(load_template_file(missing).status().message() ==
         missing.string() + ": cannot read: No such file or directory");
-}
-
-TEST_CASE("secret file: the first line without its line end, refusals name the file") {
-  TempDir dir;
-  const auto path = dir / "smtp-password";
-  SECTION("LF") {
-    write(path, "s3cret pass\nsecond line\n");
-    CHECK(*read_secret_file(path) == "s3cret pass");
-  }
-  SECTION("CRLF, no trailing line end, group-readable (root:slob 0640)") {
-    write(path, "s3cret\r\n", 0640);
-    CHECK(*read_secret_file(path) == "s3cret");
-    write(path, "s3cret", 0440);
-    CHECK(*read_secret_file(path) == "s3cret");
-  }
-  SECTION("readable by others") {
-    write(path, "s3cret\n", 0644);
-    CHECK(read_secret_file(path).status().message() ==
-          "secret file " + path.string() +
-              ": readable by all users (mode 0644); remove that with chmod o-r");
-  }
-  SECTION("missing") {
-    CHECK(read_secret_file(path).status().message() ==
-          "secret file " + path.string() + ": cannot read: No such file or directory");
-  }
-  SECTION("empty first line") {
-    write(path, "\nsecret\n");
-    CHECK(read_secret_file(path).status().message() ==
-          "secret file " + path.string() + ": the first line is empty");
-  }
 }
 
 TEST_CASE("tls context: a ca_file that cannot be used is refused by name") {

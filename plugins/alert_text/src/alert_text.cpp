@@ -145,28 +145,36 @@ std::string html_escape(std::string_view text) {
 }
 
 std::string title(const sdk::Delivery& delivery) {
+  return std::string(kSender) + ": " + headline(delivery);
+}
+
+std::string headline(const sdk::Delivery& delivery) {
   const auto& events = delivery.events;
-  const std::string head = std::string(kSender) + ": ";
-  if (events.empty()) return head + "no events";
+  if (events.empty()) return "no events";
   if (delivery.shape == sdk::Delivery::Shape::kSummary) {
-    return head + "summary of " + std::to_string(events.size()) + " events from " +
+    return "summary of " + std::to_string(events.size()) + " events from " +
            whole_seconds(events.front().time) + " to " + whole_seconds(events.back().time);
   }
   if (events.size() == 1) {
-    const auto& e = events.front();
-    const auto it = headlines().find(e.type);
-    std::string t = head + (it != headlines().end() ? std::string(it->second) : one_line(e.type));
-    if (!e.reason.empty()) t += " — " + one_line(e.reason);
-    return fit(t, Markup::kPlain, kMaxTitleBytes);
+    // The room title() leaves after "slob-host: ".
+    constexpr std::size_t kRoom = kMaxTitleBytes - (sizeof kSender - 1) - 2;
+    return fit(event_headline(events.front()), Markup::kPlain, kRoom);
   }
   sdk::Severity top = sdk::Severity::kInfo;
   for (const auto& e : events) top = std::max(top, e.severity);
-  std::string t = head + std::to_string(events.size()) + " events";
+  std::string t = std::to_string(events.size()) + " events";
   if (top >= sdk::Severity::kWarning) {
     const auto n = std::count_if(events.begin(), events.end(),
                                  [&](const sdk::AuditEvent& e) { return e.severity == top; });
     t += " (" + std::to_string(n) + " " + sdk::severity_name(top) + ")";
   }
+  return t;
+}
+
+std::string event_headline(const sdk::AuditEvent& event) {
+  const auto it = headlines().find(event.type);
+  std::string t = it != headlines().end() ? std::string(it->second) : one_line(event.type);
+  if (!event.reason.empty()) t += " — " + one_line(event.reason);
   return t;
 }
 

@@ -35,6 +35,14 @@ inline constexpr std::size_t kMaxTitleBytes = 200;
 // <first time> to <last time>" (RFC 3339 UTC, whole seconds). At most kMaxTitleBytes.
 std::string title(const sdk::Delivery& delivery);
 
+// title() without "slob-host: " in front, for a transport that names the sender its own way (an
+// e-mail's subject_prefix): "SAFE MODE entered — <reason>", "4 events (2 critical)", "summary of
+// 37 events from ...". At most kMaxTitleBytes minus that prefix.
+std::string headline(const sdk::Delivery& delivery);
+
+// One event's headline, whole (never cut): "SAFE MODE entered — <reason>", on one line.
+std::string event_headline(const sdk::AuditEvent& event);
+
 // "14:31:00Z critical safe_mode.entered Running->SafeMode: <reason> (setup_id=..., price=...)":
 // time (UTC, whole seconds; with its date, "2025-03-14 14:31:00Z", when `with_date`), severity,
 // type, then the subject, ": reason" and the fields in parentheses, each only when present.

@@ -1,7 +1,9 @@
 #include "alert_render.hpp"
 
+#include <algorithm>
 #include <string_view>
 
+#include "alert_text.hpp"
 #include "slob/sdk/events.hpp"
 #include "slob/sdk/time.hpp"
 
@@ -9,63 +11,13 @@ namespace slob::plugins::email {
 
 namespace {
 
-struct Label {
-  std::string_view type;
-  std::string_view label;
-};
+using alert_text::html_escape;
 
-// A reader's name for each type of the catalogue (events.hpp); capitals where someone must act.
-constexpr Label kLabels[] = {
-    {sdk::event_type::kDaemonStarted, "Daemon started"},
-    {sdk::event_type::kDaemonStopped, "Daemon stopped"},
-    {sdk::event_type::kLifecycle, "Lifecycle changed"},
-    {sdk::event_type::kSafeModeEntered, "SAFE MODE entered"},
-    {sdk::event_type::kSafeModeCleared, "Safe mode cleared"},
-    {sdk::event_type::kHalted, "Trading HALTED"},
-    {sdk::event_type::kResumed, "Trading resumed"},
-    {sdk::event_type::kDailyLimit, "DAILY LOSS LIMIT reached"},
-    {sdk::event_type::kSetupComplete, "Setup complete"},
-    {sdk::event_type::kOrderSent, "Order sent"},
-    {sdk::event_type::kOrderSkipped, "Order skipped"},
-    {sdk::event_type::kOrderRejected, "ORDER REJECTED"},
-    {sdk::event_type::kFlattenSent, "Flatten sent"},
-    {sdk::event_type::kEntryFilled, "Entry filled"},
-    {sdk::event_type::kStopLossHit, "Stop loss hit"},
-    {sdk::event_type::kTakeProfitHit, "Take profit hit"},
-    {sdk::event_type::kTradeClosed, "Trade closed"},
-    {sdk::event_type::kClosedExternally, "Trade closed EXTERNALLY"},
-    {sdk::event_type::kReconcileFinding, "Reconciliation finding"},
-    {sdk::event_type::kBrokerUnreachable, "BROKER UNREACHABLE"},
-    {sdk::event_type::kBrokerBack, "Broker back"},
-    {sdk::event_type::kMarketDataStalled, "Market data stalled"},
-    {sdk::event_type::kMarketDataBack, "Market data back"},
-    {sdk::event_type::kReloadApplied, "Reload applied"},
-    {sdk::event_type::kReloadRefused, "Reload refused"},
-    {sdk::event_type::kStoreFailure, "STORE FAILED"},
-    {sdk::event_type::kCommand, "Operator command"},
-    {sdk::event_type::kAlertTest, "Test alert"},
-};
-
-// A type this build does not know (a newer host) reads as itself.
-std::string label_of(const std::string& type) {
-  for (const auto& l : kLabels) {
-    if (l.type == type) return std::string(l.label);
-  }
-  return type;
-}
-
-std::string event_title(const sdk::AuditEvent& e) {
-  const std::string& what = e.reason.empty() ? e.subject : e.reason;
-  return what.empty() ? label_of(e.type) : label_of(e.type) + ": " + what;
-}
-
-// The first of the most severe events: what a burst's title tells.
-const sdk::AuditEvent& most_severe(const std::vector<sdk::AuditEvent>& events) {
-  const sdk::AuditEvent* worst = &events.front();
-  for (const auto& e : events) {
-    if (e.severity > worst->severity) worst = &e;
-  }
-  return *worst;
+// The highest severity among `events` ({{severity}}).
+sdk::Severity most_severe(const std::vector<sdk::AuditEvent>& events) {
+  sdk::Severity top = events.front().severity;
+  for (const auto& e : events) top = std::max(top, e.severity);
+  return top;
 }
 
 std::string event_text(const sdk::AuditEvent& e) {
@@ -83,7 +35,7 @@ std::string row(std::string_view name, const std::string& value) {
 }
 
 std::string event_html(const sdk::AuditEvent& e) {
-  std::string out = "<h3>" + html_escape(event_title(e)) + "</h3>\n";
+  std::string out = "<h3>" + html_escape(alert_text::event_headline(e)) + "</h3>\n";
   out += "<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">\n";
   out += row("Time", sdk::format_rfc3339(e.time));
   out += row("Severity", sdk::severity_name(e.severity));
@@ -105,16 +57,6 @@ std::string event_html(const sdk::AuditEvent& e) {
 
 }  // namespace
 
-std::string delivery_title(const sdk::Delivery& d) {
-  const std::string count = std::to_string(d.events.size());
-  if (d.shape == sdk::Delivery::Shape::kSummary) {
-    return "summary of " + count + " events from " + sdk::format_rfc3339(d.events.front().time) +
-           " to " + sdk::format_rfc3339(d.events.back().time);
-  }
-  if (d.events.size() == 1) return event_title(d.events.front());
-  return count + " events, most severe: " + event_title(most_severe(d.events));
-}
-
 AlertContent describe_delivery(const sdk::Delivery& d, const std::string& host) {
   std::string text;
   std::string html;
@@ -126,9 +68,9 @@ AlertContent describe_delivery(const sdk::Delivery& d, const std::string& host) 
   const std::string first = sdk::format_rfc3339(d.events.front().time);
   const std::string last = sdk::format_rfc3339(d.events.back().time);
   AlertContent c;
-  c.values = {{"title", delivery_title(d)},
+  c.values = {{"title", alert_text::headline(d)},
               {"events", std::move(text)},
-              {"severity", sdk::severity_name(most_severe(d.events).severity)},
+              {"severity", sdk::severity_name(most_severe(d.events))},
               {"count", std::to_string(d.events.size())},
               {"time", first == last ? first : first + " to " + last},
               {"delivery_id", d.idempotency_key},

@@ -50,29 +50,14 @@ void read_templates(sdk::ConfigReader& reader, const std::string& dir, Templates
   }
 }
 
-// username, password, password_file: a username needs exactly one of the two secrets, and a
-// secret needs a username.
+// username, password, password_file: a username needs exactly one of the two secrets (the pair
+// read by read_secret(), plugins/secret_file), and a secret needs a username.
 void read_credentials(sdk::ConfigReader& reader, const std::string& config_dir, ClientConfig& c) {
   c.username = reader.get_string("username", "");
   const bool has_password = reader.has("password");
   const bool has_file = reader.has("password_file");
-  c.password = reader.get_string("password", "");
-  const std::string file = reader.get_string("password_file", "");
-  if (has_password && has_file) {
-    reader.add_error("password_file",
-                     "password and password_file are exclusive: keep one (password_file keeps the "
-                     "secret out of this file)");
-    return;
-  }
-  if (has_password && c.password.empty()) reader.add_error("password", "password is empty");
-  if (has_file) {
-    if (file.empty()) {
-      reader.add_error("password_file", "password_file is empty");
-    } else if (auto secret = read_secret_file(resolve(file, config_dir)); !secret) {
-      reader.add_error("password_file", "password_file: " + secret.status().message());
-    } else {
-      c.password = std::move(*secret);
-    }
+  if (auto password = read_secret(reader, "password", config_dir, false)) {
+    c.password = std::move(*password);
   }
   if (!c.username.empty() && !has_password && !has_file) {
     reader.add_error("username", "username needs password or password_file");

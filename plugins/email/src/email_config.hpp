@@ -5,7 +5,7 @@
 //
 // Everything the table names is read here, read-only, so a mistake in any of it is a config
 // error at startup (and in `slob-host --check`), never a failed alert later: the password file
-// (secret_file.hpp rules), the ca_file (a usable PEM bundle) and the template overrides.
+// (plugins/secret_file's rules), the ca_file (a usable PEM bundle) and the template overrides.
 
 #include <string>
 

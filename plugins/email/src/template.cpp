@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "alert_text.hpp"
+
 namespace slob::plugins::email {
 
 namespace {
@@ -37,26 +39,6 @@ std::size_t line_of(std::string_view text, std::size_t pos) {
   return line;
 }
 
-}  // namespace
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-namespace {
-
 // `where` prefixes the line number in errors: "line " for a template in memory, "<path>:" for a
 // file, so both read naturally.
 sdk::Result<std::string> render_at(std::string_view tmpl, const Values& values, Escape escape,
@@ -81,7 +63,7 @@ sdk::Result<std::string> render_at(std::string_view tmpl, const Values& values, 
       return sdk::Status::invalid_argument(where + std::to_string(line_of(tmpl, open)) +
                                            ": unknown placeholder {{" + std::string(name) + "}}");
     }
-    out += escape == Escape::kHtml ? html_escape(it->second) : it->second;
+    out += escape == Escape::kHtml ? alert_text::html_escape(it->second) : it->second;
     pos = close + 2;
   }
 }
@@ -122,7 +104,9 @@ sdk::Result<Rendered> render_all(const Templates& templates, const Values& value
   auto text = render(templates.text, values, Escape::kNone);
   if (!text) return sdk::Status::invalid_argument("text template: " + text.status().message());
   Values html_values = html_markup;
-  for (const auto& [name, value] : values) html_values.emplace(name, html_escape(value));
+  for (const auto& [name, value] : values) {
+    html_values.emplace(name, alert_text::html_escape(value));
+  }
   auto html = render(templates.html, html_values, Escape::kNone);
   if (!html) return sdk::Status::invalid_argument("HTML template: " + html.status().message());
   for (char& c : *subject) {

@@ -3,8 +3,8 @@
 // The alert's subject, plain-text and HTML bodies from `{{name}}` templates. Deliberately
 // minimal: placeholders only, no conditionals or loops (the list of events is one placeholder,
 // rendered by the plugin, alert_render.hpp). A value substituted into the HTML body is
-// HTML-escaped unless the caller gives it as markup; into the subject, its line breaks become
-// spaces (a header is one line).
+// HTML-escaped (alert_text::html_escape: & < > ") unless the caller gives it as markup; into the
+// subject, its line breaks become spaces (a header is one line).
 // A template naming a placeholder that is not in kPlaceholders is refused when it is loaded, so
 // an operator's typo is a config error, not an alert with a hole in it.
 
@@ -29,8 +29,6 @@ enum class Escape { kNone, kHtml };
 // (invalid_argument): "line N: unknown placeholder {{x}}" for a name with no value,
 // "line N: unclosed {{".
 sdk::Result<std::string> render(std::string_view tmpl, const Values& values, Escape escape);
-
-std::string html_escape(std::string_view text);
 
 struct Templates {
   std::string subject;
