@@ -6,7 +6,7 @@
 // - trades, fills and setups exactly;
 // - orders without the fields that record when the daemon wrote them (created, updated, note);
 // - events without their sequence numbers and without the ones a restart itself causes
-//   (lifecycle transitions, reconciliation findings): every order, risk and halt event, with its
+//   (daemon started and stopped, lifecycle transitions, reconciliation findings): every order, risk and halt event, with its
 //   market time, in the same order.
 //
 // The default cases take occurrences 1, 2, 4 and 7 of each point (every point is reached at
@@ -46,7 +46,9 @@ std::string comparable(const std::string& kind, const std::string& jsonl) {
     if (kind == "orders") {
       for (const char* field : {"created", "updated", "note"}) record.erase(field);
     } else if (kind == "events") {
-      if (record.at("type") == "lifecycle.changed" || record.at("type") == "reconcile.finding") continue;
+      const std::string type = record.at("type");
+      if (type == "lifecycle.changed" || type == "reconcile.finding" || type.rfind("daemon.", 0) == 0)
+        continue;
       record.erase("sequence");
     }
     out += record.dump() + "\n";

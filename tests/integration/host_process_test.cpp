@@ -271,9 +271,9 @@ TEST_CASE("a plugin that never finishes stopping: exit 1 after the step timeout"
   CHECK(std::chrono::steady_clock::now() - t0 >= 1s);
   const std::string log = d.log();
   INFO(log);
-  CHECK(log.find("shutdown 5/6: disconnect from the broker did not finish within 1s; moving on") !=
+  CHECK(log.find("shutdown 6/8: disconnect from the broker did not finish within 1s; moving on") !=
         std::string::npos);
-  CHECK(log.find("shutdown 6/6: stop strategy and store") != std::string::npos);
+  CHECK(log.find("shutdown 8/8: stop strategy and store") != std::string::npos);
 }
 
 TEST_CASE("a plugin that blocks the loop: the hard deadline exits 1", "[process]") {
@@ -285,7 +285,7 @@ TEST_CASE("a plugin that blocks the loop: the hard deadline exits 1", "[process]
   REQUIRE(code);
   CHECK(*code == 1);
   CHECK(d.log().find("SLOB_SHUTDOWN_HARD_DEADLINE: shutdown blocked past shutdown_timeout; "
-                     "exiting with code 1; left undone: disconnect from the broker, stop "
+                     "exiting with code 1; left undone: disconnect from the broker, stop observers, stop "
                      "strategy and store") != std::string::npos);
 }
 
@@ -295,7 +295,7 @@ TEST_CASE("a second signal exits at once with code 1", "[process]") {
   REQUIRE(d.wait_for_state("Running"));
   d.process->signal(SIGTERM);
   REQUIRE(slob::test::wait_until(
-      [&] { return d.log().find("shutdown 5/6") != std::string::npos; }));
+      [&] { return d.log().find("shutdown 6/8") != std::string::npos; }));
   // Within 1 s of the first it would be the same request (host_hardening_test.cpp).
   std::this_thread::sleep_for(1200ms);
   const auto t0 = std::chrono::steady_clock::now();
@@ -305,7 +305,7 @@ TEST_CASE("a second signal exits at once with code 1", "[process]") {
   CHECK(*code == 1);
   CHECK(std::chrono::steady_clock::now() - t0 < 5s);
   CHECK(d.log().find("second signal (SIGINT): exiting at once with code 1; left undone: "
-                     "disconnect from the broker, stop strategy and store") != std::string::npos);
+                     "disconnect from the broker, stop observers, stop strategy and store") != std::string::npos);
 }
 
 TEST_CASE("slob-host --check: 0 for a good config, 78 with every error for a bad one", "[process]") {
@@ -331,7 +331,7 @@ TEST_CASE("usage errors exit 2, --version exits 0", "[process]") {
   TempDir dir;
   auto v = slob::test::run({SLOB_HOST_BIN, "--version"}, dir.path());
   CHECK(v.code == 0);
-  CHECK(v.out == "slob-host 0.1.0 (SDK ABI 2, " +
+  CHECK(v.out == "slob-host 0.1.0 (SDK ABI " + std::to_string(slob::sdk::kSdkAbiVersion) + ", " +
                      slob::core::describe_build(slob::sdk::kBuildInfo) + ")\n");
   auto u = slob::test::run({SLOB_HOST_BIN, "--bogus"}, dir.path());
   CHECK(u.code == 2);

@@ -36,9 +36,10 @@ inline std::string read_file(const std::filesystem::path& p) {
 
 // The six shutdown steps the daemon logs with on_shutdown = "leave", in order.
 inline const std::vector<std::string> kShutdownStepsLeave = {
-    "shutdown 1/6: stop new setups and orders", "shutdown 2/6: cancel pending work",
-    "shutdown 3/6: apply position policy leave", "shutdown 4/6: persist final state",
-    "shutdown 5/6: disconnect from the broker",  "shutdown 6/6: stop strategy and store"};
+    "shutdown 1/8: stop new setups and orders", "shutdown 2/8: cancel pending work",
+    "shutdown 3/8: apply position policy leave", "shutdown 4/8: persist final state",
+    "shutdown 5/8: deliver pending alerts",      "shutdown 6/8: disconnect from the broker",
+    "shutdown 7/8: stop observers",              "shutdown 8/8: stop strategy and store"};
 
 // Whether every one of `needles` occurs in `hay`, in this order.
 inline bool in_order(const std::string& hay, const std::vector<std::string>& needles) {

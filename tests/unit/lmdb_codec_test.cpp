@@ -56,7 +56,7 @@ TEST_CASE("lmdb codec: the setup v1 layout is fixed", "[lmdb][codec]") {
   CHECK(lmdb::encode(s) == expected);
 }
 
-TEST_CASE("lmdb codec: the audit event v2 layout is fixed; observer cursors round-trip", "[lmdb][codec]") {
+TEST_CASE("lmdb codec: the audit event v2 layout is fixed, observer cursors round-trip", "[lmdb][codec]") {
   const sdk::AuditEvent e{7, sdk::Time{sdk::Duration{1}}, "a.b", sdk::Severity::kWarning, "s", "r",
                           {{"k", "v"}, {"x", ""}}};
   const std::string expected = std::string("E\x02", 2) + std::string("\x07\0\0\0\0\0\0\0", 8) +

@@ -37,13 +37,13 @@ std::deque<sdk::AuditEvent> stream(std::uint64_t first, int n, sdk::Time time) {
 TEST_CASE("delivery plan: fresh events go out in order, a burst coalesced up to max_batch",
           "[observers]") {
   const core::DeliveryLimits limits{1h, 3};
-  CHECK_FALSE(core::plan_delivery("ops", {}, kT0, limits));
-  auto one = core::plan_delivery("ops", stream(7, 1, kT0), kT0 + 1min, limits);
+  CHECK_FALSE(core::plan_delivery("ops", {}, {kT0, kT0}, limits));
+  auto one = core::plan_delivery("ops", stream(7, 1, kT0), {kT0 + 1min, kT0 + 1min}, limits);
   REQUIRE(one);
   CHECK(one->shape == sdk::Delivery::Shape::kEvents);
   CHECK(one->idempotency_key == "slob-7");
   CHECK(one->observer == "ops");
-  auto burst = core::plan_delivery("ops", stream(10, 5, kT0), kT0 + 1min, limits);
+  auto burst = core::plan_delivery("ops", stream(10, 5, kT0), {kT0 + 1min, kT0 + 1min}, limits);
   REQUIRE(burst);
   REQUIRE(burst->events.size() == 3);
   CHECK(burst->events.front().sequence == 10);
@@ -57,18 +57,33 @@ TEST_CASE("delivery plan: events older than summarise_after go out as one summar
   const core::DeliveryLimits limits{1h, 3};
   auto waiting = stream(1, 600, kT0);
   for (auto& e : stream(601, 2, kT0 + 3h)) waiting.push_back(e);
-  auto summary = core::plan_delivery("ops", waiting, kT0 + 3h + 1min, limits);
+  auto summary = core::plan_delivery("ops", waiting, {kT0 + 3h + 1min, kT0 + 3h + 1min}, limits);
   REQUIRE(summary);
   CHECK(summary->shape == sdk::Delivery::Shape::kSummary);
   CHECK(summary->events.size() == core::kMaxSummarised);
   CHECK(summary->idempotency_key == "slob-1-500");
   waiting.erase(waiting.begin(), waiting.begin() + 600);
-  auto fresh = core::plan_delivery("ops", waiting, kT0 + 3h + 1min, limits);
+  auto fresh = core::plan_delivery("ops", waiting, {kT0 + 3h + 1min, kT0 + 3h + 1min}, limits);
   REQUIRE(fresh);
   CHECK(fresh->shape == sdk::Delivery::Shape::kEvents);
   CHECK(fresh->idempotency_key == "slob-601-602");
+  // daemon.* is aged on the wall clock: fresh there however old the market says it is.
+  auto started = stream(700, 1, kT0 + 4h);
+  started.front().type = sdk::event_type::kDaemonStarted;
+  CHECK(core::plan_delivery("ops", started, {kT0 + 9h, kT0 + 4h}, limits)->shape ==
+        sdk::Delivery::Shape::kEvents);
+  CHECK(core::plan_delivery("ops", stream(700, 1, kT0 + 4h), {kT0 + 9h, kT0 + 4h}, limits)->shape ==
+        sdk::Delivery::Shape::kSummary);
+  // A fresh event first, stale ones behind it: the fresh one alone, then the summary.
+  auto mixed = started;
+  for (auto& e : stream(701, 3, kT0)) mixed.push_back(e);
+  auto head = core::plan_delivery("ops", mixed, {kT0 + 9h, kT0 + 4h}, limits);
+  CHECK(head->idempotency_key == "slob-700");
+  mixed.pop_front();
+  CHECK(core::plan_delivery("ops", mixed, {kT0 + 9h, kT0 + 4h}, limits)->shape ==
+        sdk::Delivery::Shape::kSummary);
   // Exactly at the limit is not old yet.
-  CHECK(core::plan_delivery("ops", stream(1, 1, kT0), kT0 + 1h, limits)->shape ==
+  CHECK(core::plan_delivery("ops", stream(1, 1, kT0), {kT0 + 1h, kT0 + 1h}, limits)->shape ==
         sdk::Delivery::Shape::kEvents);
 }
 

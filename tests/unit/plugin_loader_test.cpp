@@ -63,7 +63,7 @@ TEST_CASE("loader refusals name the file and the reason", "[loader]") {
         dir + "/libslob-nodescriptor.so: plugin refused: no slob_plugin_descriptor export (not "
               "a slob plugin?)");
   CHECK(refusal("wrongabi", PluginKind::kBroker) ==
-        dir + "/libslob-wrongabi.so: plugin refused: SDK ABI version 999, this host needs 2");
+        dir + "/libslob-wrongabi.so: plugin refused: SDK ABI version 999, this host needs 3");
   CHECK(refusal("wrongstdlib", PluginKind::kBroker) ==
         dir + "/libslob-wrongstdlib.so: plugin refused: standard library libc++, this host's is " +
             slob::sdk::kBuildInfo.stdlib + "; plugin compiled by clang-16.0, host by " +

@@ -29,11 +29,14 @@ std::string reason_of(const nlohmann::json& request) {
 
 void Host::audit(const char* type, const std::string& subject, const std::string& reason,
                  std::vector<sdk::EventField> fields) {
+  record(events::make(clock_->now(), type, subject, reason, std::move(fields)));
+}
+
+void Host::record(sdk::AuditEvent event) {
   if (!engine_) return;
-  sdk::AuditEvent e = events::make(clock_->now(), type, subject, reason, std::move(fields));
-  if (auto s = engine_->record_event(e); !s) {
-    log_.error("SLOB_AUDIT_FAILED", std::string(type) + " " + subject + ": " + s.message());
-    if (observers_) observers_->tell_volatile(std::move(e));
+  if (auto s = engine_->record_event(event); !s) {
+    log_.error("SLOB_AUDIT_FAILED", event.type + " " + event.subject + ": " + s.message());
+    if (observers_) observers_->tell_volatile(std::move(event));
   }
 }
 

@@ -178,7 +178,7 @@ void ObserverRunner::pump(const std::shared_ptr<Channel>& c) {
     c->in_flight_volatile = true;
   } else {
     DeliveryLimits limits{c->config.summarise_after, static_cast<std::size_t>(c->config.max_batch)};
-    c->in_flight = plan_delivery(c->config.name, c->waiting, market_.now(), limits);
+    c->in_flight = plan_delivery(c->config.name, c->waiting, {market_.now(), wall_.now()}, limits);
     c->in_flight_volatile = false;
   }
   if (!c->in_flight) {
@@ -297,6 +297,7 @@ void ObserverRunner::drain(sdk::Duration grace, std::function<void()> done) {
     done();
   });
   wake();
+  check_drained();  // nothing configured, or nothing waiting: at once
 }
 
 void ObserverRunner::check_drained() {

@@ -380,7 +380,13 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
     a.broker_unreachable_after = r.get_positive_duration("broker_unreachable_after", a.broker_unreachable_after);
     a.market_data_stall_after = r.get_positive_duration("market_data_stall_after", a.market_data_stall_after);
     a.shutdown_grace = r.get_positive_duration("shutdown_grace", a.shutdown_grace);
+    if (r.has("shutdown_grace") && a.shutdown_grace >= config.host.shutdown_step_timeout)
+      r.add_error("shutdown_grace", "shutdown_grace must be shorter than [host] shutdown_step_timeout (" +
+                                        sdk::format_duration(config.host.shutdown_step_timeout) + ")");
   });
+  // The default grace fits a short step timeout by itself.
+  if (config.alerts.shutdown_grace >= config.host.shutdown_step_timeout)
+    config.alerts.shutdown_grace = config.host.shutdown_step_timeout / 2;
   read_observers(top, errors, config.observers);
   for (auto& e : top.take_errors()) errors.push_back(std::move(e));
   check_host_paths(*root, config.host, errors);

@@ -95,8 +95,9 @@ struct AlertsSection {
   // market_data.back with the next bar.
   sdk::Duration market_data_stall_after = std::chrono::minutes(5);
   // How long a stopping daemon waits for observers to deliver what is pending (the rest is
-  // delivered after the next start).
-  sdk::Duration shutdown_grace = std::chrono::seconds(5);
+  // delivered after the next start). Shorter than [host] shutdown_step_timeout, so a receiver
+  // that is down never turns a clean shutdown into a timed-out one.
+  sdk::Duration shutdown_grace = std::chrono::seconds(3);
   bool operator==(const AlertsSection&) const = default;
 };
 

@@ -278,7 +278,8 @@ void Host::start() {
   }
   observers_->start();
   const sdk::HostState& recovered = engine_->host_state();
-  audit(sdk::event_type::kDaemonStarted, SLOB_VERSION,
+  // Wall time: a replay has no market time before its first bar.
+  record(events::make(wall_clock_.now(), sdk::event_type::kDaemonStarted, SLOB_VERSION,
         std::string("slob-host ") + SLOB_VERSION + " started" +
             (recovered.safe_mode ? "; still in safe mode: " + recovered.safe_mode_reason : ""),
         {{"version", SLOB_VERSION},
@@ -286,7 +287,7 @@ void Host::start() {
          {"mode", simulated_clock_ ? "replay" : "live"},
          {"safe_mode", recovered.safe_mode ? "true" : "false"},
          {"broker", broker_->name()},
-         {"strategy", strategy_->name()}});
+         {"strategy", strategy_->name()}}));
   broker_alarm_->begin("not connected since the start");
   if (engine_->host_state().safe_mode) {
     move_to(LifecycleState::kSafeMode,

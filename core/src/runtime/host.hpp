@@ -103,6 +103,7 @@ class Host final : public sdk::BrokerListener {
   // One operator event (events.hpp) in a commit of its own; a failure is logged.
   void audit(const char* type, const std::string& subject, const std::string& reason,
              std::vector<sdk::EventField> fields = {});
+  void record(sdk::AuditEvent event);
 
   // Shutdown (host_shutdown.cpp)
   void begin_shutdown(const std::string& why);

@@ -47,10 +47,11 @@ void Host::begin_shutdown(const std::string& why) {
 }
 
 void Host::record_stop() {
-  // The exit code as far as it is known now; a step timing out later can still make it 1.
+  // The exit code as far as it is known now; a step timing out later can still make it 1. Wall
+  // time, as daemon.started.
   const bool failed = exit_code_ != 0 || state_before_shutdown_ == LifecycleState::kSafeMode;
   sdk::AuditEvent e = events::make(
-      clock_->now(), sdk::event_type::kDaemonStopped, shutdown_why_,
+      wall_clock_.now(), sdk::event_type::kDaemonStopped, shutdown_why_,
       "slob-host stopping: " + shutdown_why_,
       {{"reason", shutdown_why_},
        {"state", lifecycle_state_name(state_before_shutdown_)},
@@ -58,14 +59,7 @@ void Host::record_stop() {
        {"uptime", sdk::format_duration(std::chrono::duration_cast<std::chrono::seconds>(
                       wall_clock_.now() - started_at_))}});
   if (failed) e.severity = sdk::Severity::kCritical;
-  sdk::WriteBatch batch;
-  batch.audit.push_back(std::move(e));
-  if (auto s = store_->get().commit(batch); !s) {
-    log_.error("SLOB_AUDIT_FAILED", "daemon.stopped: " + s.message());
-    observers_->tell_volatile(std::move(batch.audit.front()));
-    return;
-  }
-  observers_->wake();
+  record(std::move(e));
 }
 
 std::vector<ShutdownStep> Host::shutdown_steps() {

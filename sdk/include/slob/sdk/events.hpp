@@ -80,6 +80,12 @@ inline constexpr const char kCommand[] = "operator.command";
 inline constexpr const char kAlertTest[] = "alert.test";
 }  // namespace event_type
 
+// daemon.started and daemon.stopped carry the wall clock's time (a replay has no market time
+// before its first bar); every other event the market's.
+inline bool event_stamped_with_wall_time(const AuditEvent& e) {
+  return std::string_view(e.type).substr(0, 7) == "daemon.";
+}
+
 struct EventTypeInfo {
   const char* type;
   Severity severity;
