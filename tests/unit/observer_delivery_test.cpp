@@ -165,7 +165,9 @@ TEST_CASE("operator events: a trade's exit is typed by its reason and carries it
            {"closed_externally", "trade.closed_externally"},
            {"flatten", "trade.closed"}}) {
     t.exit_reason = reason;
-    const auto e = core::events::trade_closed(kT0, t);
+    t.exit_time = kT0 + 45min;
+    const auto e = core::events::trade_closed(t);
+    CHECK(e.time == kT0 + 45min);
     CHECK(e.type == type);
     CHECK(*sdk::event_field(e, "pnl") == "5301.00");
     CHECK(*sdk::event_field(e, "exit_price") == "25286.50");

@@ -74,8 +74,8 @@ sdk::AuditEvent flatten_sent(sdk::Time time, const sdk::TradeRecord& trade, cons
                {"reason", why}});
 }
 
-sdk::AuditEvent entry_filled(sdk::Time time, const std::string& setup_id, const sdk::FillRecord& fill) {
-  return make(time, sdk::event_type::kEntryFilled, setup_id,
+sdk::AuditEvent entry_filled(const std::string& setup_id, const sdk::FillRecord& fill) {
+  return make(fill.time, sdk::event_type::kEntryFilled, setup_id,
               std::string(sdk::side_name(fill.side)) + " " + std::to_string(fill.quantity) + " " +
                   fill.symbol + " @ " + price(fill.price),
               {{"setup_id", setup_id},
@@ -87,7 +87,7 @@ sdk::AuditEvent entry_filled(sdk::Time time, const std::string& setup_id, const 
                {"exec_id", fill.exec_id}});
 }
 
-sdk::AuditEvent trade_closed(sdk::Time time, const sdk::TradeRecord& trade) {
+sdk::AuditEvent trade_closed(const sdk::TradeRecord& trade) {
   const char* type = trade.exit_reason == "take_profit"         ? sdk::event_type::kTakeProfitHit
                      : trade.exit_reason == "stop_loss"         ? sdk::event_type::kStopLossHit
                      : trade.exit_reason == "closed_externally" ? sdk::event_type::kClosedExternally
@@ -100,7 +100,7 @@ sdk::AuditEvent trade_closed(sdk::Time time, const sdk::TradeRecord& trade) {
   if (trade.exit_price) fields.push_back({"exit_price", price(*trade.exit_price)});
   fields.push_back({"pnl", money(trade.pnl)});
   fields.push_back({"exit_reason", trade.exit_reason});
-  return make(time, type, trade.id,
+  return make(trade.exit_time.value_or(trade.entry_time), type, trade.id,
               trade.exit_reason + ", P&L " + money(trade.pnl), std::move(fields));
 }
 

@@ -32,9 +32,12 @@ sdk::AuditEvent order_skipped(sdk::Time time, const std::string& setup_id, const
 // A leg the broker (or the bot before sending) refused.
 sdk::AuditEvent order_rejected(sdk::Time time, const sdk::JournalEntry& leg, const std::string& why);
 sdk::AuditEvent flatten_sent(sdk::Time time, const sdk::TradeRecord& trade, const std::string& why);
-sdk::AuditEvent entry_filled(sdk::Time time, const std::string& setup_id, const sdk::FillRecord& fill);
-// take-profit, stop-loss, closed externally or another exit (flatten), by exit_reason.
-sdk::AuditEvent trade_closed(sdk::Time time, const sdk::TradeRecord& trade);
+// Fills and exits carry the time they happened at the broker, not when the daemon learned of
+// them (after a restart that can be much later): the same facts, the same events.
+sdk::AuditEvent entry_filled(const std::string& setup_id, const sdk::FillRecord& fill);
+// take-profit, stop-loss, closed externally or another exit (flatten), by exit_reason. The
+// trade must be closed (exit_time set).
+sdk::AuditEvent trade_closed(const sdk::TradeRecord& trade);
 sdk::AuditEvent safe_mode(sdk::Time time, bool entered, const std::string& reason);
 sdk::AuditEvent halt(sdk::Time time, bool halted, const std::string& reason,
                      std::optional<sdk::Time> until);

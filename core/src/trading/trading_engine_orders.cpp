@@ -105,7 +105,7 @@ void TradingEngine::record_fill(const sdk::Execution& e, sdk::WriteBatch& batch)
   if (auto changed = journal_.apply_fill(e, clock_.now())) batch.journal.push_back(std::move(*changed));
   if (ref->leg == sdk::Leg::kEntry) {
     batch.trades.push_back(trades_.add_entry_fill(ref->setup_id, e));
-    batch.audit.push_back(events::entry_filled(clock_.now(), ref->setup_id, batch.fills.back()));
+    batch.audit.push_back(events::entry_filled(ref->setup_id, batch.fills.back()));
     return;
   }
   auto closed = trades_.close_by_fill(ref->setup_id, ref->leg, e);
@@ -124,7 +124,7 @@ void TradingEngine::trade_closed(const sdk::TradeRecord& t, sdk::WriteBatch& bat
   host_state_.realised_pnl_today += t.pnl;
   if (equity_) *equity_ += t.pnl;
   batch.host_state = host_state_;
-  batch.audit.push_back(events::trade_closed(clock_.now(), t));
+  batch.audit.push_back(events::trade_closed(t));
   log_.info("SLOB_TRADE_CLOSED", t.id + " " + sdk::direction_name(t.direction) + " " +
                                      std::to_string(t.quantity) + " " + t.exit_reason +
                                      " P&L " + std::to_string(t.pnl));
