@@ -188,13 +188,13 @@ done
 
 # --- --check of the installed configs ------------------------------------------------------
 for cfg in /etc/slob/slob.toml /usr/share/slob/examples/sim-replay.toml \
-  /usr/share/slob/examples/ib-paper.toml; do
+  /usr/share/slob/examples/ib-paper.toml /usr/share/slob/examples/alerts.toml; do
   slob-host --config "$cfg" --check >"$work/check.log" 2>&1 || fail "--check $cfg: $(cat "$work/check.log")"
   as_slob slob-host --config "$cfg" --check >"$work/check.log" 2>&1 ||
     fail "--check $cfg as slob: $(cat "$work/check.log")"
 done
 [ -z "$(ls -A /var/lib/slob)" ] || fail "--check created files in /var/lib/slob: $(ls -A /var/lib/slob)"
-say "--check passes for /etc/slob/slob.toml and both examples, as root and as slob, creating nothing"
+say "--check passes for /etc/slob/slob.toml and every example, as root and as slob, creating nothing"
 
 # --- the installed daemon on the default config, as user slob, talking to slob-ctl ---------
 install -d -o slob -g slob -m 0750 /run/slob  # what RuntimeDirectory=slob creates
