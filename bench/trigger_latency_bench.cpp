@@ -9,7 +9,11 @@
 // trials for the verdict, back to back for reference (see bench_main).
 //
 //   bench_trigger_latency --host BIN --plugins DIR --bench-plugins DIR --gateway BIN
-//                         [--trials 1000] [--dir DIR]
+//                         [--trials 1000] [--dir DIR] [--hanging-observer yes]
+//
+// --hanging-observer yes: the daemon also runs a webhook observer told every event (min_severity
+// info) whose receiver on 127.0.0.1 takes connections and never answers, so every delivery hangs
+// until the observer's timeout (1 s) and is retried: the trading path must not notice.
 
 #include <arpa/inet.h>
 #include <lmdb.h>
@@ -142,7 +146,9 @@ std::pair<int, int> read_ports(const std::filesystem::path& file) {
 }  // namespace
 
 int bench_main(int argc, char** argv) {
-  const Args args(argc, argv, {"--host", "--plugins", "--bench-plugins", "--gateway", "--trials", "--dir"});
+  const Args args(argc, argv, {"--host", "--plugins", "--bench-plugins", "--gateway", "--trials", "--dir",
+                               "--hanging-observer"});
+  const bool hanging_observer = args.get("--hanging-observer", "no") == "yes";
   const int trials = std::atoi(args.get("--trials", "1000").c_str());
   const Scratch dir(args.get("--dir", "."), "slob-bench-latency");
 
@@ -181,6 +187,23 @@ int bench_main(int argc, char** argv) {
        << "[store]\nplugin = \"lmdb\"\n[store.config]\npath = \"" << (state / "lmdb").string()
        << "\"\nsync = \"full\"\n"
        << "[strategy]\nplugin = \"benchtrigger\"\n[strategy.config]\nfire_from = \"" << rfc3339(start) << "\"\n";
+  // A receiver that completes TCP handshakes (the kernel does, from the backlog) and never reads
+  // or answers: each POST waits for its timeout.
+  int silent = -1;
+  if (hanging_observer) {
+    silent = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (silent < 0 || ::bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(silent, 1024) != 0 || ::getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+      die("cannot open the silent receiver");
+    toml << "[[observer]]\nname = \"hanging\"\nplugin = \"webhook\"\nmin_severity = \"info\"\n"
+         << "timeout = \"2s\"\nbackoff_initial = \"100ms\"\nbackoff_max = \"200ms\"\n"
+         << "[observer.config]\nurl = \"http://127.0.0.1:" << ntohs(addr.sin_port) << "/hook\"\n"
+         << "timeout = \"1s\"\n";
+  }
   write_text(dir / "slob.toml", toml.str());
   const auto err = dir / "daemon.err";
   Child daemon({args.need("--host"), "--config", (dir / "slob.toml").string()}, dir / "daemon.out", err);
@@ -200,9 +223,14 @@ int bench_main(int argc, char** argv) {
     if (line == "timeout") ++timeouts;
     else us.push_back(std::atof(line.c_str()));
   }
+  if (silent >= 0) ::close(silent);
   const std::size_t orders = LogWatch(err).count("SLOB_ORDER_SKIPPED");
-  std::printf("trigger-to-order: %zu trials measured, %d without an order in 3 s, %zu intents skipped\n",
-              us.size(), timeouts, orders);
+  std::printf("trigger-to-order: %zu trials measured, %d without an order in 3 s, %zu intents skipped%s\n",
+              us.size(), timeouts, orders,
+              hanging_observer ? (", an observer hanging: " +
+                                  std::to_string(LogWatch(err).count("SLOB_OBSERVER_RETRY")) +
+                                  " deliveries timed out and retried").c_str()
+                               : "");
   const double p50 = quantile(us, 0.50), p99 = quantile(us, 0.99), worst = us.empty() ? 0 : us.back();
   const double rtt50 = quantile(floor.rtt_us, 0.5), rtt99 = quantile(floor.rtt_us, 0.99);
   const double c50 = quantile(floor.commit_us, 0.5), c99 = quantile(floor.commit_us, 0.99);
@@ -216,7 +244,8 @@ int bench_main(int argc, char** argv) {
               quantile(tight.commit_us, 0.5), quantile(tight.commit_us, 0.99), t50, t99);
   const bool complete = timeouts == 0 && static_cast<int>(us.size()) == trials;
   row("trigger-to-order latency: the :55 bar that completes a setup → parent placeOrder at the gateway, " +
-          std::to_string(us.size()) + " trials" + (complete ? "" : " (" + std::to_string(timeouts) + " timed out)"),
+          std::to_string(us.size()) + " trials" + (complete ? "" : " (" + std::to_string(timeouts) + " timed out)") +
+          (hanging_observer ? ", a webhook observer hanging" : ""),
       "p50 " + fmt("%.0f", p50) + " µs, p99 " + fmt("%.0f", p99) + " µs",
       "loopback RTT + durable LMDB commit, spaced " + std::to_string(kSpacingMs) + " ms like the trials: p50 " +
           fmt("%.0f", f50) + " µs, p99 " + fmt("%.0f", f99) + " µs (back to back: p50 " + fmt("%.0f", t50) +
