@@ -169,6 +169,15 @@ TEST_CASE("observers: the main job tells an observer every event once, in order:
   CHECK(count_type(events, "setup.complete") >= trades.size());
   // The observer read the status view through HostServices::read_view while it ran.
   for (const auto& d : r.deliveries("ops")) CHECK_FALSE(d["status_state"].get<std::string>().empty());
+
+  // A second run (nothing left to replay) tells only what is new: the cursor was kept.
+  const std::size_t first_run = r.deliveries("ops").size();
+  REQUIRE(r.run() == 0);
+  const auto again = r.deliveries("ops");
+  REQUIRE(again.size() > first_run);
+  for (std::size_t i = first_run; i < again.size(); ++i)
+    for (const auto& e : again[i]["events"]) CHECK(e["sequence"].get<std::uint64_t>() > got.back());
+  CHECK(again[first_run]["events"][0]["type"] == "daemon.started");
 }
 
 TEST_CASE("observers: a position bought by hand means safe mode, told as a critical event, and a "
