@@ -76,6 +76,14 @@ TEST_CASE("loader refusals name the file and the reason", "[loader]") {
               "\"wrongname\"");
   CHECK(refusal("nofactory", PluginKind::kBroker) ==
         dir + "/libslob-nofactory.so: plugin refused: its descriptor has no factory for its kind");
+  // Observers are a kind like the others: in another slot, or another plugin in theirs, refused.
+  const std::string good = kGood.string();
+  CHECK(refusal("testobserver", PluginKind::kStrategy, kGood) ==
+        good + "/libslob-testobserver.so: plugin refused: it is an observer plugin, the strategy "
+               "slot needs a strategy plugin");
+  CHECK(refusal("teststrategy", PluginKind::kObserver, kGood) ==
+        good + "/libslob-teststrategy.so: plugin refused: it is a strategy plugin, the observer "
+               "slot needs an observer plugin");
 }
 
 TEST_CASE("a plugin of a newer SDK minor, another SDK major or the old libstdc++ ABI is refused",

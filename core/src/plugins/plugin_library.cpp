@@ -59,9 +59,11 @@ sdk::Result<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const fs::path& 
   }
   if (auto why = build_incompatibility(d->build, sdk::kBuildInfo)) return refuse(file, *why);
   if (d->kind != kind) {
-    return refuse(file, std::string("it is a ") + sdk::plugin_kind_name(d->kind) +
-                            " plugin, the " + sdk::plugin_kind_name(kind) + " slot needs a " +
-                            sdk::plugin_kind_name(kind) + " plugin");
+    auto a = [](sdk::PluginKind k) {  // "a broker", "an observer"
+      return std::string(k == sdk::PluginKind::kObserver ? "an " : "a ") + sdk::plugin_kind_name(k);
+    };
+    return refuse(file, "it is " + a(d->kind) + " plugin, the " + sdk::plugin_kind_name(kind) +
+                            " slot needs " + a(kind) + " plugin");
   }
   if (d->name == nullptr || name != d->name) {
     return refuse(file, std::string("it declares the name \"") + (d->name ? d->name : "") +
