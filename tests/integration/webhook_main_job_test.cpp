@@ -151,3 +151,30 @@ TEST_CASE("the alerts example with one trade a day allowed: the receiver gets th
     CHECK(e["fields"]["trades_today"] == "1");
   }
 }
+
+TEST_CASE("the alerts example against a receiver whose certificate names another host: nothing "
+          "delivered, every attempt logged and retried, the trades the same",
+          "[webhook][main][tls]") {
+  slob::test::Certs certs;
+  slob::test::Receiver receiver(certs.dir, certs.serve("wrong-name"));
+  AlertsExample job(receiver, certs, std::string(SLOB_TEST_FIXTURES_DIR) + "/main/nq-3days.csv", "",
+                    "");
+  // Retry quickly, so a replay of a few seconds sees several attempts.
+  std::string text = slob::test::read_file(job.config);
+  text = replace_all(text, "min_severity = \"notice\"\n",
+                     "min_severity = \"notice\"\nbackoff_initial = \"100ms\"\nbackoff_max = \"200ms\"\n");
+  std::ofstream(job.config) << text;
+  REQUIRE(job.run() == 0);  // trading went on; the shutdown did not wait past its grace
+  CHECK(receiver.received().empty());
+  std::size_t retries = 0;
+  for (auto at = job.log.find("SLOB_OBSERVER_RETRY: ops-webhook: slob-"); at != std::string::npos;
+       at = job.log.find("SLOB_OBSERVER_RETRY: ops-webhook: slob-", at + 1))
+    ++retries;
+  CHECK(retries >= 2);
+  INFO(job.log);
+  CHECK(job.log.find(receiver.peer("https")) != std::string::npos);  // the reason names the peer
+  CHECK(job.log.find("SLOB_OBSERVER_UNDELIVERED: ops-webhook:") != std::string::npos);
+  const auto trades = slob::test::run({SLOB_HOST_BIN, "--config", job.config.string(), "export", "trades"},
+                                      job.dir.path());
+  CHECK(std::count(trades.out.begin(), trades.out.end(), '\n') == 2);
+}
