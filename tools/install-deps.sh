@@ -18,6 +18,9 @@ packages=(
   libssl-dev openssl python3
   clang  # ib decoder fuzzing (libFuzzer runtime comes with it)
   python3-aiosmtpd  # the SMTP server the email tests deliver to (run by /usr/bin/python3)
+  # plugins/http: promtool checks a scrape of /metrics; headless Chromium loads the dashboard
+  # (a font, so its screenshot has text).
+  prometheus chromium fonts-dejavu-core
   # tools/check-packages.sh: CPack's DEB shlibdeps (dpkg-dev, file), rpmbuild, the packages'
   # user creation (adduser), systemd-analyze for the units, man for the man pages.
   dpkg-dev file rpm adduser systemd man-db
