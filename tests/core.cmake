@@ -51,6 +51,7 @@ slob_add_unit_test(core_unit_tests
     unit/reconcile_session_test.cpp
     unit/connection_supervisor_test.cpp
     unit/maintenance_schedule_test.cpp
+    unit/metrics_test.cpp
     unit/reconciler_test.cpp
     unit/risk_test.cpp
     unit/trading_day_test.cpp
@@ -146,5 +147,19 @@ slob_add_unit_test(observer_host_tests
 target_include_directories(observer_host_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
 target_compile_definitions(observer_host_tests PRIVATE
   SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
+  SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
+  SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")
+
+# `slob-ctl metrics` of a daemon that replayed the bundled data, checked by promtool (Debian's
+# prometheus package, tools/install-deps.sh) and against the replay's known results.
+find_program(SLOB_PROMTOOL promtool)
+slob_add_unit_test(metrics_tests
+  SOURCES integration/metrics_scrape_test.cpp
+  LIBRARIES slob_core
+  DEPENDS slob-host slob-ctl slob-plugin-sim slob-plugin-lmdb slob-plugin-slob
+  PREFIX integration)
+target_include_directories(metrics_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_compile_definitions(metrics_tests PRIVATE
+  SLOB_PROMTOOL="$<IF:$<BOOL:${SLOB_PROMTOOL}>,${SLOB_PROMTOOL},>"
   SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
   SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")

@@ -238,6 +238,23 @@ TEST_CASE("a silent gateway is detected within the heartbeat timeout", "[ib][int
   CHECK(rig.sim.inbound("49").size() >= 1);
 }
 
+TEST_CASE("each answered heartbeat is reported to the listener with its round trip", "[ib][integration]") {
+  Rig rig;
+  rig.connect_ready();
+  // Heartbeats every 200 ms (LiveHostServices).
+  REQUIRE(rig.host.run_until([&] { return rig.listener.heartbeats.size() >= 3; }, std::chrono::seconds(5)));
+  CHECK(rig.listener.heartbeats.size() <= rig.sim.inbound("49").size());  // one per reqCurrentTime
+  for (const auto rtt : rig.listener.heartbeats) {
+    CHECK(rtt > sdk::Duration::zero());
+    CHECK(rtt < std::chrono::milliseconds(300));  // the timeout: a later answer drops the socket
+  }
+  // A stalled gateway answers nothing: no round trip is made up for the heartbeat it swallowed.
+  CHECK(rig.sim.control("silent on") == "ok");
+  const std::size_t answered = rig.listener.heartbeats.size();
+  REQUIRE(rig.host.run_until([&] { return rig.listener.is(Channel::kOrders, Health::kDown); }, std::chrono::seconds(3)));
+  CHECK(rig.listener.heartbeats.size() <= answered + 1);  // one answer may have been on its way
+}
+
 TEST_CASE("1101 re-issues every subscription, 1100 blocks orders with the socket kept, 1102 restores",
           "[ib][integration]") {
   Rig rig;

@@ -72,6 +72,7 @@ class RecordingListener final : public sdk::BrokerListener {
   void on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& s) override { snapshots.push_back(s); }
   void on_end_of_data() override {}
   void on_position(const sdk::Position& p) override { positions.push_back(p); }
+  void on_heartbeat(sdk::Duration round_trip) override { heartbeats.push_back(round_trip); }
 
   // The last event for a channel, if any.
   const sdk::HealthEvent* last(sdk::Channel c) const {
@@ -95,6 +96,7 @@ class RecordingListener final : public sdk::BrokerListener {
   std::vector<sdk::Execution> executions;
   std::vector<sdk::Result<sdk::BrokerSnapshot>> snapshots;
   std::vector<sdk::Position> positions;
+  std::vector<sdk::Duration> heartbeats;  // round trips
 };
 
 // The simulator as a child process (tests/support/gateway_sim.hpp), this build's binary.

@@ -79,6 +79,8 @@ std::string format_answer(const std::string& command, const nlohmann::json& resu
   std::ostringstream out;
   if (command == "status") {
     format_status(out, result);
+  } else if (command == "metrics") {
+    out << text(result["metrics"]);  // the Prometheus text format as it is, for promtool or a file
   } else if (command == "observers") {
     format_observers(out, result["observers"]);
   } else if (command == "alert-test") {

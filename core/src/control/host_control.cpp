@@ -157,6 +157,10 @@ void Host::handle_command(const nlohmann::json& request, ControlServer::Reply re
     else reply(ControlServer::ok(std::move(*rows)));
     return;
   }
+  if (command == "metrics") {
+    reply(ControlServer::ok({{"metrics", metrics_.render()}}));
+    return;
+  }
   if (command == "observers") {
     reply(ControlServer::ok({{"observers", observers_->status()}}));
     return;
@@ -187,8 +191,8 @@ void Host::handle_command(const nlohmann::json& request, ControlServer::Reply re
     return;
   }
   reply(ControlServer::error("unknown command \"" + command +
-                             "\" (status, positions, orders, setups, trades, observers, halt, "
-                             "resume, clear-safe-mode, alert-test, reload, shutdown)"));
+                             "\" (status, positions, orders, setups, trades, metrics, observers, "
+                             "halt, resume, clear-safe-mode, alert-test, reload, shutdown)"));
 }
 
 sdk::Result<nlohmann::json> Host::view(const std::string& name) const {
@@ -212,10 +216,17 @@ sdk::Result<nlohmann::json> Host::view(const std::string& name) const {
     s = store.scan_trades([&](const sdk::TradeRecord& t) { return t.entry_time < day || add(t); });
   } else {
     return sdk::Status::not_found("no view \"" + name +
-                                  "\" (status, positions, orders, setups, trades)");
+                                  "\" (status, positions, orders, setups, trades, metrics)");
   }
   if (!s) return s;
   return nlohmann::json{{name, rows}};
+}
+
+sdk::Result<std::string> Host::view_text(const std::string& name) const {
+  if (name == "metrics") return metrics_.render();
+  auto j = view(name);
+  if (!j) return j.status();
+  return j->dump();
 }
 
 }  // namespace slob::core

@@ -40,6 +40,9 @@ class BrokerPort final : public sdk::BrokerListener {
   void on_position(const sdk::Position& position) override {
     if (!muted_) host_.on_position(position);
   }
+  void on_heartbeat(sdk::Duration round_trip) override {
+    if (!muted_) host_.on_heartbeat(round_trip);
+  }
 
  private:
   sdk::BrokerListener& host_;

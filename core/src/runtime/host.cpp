@@ -42,6 +42,7 @@ Host::Host(HostConfig config, HostOptions options)
       shutdown_(wall_clock_, log_, [this](int code) { finish(code); }),
       systemd_(wall_clock_) {
   started_at_ = wall_clock_.now();
+  register_metrics();
   signals_.add(SIGUSR1);
   signals_.add(SIGUSR2);
   lifecycle_.add_observer([this](const Transition& t) { on_transition(t); });
@@ -183,6 +184,7 @@ sdk::Status Host::load_plugins() {
   broker_port_ = std::make_unique<BrokerPort>(*this);
   broker_->get().set_listener(*broker_port_);
   engine_->set_broker(&broker_->get());
+  engine_->set_instruments(engine_instruments_);
   return sdk::Status::ok();
 }
 
@@ -375,6 +377,11 @@ void Host::on_health(const sdk::HealthEvent& event) {
     return;
   }
   const sdk::Health previous = orders_health_;
+  if (event.health == sdk::Health::kUp &&
+      (previous == sdk::Health::kDown || previous == sdk::Health::kConnecting)) {
+    if (orders_were_up_) reconnects_->inc();
+    orders_were_up_ = true;
+  }
   orders_health_ = event.health;
   health_reason_ = event.reason;
   if (event.health == sdk::Health::kUp) broker_alarm_->end();
@@ -475,6 +482,9 @@ void Host::send_resends_when_ready() {
 }
 
 void Host::on_bar(const sdk::Bar& bar) {
+  bars_in_->inc();
+  last_bar_at_ = wall_clock_.now();
+  last_bar_start_ = bar.start;
   if (lifecycle_.state() == LifecycleState::kDraining) return;
   if (!reload_pause_from_) {
     engine_->on_bar(bar);
@@ -507,6 +517,8 @@ void Host::on_execution(const sdk::Execution& execution) {
   if (auto why = unexpected_execution(execution)) live_.request(*why);
   if (pending_reload_) continue_reload();
 }
+
+void Host::on_heartbeat(sdk::Duration round_trip) { heartbeat_rtt_->observe(round_trip); }
 
 void Host::on_end_of_data() {
   log_.info("SLOB_END_OF_DATA", "the broker has no more market data");

@@ -26,6 +26,7 @@
 #include "runtime/connection_supervisor.hpp"
 #include "control/control_server.hpp"
 #include "runtime/lifecycle.hpp"
+#include "observe/metrics.hpp"
 #include "observers/observer_runner.hpp"
 #include "observers/outage_alarm.hpp"
 #include "trading/live_reconcile.hpp"
@@ -69,6 +70,7 @@ class Host final : public sdk::BrokerListener {
   void on_snapshot(const sdk::Result<sdk::BrokerSnapshot>& snapshot) override;
   void on_end_of_data() override;
   void on_position(const sdk::Position& position) override;
+  void on_heartbeat(sdk::Duration round_trip) override;
 
  private:
   // Lifecycle (host.cpp)
@@ -100,10 +102,16 @@ class Host final : public sdk::BrokerListener {
   // What slob-ctl and observers (HostServices::read_view) read: "status", "positions",
   // "orders", "setups", "trades" (today's). kNotFound for another name.
   sdk::Result<nlohmann::json> view(const std::string& name) const;
+  // HostServices::read_view: a view as text — JSON, except "metrics" (the Prometheus text format).
+  sdk::Result<std::string> view_text(const std::string& name) const;
   // One operator event (events.hpp) in a commit of its own; a failure is logged.
   void audit(const char* type, const std::string& subject, const std::string& reason,
              std::vector<sdk::EventField> fields = {});
   void record(sdk::AuditEvent event);
+
+  // Metrics (observe/host_metrics.cpp): registers every metric of docs/metrics.md (in the
+  // constructor; what reads the engine runs only at a scrape, once the engine exists).
+  void register_metrics();
 
   // Shutdown (host_shutdown.cpp)
   void begin_shutdown(const std::string& why);
@@ -202,6 +210,16 @@ class Host final : public sdk::BrokerListener {
   nlohmann::json last_reload_;  // for status
   // Wall time of the reload command whose new instances have not handled a candle yet.
   std::optional<sdk::Time> reload_pause_from_;
+
+  // Metrics: the registry, and what only the host sees as it happens (register_metrics()).
+  MetricsRegistry metrics_;
+  Counter* bars_in_ = nullptr;
+  Counter* reconnects_ = nullptr;
+  Histogram* heartbeat_rtt_ = nullptr;
+  EngineInstruments engine_instruments_;     // handed to the engine when it is made
+  bool orders_were_up_ = false;              // the order channel has been up since the start
+  std::optional<sdk::Time> last_bar_at_;     // wall time the last bar arrived
+  std::optional<sdk::Time> last_bar_start_;  // and its own (market) time
 };
 
 }  // namespace slob::core

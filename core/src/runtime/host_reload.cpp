@@ -94,9 +94,7 @@ HostLoop Host::host_loop(bool check_only) {
                 host_settings(config_)};
   loop.read_view = [this](std::string_view name) -> sdk::Result<std::string> {
     if (!engine_) return sdk::Status::unavailable("the host is still starting");
-    auto j = view(std::string(name));
-    if (!j) return j.status();
-    return j->dump();
+    return view_text(std::string(name));
   };
   return loop;
 }

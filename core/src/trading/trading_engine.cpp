@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "observe/metrics.hpp"
 #include "runtime/crash_points.hpp"
 #include "trading/operator_events.hpp"
 
@@ -15,6 +18,20 @@ std::string money(double v) {
   s.precision(2);
   s << v;
   return s.str();
+}
+
+// A finished setup's reason as a metric label: the "reason" of its report when that is a short
+// identifier (the strategy's fixed vocabulary, e.g. "SPIKE_TOO_LARGE"), "none" when it has none,
+// and "other" for anything else, so a strategy's free text cannot make new series without end.
+std::string setup_reason_label(const std::string& report) {
+  const auto j = nlohmann::json::parse(report, nullptr, false);
+  if (!j.is_object() || !j.contains("reason") || j["reason"].is_null()) return "none";
+  if (!j["reason"].is_string()) return "other";
+  const std::string r = j["reason"].get<std::string>();
+  const bool identifier = !r.empty() && r.size() <= 40 && std::all_of(r.begin(), r.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  return identifier ? r : "other";
 }
 
 }  // namespace
@@ -37,8 +54,15 @@ TradingEngine::TradingEngine(sdk::Store& store, sdk::Clock& clock, sdk::Clock& w
 TradingEngine::~TradingEngine() = default;
 
 sdk::Status TradingEngine::commit_to_store(const sdk::WriteBatch& batch) {
+  const auto started = std::chrono::steady_clock::now();
   sdk::Status s = store_.commit(batch);
-  if (s && !batch.audit.empty() && hooks_.on_events_committed) hooks_.on_events_committed();
+  if (instruments_.store_commit) instruments_.store_commit->observe(std::chrono::steady_clock::now() - started);
+  if (!s) return s;
+  for (const auto& e : batch.journal) {
+    if (sdk::order_state_is_final(e.state))
+      ++stats_.orders_final[{sdk::leg_name(e.leg), sdk::order_state_name(e.state)}];
+  }
+  if (!batch.audit.empty() && hooks_.on_events_committed) hooks_.on_events_committed();
   return s;
 }
 
@@ -119,7 +143,11 @@ std::optional<sdk::Time> TradingEngine::resume_from() const {
   return *last_candle_ + std::chrono::minutes(1);
 }
 
-void TradingEngine::on_bar(const sdk::Bar& bar) { builder_->on_bar(bar); }
+void TradingEngine::on_bar(const sdk::Bar& bar) {
+  bar_arrived_ = std::chrono::steady_clock::now();
+  builder_->on_bar(bar);
+  bar_arrived_.reset();  // a candle its timer closes later was not triggered by this bar
+}
 
 void TradingEngine::roll_day(sdk::Time t) {
   // Candles arrive in time order: until the next local midnight the day cannot change.
@@ -196,6 +224,7 @@ bool TradingEngine::checkpoint_due() const {
 void TradingEngine::on_candle(const sdk::Candle& candle) {
   if (!strategy_) return;
   if (last_candle_ && candle.start <= *last_candle_) return;  // handled before a restart
+  candle_trigger_ = bar_arrived_.value_or(std::chrono::steady_clock::now());
   // Market data flows, so the broker can take orders: a re-send waiting for the gate (it belongs
   // to an earlier candle) tries again first.
   send_resends();
@@ -263,7 +292,11 @@ bool TradingEngine::commit_and_send_intents(sdk::WriteBatch& batch) {
   }
   auto brackets = std::move(pending_brackets_);
   pending_brackets_.clear();
-  for (const auto& b : brackets) send_bracket(b);
+  for (const auto& b : brackets) {
+    if (instruments_.trigger_to_order)
+      instruments_.trigger_to_order->observe(std::chrono::steady_clock::now() - candle_trigger_);
+    send_bracket(b);
+  }
   return true;
 }
 
@@ -274,7 +307,9 @@ void TradingEngine::apply_output(const sdk::StrategyOutput& output) {
     if (held != pending_setups_.end()) *held = u.record;
     else pending_setups_.push_back(u.record);
     if (!u.finished()) continue;
-    if (u.outcome == sdk::SetupOutcome::kComplete) {
+    const bool complete = u.outcome == sdk::SetupOutcome::kComplete;
+    ++stats_.setups_finished[{complete ? "complete" : "invalidated", setup_reason_label(u.record.report)}];
+    if (complete) {
       ++stats_.setups_complete;
       pending_events_.push_back(events::setup_complete(clock_.now(), u.record));
     } else {

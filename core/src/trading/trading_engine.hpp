@@ -35,8 +35,10 @@
 //
 // Threading: loop thread only.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -60,6 +62,8 @@
 
 namespace slob::core {
 
+class Histogram;
+
 // What the engine did since it started (candles and holes are the candle builder's counters).
 struct EngineStats {
   std::uint64_t setups_complete = 0;
@@ -69,6 +73,23 @@ struct EngineStats {
   std::uint64_t trades_closed = 0;
   double realised_pnl = 0;
   std::set<std::string> days;
+  // For the metrics (observe/host_metrics.cpp), since the process started:
+  std::uint64_t fills = 0;                                      // recorded in the ledger
+  std::map<std::string, std::uint64_t> trades_by_exit_reason;  // closed trades
+  // Finished setups by outcome ("complete", "invalidated") and the reason
+  // in the setup's report (a short identifier, else "other"; none: "none").
+  std::map<std::pair<std::string, std::string>, std::uint64_t> setups_finished;
+  // Order legs committed in a final state, by leg and state (each leg once: the journal then
+  // forgets it).
+  std::map<std::pair<std::string, std::string>, std::uint64_t> orders_final;
+};
+
+// Latency histograms the engine feeds (the host's metrics registry owns them; unset: none).
+struct EngineInstruments {
+  Histogram* store_commit = nullptr;      // every Store::commit
+  // From the bar that closed the candle (or, for a candle closed by its timer, from the start of
+  // its handling) to Broker::place_bracket being called for the intent it made.
+  Histogram* trigger_to_order = nullptr;
 };
 
 class TradingEngine {
@@ -101,6 +122,7 @@ class TradingEngine {
   sdk::Status recover(sdk::Strategy& strategy, const std::string& strategy_name);
 
   void set_broker(sdk::Broker* broker) { broker_ = broker; }
+  void set_instruments(EngineInstruments instruments) { instruments_ = instruments; }
 
   // Hot reload: `next` has imported the running strategy's export and takes over from the next
   // candle. One commit holds the candles handled since the last checkpoint, a checkpoint of
@@ -170,6 +192,7 @@ class TradingEngine {
   const sdk::JournalEntry* live_order(const std::string& client_ref) const {
     return journal_.find(client_ref);
   }
+  std::vector<sdk::JournalEntry> unresolved_orders() const { return journal_.unresolved(); }
 
  private:
   void on_candle(const sdk::Candle& candle);
@@ -238,6 +261,10 @@ class TradingEngine {
   std::vector<sdk::AuditEvent> pending_events_;  // of those setups (setup.complete), same commit
   sdk::Time last_commit_wall_{};                  // of the last commit that took them
   std::set<std::string> flatten_sent_;        // client refs of closes sent by this process
+  EngineInstruments instruments_;
+  // Steady time the bar being handled arrived, and the trigger of the candle being handled.
+  std::optional<std::chrono::steady_clock::time_point> bar_arrived_;
+  std::chrono::steady_clock::time_point candle_trigger_{};
 };
 
 }  // namespace slob::core

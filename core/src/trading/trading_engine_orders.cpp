@@ -94,6 +94,7 @@ void TradingEngine::store_failed(const char* what, const sdk::Status& s) {
 void TradingEngine::record_fill(const sdk::Execution& e, sdk::WriteBatch& batch) {
   batch.fills.push_back({e.exec_id, e.client_ref, e.broker_order_id, e.symbol, e.side, e.quantity,
                          e.price, e.time, e.commission});
+  ++stats_.fills;
   log_.info("SLOB_FILL", e.exec_id + " " + sdk::side_name(e.side) + " " +
                              std::to_string(e.quantity) + " " + e.symbol + " @ " +
                              std::to_string(e.price) + " (" + e.client_ref + ")");
@@ -120,6 +121,7 @@ void TradingEngine::record_fill(const sdk::Execution& e, sdk::WriteBatch& batch)
 void TradingEngine::trade_closed(const sdk::TradeRecord& t, sdk::WriteBatch& batch) {
   batch.trades.push_back(t);
   ++stats_.trades_closed;
+  ++stats_.trades_by_exit_reason[t.exit_reason];
   stats_.realised_pnl += t.pnl;
   host_state_.realised_pnl_today += t.pnl;
   if (equity_) *equity_ += t.pnl;

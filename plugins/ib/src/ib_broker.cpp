@@ -102,6 +102,7 @@ void IbBroker::teardown(const std::string& reason) {
   cancel_timer(connect_timer_);
   cancel_timer(heartbeat_timer_);
   cancel_timer(heartbeat_deadline_);
+  heartbeat_sent_.reset();
   cancel_timer(contract_timer_);
   cancel_timer(refresh_timer_);
   // Fills received are never dropped: deliver them without their commission.
@@ -202,6 +203,7 @@ void IbBroker::schedule_heartbeat() {
 
 void IbBroker::send_heartbeat() {
   send_request(encode_req_current_time());
+  heartbeat_sent_ = std::chrono::steady_clock::now();
   cancel_timer(heartbeat_deadline_);
   heartbeat_deadline_ = host_.clock().call_after(config_.heartbeat_timeout, [this] {
     heartbeat_deadline_ = sdk::kNoTimer;
@@ -291,6 +293,11 @@ void IbBroker::on_message(const Incoming& message) {
           },
           [&](const CurrentTime&) {
             cancel_timer(heartbeat_deadline_);
+            if (heartbeat_sent_ && listener_) {
+              const auto rtt = std::chrono::steady_clock::now() - *heartbeat_sent_;
+              listener_->on_heartbeat(std::chrono::duration_cast<sdk::Duration>(rtt));
+            }
+            heartbeat_sent_.reset();
             if (phase_ == Phase::kReady) schedule_heartbeat();
           },
           [&](const ContractDetailsMsg& m) {

@@ -9,7 +9,8 @@
 //   non-empty managedAccounts. EOF before nextValidId, error 326 (clientId in use) and a server
 //   below version 176 are reported kDown with fatal=true; every other loss is kDown, fatal=false.
 // - Heartbeat: reqCurrentTime every heartbeat_interval; no answer within heartbeat_timeout drops
-//   the socket (a stalled gateway) and reports kDown.
+//   the socket (a stalled gateway) and reports kDown. Each answer's round trip goes to
+//   BrokerListener::on_heartbeat (steady clock: a duration, not a timer).
 // - 1100/2110: orders kDegraded (no new orders), socket kept. 1101: orders kUp, every
 //   subscription re-issued, market data kUp with resubscribe. 1102: orders kUp, watchdogs
 //   re-armed. 2103/2105 degrade and 2104/2106/2158 restore market data only.
@@ -21,6 +22,7 @@
 //   pushes outside an answer we asked for goes to on_position, whoever caused it.
 // - stop() disconnects and calls `done` once no socket operation of the plugin is pending.
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -148,6 +150,8 @@ class IbBroker final : public sdk::Broker, private ConnectionHandler, private Ba
   sdk::TimerId connect_timer_ = sdk::kNoTimer;
   sdk::TimerId heartbeat_timer_ = sdk::kNoTimer;
   sdk::TimerId heartbeat_deadline_ = sdk::kNoTimer;
+  // When the unanswered reqCurrentTime left (on this connection), for its round trip.
+  std::optional<std::chrono::steady_clock::time_point> heartbeat_sent_;
   sdk::TimerId contract_timer_ = sdk::kNoTimer;
   sdk::TimerId refresh_timer_ = sdk::kNoTimer;
   sdk::TimerId snapshot_timer_ = sdk::kNoTimer;

@@ -74,6 +74,10 @@ class BrokerListener {
   // A position the broker pushed on its own (a change of the account's position in a symbol,
   // whoever caused it), outside any snapshot. Brokers that cannot push positions never call it.
   virtual void on_position(const Position& position) = 0;
+  // SDK 2.2. A heartbeat the broker sent on its own connection was answered after `round_trip`
+  // (ib: reqCurrentTime → currentTime), for the host's metrics. A broker without a heartbeat
+  // never calls it; a listener that does not measure ignores it.
+  virtual void on_heartbeat(Duration round_trip) { (void)round_trip; }
 };
 
 class Broker : public Plugin {

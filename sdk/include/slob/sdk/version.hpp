@@ -11,11 +11,13 @@
 // (events.hpp); the observer plugin kind (observer.hpp, PluginKind::kObserver, the descriptor's
 // create_observer); the store keeps observer cursors and scans events from a sequence.
 // 2.1.0: HostServices::read_view (appended), what slob-ctl can read, for observers.
+// 2.2.0: BrokerListener::on_heartbeat (appended), a heartbeat's round trip for the host's
+// metrics; read_view knows "metrics" (the Prometheus text format, not JSON).
 //
 // Only these three numbers change from release to release: CMake reads them
 // (cmake/SlobSdkVersion.cmake) and tests build plugins against copies with other numbers.
 #define SLOB_SDK_VERSION_MAJOR 2
-#define SLOB_SDK_VERSION_MINOR 1
+#define SLOB_SDK_VERSION_MINOR 2
 #define SLOB_SDK_VERSION_PATCH 0
 
 #define SLOB_SDK_VERSION_STR_(x) #x
