@@ -1,15 +1,15 @@
 // `slob-ctl metrics` of a real slob-host that replayed the bundled data (config/slob.toml: the sim
-// broker over tools/data/nq-sample.csv, lmdb, the slob strategy) and stays up after it
+// broker over tools/data/nq-sample.csv up to the evening of its last trade, lmdb, the slob
+// strategy) and stays up after it
 // (exit_at_end = false): `promtool check metrics` (Debian's prometheus package) accepts the scrape
 // without a lint problem, and the values are those of the replay, checked against what the
 // store exports (`slob-host export`), the data file and the known figures (7 trades).
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
-#include <regex>
-#include <set>
 #include <sstream>
 
 #include "daemon_harness.hpp"
@@ -29,8 +29,12 @@ std::string replace_once(std::string text, const std::string& from, const std::s
   return text.replace(at, from.size(), to);
 }
 
-// config/slob.toml with this test's directories, the daemon kept up after the data, and no
-// fsync (the figures do not depend on it; the machine is shared).
+// The replay ends on the evening of its last trade (Wednesday 11 March 2026, 23:00 in [risk]
+// timezone Europe/Stockholm, UTC+1 then), so "today" has a trade and its P&L.
+const std::string kEnd = "2026-03-11T22:00:00Z";
+
+// config/slob.toml with this test's directories, the data up to kEnd, the daemon kept up after
+// it, and no fsync (the figures do not depend on it; the machine is shared).
 std::string replay_config() {
   std::string text = slob::test::read_file(std::string(SLOB_SOURCE_DIR) + "/config/slob.toml");
   text = replace_once(text, "state_dir = \"../state\"", "state_dir = \"state\"");
@@ -38,7 +42,7 @@ std::string replay_config() {
                       "plugin_dirs = [\"" SLOB_TEST_PLUGIN_DIR "\"]");
   text = replace_once(text, "control_socket = \"../state/slob.sock\"", "control_socket = \"slob.sock\"");
   text = replace_once(text, "data = \"../tools/data/nq-sample.csv\"", "data = \"" + kSample + "\"");
-  text = replace_once(text, "exit_at_end = true", "exit_at_end = false");
+  text = replace_once(text, "exit_at_end = true", "exit_at_end = false\nend = \"" + kEnd + "\"");
   text = replace_once(text, "path = \"../state/lmdb\"", "path = \"state/lmdb\"");
   text = replace_once(text, "sync = \"full\"", "sync = \"none\"");
   return text;
@@ -73,11 +77,31 @@ double sum_of(const std::map<std::string, double>& samples, const std::string& n
   return sum;
 }
 
-std::size_t data_rows(const std::string& csv) {
+// The data rows the replay delivers (those before kEnd), and the time of the last one.
+struct Replayed {
+  std::size_t rows = 0;
+  std::string last;  // "2026-03-11T21:59:00Z"
+};
+Replayed replayed(const std::string& csv) {
   std::ifstream in(csv);
-  std::size_t n = 0;
-  for (std::string line; std::getline(in, line);) n += !line.empty();
-  return n - 1;  // the header
+  Replayed r;
+  std::string line;
+  std::getline(in, line);  // the header
+  while (std::getline(in, line)) {
+    const std::string time = line.substr(0, line.find(','));
+    if (line.empty() || time >= kEnd) continue;  // RFC 3339 UTC sorts as text
+    ++r.rows;
+    r.last = time;
+  }
+  return r;
+}
+
+double epoch_seconds(const std::string& rfc3339) {
+  int y, mo, d, h, mi, s;
+  REQUIRE(std::sscanf(rfc3339.c_str(), "%d-%d-%dT%d:%d:%dZ", &y, &mo, &d, &h, &mi, &s) == 6);
+  using namespace std::chrono;
+  const sys_days date{year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)}};
+  return static_cast<double>(duration_cast<seconds>(date.time_since_epoch()).count() + (h * 60 + mi) * 60 + s);
 }
 
 }  // namespace
@@ -106,16 +130,19 @@ TEST_CASE("slob-ctl metrics after the replay of the bundled data: promtool accep
 
   // promtool: exit 0 and not one lint problem (it prints each one).
   REQUIRE(std::string(SLOB_PROMTOOL) != "");  // the prometheus package (tools/install-deps.sh)
-  const auto check = slob::test::run({"/bin/sh", "-c", std::string(SLOB_PROMTOOL) + " check metrics < scrape.prom"},
-                                     dir.path());
+  const auto check = slob::test::run(
+      {"/bin/sh", "-c", std::string(SLOB_PROMTOOL) + " check metrics < '" + (dir / "scrape.prom").string() + "'"},
+      dir.path());
   INFO("promtool: " << check.out << check.err);
   CHECK(check.code == 0);
   CHECK(check.out + check.err == "");
 
   const auto m = samples_of(text);
 
-  // Bars in: every row of the data, once.
-  CHECK(sum_of(m, "slob_bars_total") == data_rows(kSample));
+  // Bars in: every row of the data replayed, once.
+  const Replayed data = replayed(kSample);
+  REQUIRE(data.rows > 10000);
+  CHECK(sum_of(m, "slob_bars_total") == data.rows);
   CHECK(sum_of(m, "slob_candles_total") == status["progress"]["candles"].get<double>());
   CHECK(sum_of(m, "slob_candle_inputs_dropped_total") == 0);
   CHECK(m.count("slob_candle_inputs_dropped_total{reason=\"late\"}") == 1);
@@ -133,19 +160,22 @@ TEST_CASE("slob-ctl metrics after the replay of the bundled data: promtool accep
   CHECK(by_reason.at("take_profit") == 5);  // the replay's known split
   CHECK(by_reason.at("stop_loss") == 2);
 
-  // Realised P&L today: the trades of the last trading day (Friday 13 March 2026: the data's last
-  // day in [risk] timezone), 57,550.50 over all 7.
-  double total = 0, last_day = 0;
+  // Realised P&L today: the last day's trade (20260311-L-1441, take-profit, +9,646.50); 57,550.50
+  // over all 7 (docs/packaging.md).
+  double total = 0, last_day = 0, last_day_trades = 0;
   for (const auto& t : trades) {
     total += t["pnl"].get<double>();
-    if (t["id"].get<std::string>().rfind("20260313-", 0) == 0) last_day += t["pnl"].get<double>();
+    if (t["id"].get<std::string>().rfind("20260311-", 0) == 0) {
+      last_day += t["pnl"].get<double>();
+      ++last_day_trades;
+    }
   }
   CHECK(total == Approx(57550.50));
-  CHECK(status["risk"]["day"] == "2026-03-13");
+  CHECK(last_day == Approx(9646.50));
+  CHECK(status["risk"]["day"] == "2026-03-11");
   CHECK(m.at("slob_realised_pnl_today") == Approx(last_day));
-  CHECK(m.at("slob_realised_pnl_today") == Approx(-1.0));
-  CHECK(m.at("slob_daily_loss_headroom") == Approx(std::max(0.0, 1000.0 + last_day)));
-  CHECK(m.at("slob_trades_left_today") == 2 - status["risk"]["trades_today"].get<double>());
+  CHECK(m.at("slob_daily_loss_headroom") == Approx(1000.0 + last_day));  // [risk] max_daily_loss 1000
+  CHECK(m.at("slob_trades_left_today") == 2 - last_day_trades);          // max_trades_per_day 2
   CHECK(m.at("slob_position_contracts{symbol=\"NQ\"}") == 0);
 
   // Setups by outcome, as the store has them.
@@ -192,7 +222,7 @@ TEST_CASE("slob-ctl metrics after the replay of the bundled data: promtool accep
   CHECK(m.at("slob_broker_heartbeat_rtt_seconds_count") == 0);  // the sim has no connection
 
   // The last bar: its market time is the data's last row; it arrived moments ago (wall time).
-  CHECK(m.at("slob_last_bar_timestamp_seconds") == 1773435540);  // 2026-03-13T20:59:00Z
+  CHECK(m.at("slob_last_bar_timestamp_seconds") == epoch_seconds(data.last));
   CHECK(m.at("slob_last_bar_age_seconds") >= 0);
   CHECK(m.at("slob_last_bar_age_seconds") < 300);
   CHECK(text.find("slob_build_info{compiler=\"") != std::string::npos);

@@ -104,6 +104,8 @@ TEST_CASE("metrics: values are written so they read back exactly", "[metrics]") 
   CHECK(format_metric_value(57550.5) == "57550.5");
   CHECK(format_metric_value(-1234.25) == "-1234.25");
   CHECK(format_metric_value(0.005) == "0.005");
+  CHECK(format_metric_value(0.0005) == "0.0005");
+  CHECK(format_metric_value(0.00001) == "1e-05");
   CHECK(format_metric_value(1.7e9) == "1700000000");
   CHECK(format_metric_value(1773435540.25) == "1773435540.25");
   CHECK(format_metric_value(1e21) == "1e+21");

@@ -78,12 +78,15 @@ std::string escape_help(const std::string& help) {
 std::string format_metric_value(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  char buf[32];
   // Whole numbers (counts, times in seconds) in full, not as 1.7e+09.
   if (value == std::trunc(value) && std::fabs(value) < 1e15)
     return std::to_string(static_cast<std::int64_t>(value));
-  const auto r = std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, r.ptr);
+  // Otherwise the shortest round-trip text, fixed unless %g style is shorter.
+  char fixed[400], general[32];
+  const auto f = std::to_chars(fixed, fixed + sizeof fixed, value, std::chars_format::fixed);
+  const auto g = std::to_chars(general, general + sizeof general, value, std::chars_format::general);
+  if (f.ec == std::errc() && f.ptr - fixed <= g.ptr - general) return std::string(fixed, f.ptr);
+  return std::string(general, g.ptr);
 }
 
 Histogram::Histogram(std::vector<double> upper_bounds) : bounds_(std::move(upper_bounds)) {

@@ -124,7 +124,8 @@ class MetricsRegistry {
 std::string escape_label_value(const std::string& value);
 std::string escape_help(const std::string& help);
 // A sample value or bucket bound: whole numbers below 1e15 in full ("20700", "1773435540"),
-// others in the shortest text that reads back as the same double ("0.005", "1e+21"), and
+// others in the shortest text that reads back as the same double, fixed unless %g style is
+// shorter ("0.0005", "1773435540.25", "1e-05"), and
 // "+Inf", "-Inf", "NaN".
 std::string format_metric_value(double value);
 
