@@ -75,9 +75,13 @@ int main(int argc, char** argv) {
     std::cerr << config.status().message() << "\n";
     return kExitConfig;
   }
-  init_logging({config->host.log_level,
-                config->host.log_file ? std::optional<std::string>(config->host.log_file->string())
-                                      : std::nullopt});
+  // Only the daemon writes the log files: an offline command run beside it must not rotate them.
+  const bool daemon = !check && positional.empty();
+  if (auto s = init_logging(config->logging, daemon); !s) {
+    std::cerr << "slob-host: " << s.message() << "\n";
+    return kExitConfig;
+  }
+  for (const std::string& line : config->deprecated) NamedLogger("host").warn("SLOB_CONFIG_DEPRECATED", line);
   if (check) {
     if (!positional.empty()) return usage("--check takes no command");
     return run_check(*config);
