@@ -5,7 +5,7 @@
 # element it is inlined into.
 #   -DPAGE_DIR=<dir with the three files> -DOUT=<generated .cpp>
 
-set(delimiter "slob_dashboard_page")
+set(delimiter "slobpage")  # at most 16 characters
 file(READ "${PAGE_DIR}/dashboard.html" html)
 file(READ "${PAGE_DIR}/dashboard.css" css)
 file(READ "${PAGE_DIR}/dashboard.js" js)
