@@ -135,6 +135,16 @@ TEST_CASE("the static report of the replay in Chromium: the banner, the 7 trades
   REQUIRE(r.code == 0);
   CHECK(r.out == report.string() + "\n");
   const std::string html = slob::test::read_file(report);
+
+  // Nowhere to write it: one line naming the file, exit 1, nothing left behind.
+  const fs::path nowhere = dir / "missing" / "report.html";
+  auto bad = slob::test::run({SLOB_HOST_BIN, "--config", d.config_path().string(), "report", nowhere.string()},
+                             dir.path());
+  CHECK(bad.code == 1);
+  CHECK(bad.out.empty());
+  CHECK(std::regex_search(bad.err, std::regex("(^|\n)slob-host: report: cannot write " + nowhere.string() +
+                                              ": No such file or directory\n$")));
+  CHECK_FALSE(fs::exists(nowhere));
   // One self-contained file: nothing it would fetch (no element with a source or a link, no
   // stylesheet import or url() other than the chart's own gradient).
   CHECK(html.find("src=") == std::string::npos);
@@ -218,6 +228,13 @@ TEST_CASE("the live page in Chromium polls api/dashboard relative to itself and 
   CHECK(view["pnl"]["summary"]["pnl"] == 57550.5);
   const auto expected = exported_pnl(d);
   REQUIRE(expected.size() == 7);
+  // The report reads the store while the daemon runs.
+  auto report = slob::test::run({SLOB_HOST_BIN, "--config", d.config_path().string(), "report",
+                                 (dir / "report.html").string()},
+                                dir.path());
+  INFO(report.err);
+  CHECK(report.code == 0);
+  CHECK(slob::test::read_file(dir / "report.html").find("\"trades_total\":7") != std::string::npos);
 
   // Served under a prefix: the page must ask for desk/api/dashboard, not /api/dashboard.
   const fs::path www = dir / "www";
