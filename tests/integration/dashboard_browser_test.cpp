@@ -36,6 +36,7 @@ using slob::test::TempDir;
 namespace {
 
 const std::string kSample = std::string(SLOB_SOURCE_DIR) + "/tools/data/nq-sample.csv";
+const std::string kPython = "/usr/bin/python3";
 
 std::string main_job_config(bool exit_at_end) {
   return std::string("[host]\nstate_dir = \"state\"\nplugin_dirs = [\"") + SLOB_TEST_PLUGIN_DIR +
@@ -118,7 +119,7 @@ std::map<std::string, std::string> trade_rows(const std::string& dom) {
 
 }  // namespace
 
-TEST_CASE("the static report of the replay in Chromium: the banner, the 7 trades with their P&L, the P&L chart, the risk panel; a screenshot",
+TEST_CASE("the static report of the replay in Chromium: the banner, the 7 trades with their P&L, the P&L chart, the risk panel, and a screenshot",
           "[dashboard][browser]") {
   TempDir dir;
   Daemon d(SLOB_HOST_BIN, SLOB_CTL_BIN, dir.path(), main_job_config(true));
@@ -241,7 +242,7 @@ TEST_CASE("the live page in Chromium polls api/dashboard relative to itself and 
   fs::create_directories(www / "desk" / "api");
   std::ofstream(www / "desk" / "index.html") << slob::dashboard::live_page(300);
   std::ofstream(www / "desk" / "api" / "dashboard") << view.dump();
-  Process server({SLOB_PYTHON3, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", www.string()},
+  Process server({kPython, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", www.string()},
                  dir / "server.out", dir / "server.err", slob::test::Spawn{.die_with_parent = true});
   std::smatch port;
   static const std::regex serving(R"(port (\d+))");

@@ -88,7 +88,7 @@ sdk::AuditEvent event(sdk::Severity s, const std::string& subject) {
 
 }  // namespace
 
-TEST_CASE("dashboard: trades carry their bracket's stop and target and their setup; totals by trading day, ISO week and month in the [risk] zone",
+TEST_CASE("dashboard: trades carry their bracket's stop and target and their setup, and totals go by trading day, ISO week and month in the [risk] zone",
           "[dashboard]") {
   Store s;
   sdk::WriteBatch b;
@@ -250,7 +250,7 @@ TEST_CASE("dashboard: warnings and critical events only, newest first, at most 5
   }
 }
 
-TEST_CASE("dashboard: the banner says safe mode first, then a halt, then the state; a report says Report",
+TEST_CASE("dashboard: the banner says safe mode first, then a halt, then the state, and a report says Report",
           "[dashboard]") {
   Store s;
   const nlohmann::json running = {{"state", "Running"}, {"reason", "reconciled"}};
