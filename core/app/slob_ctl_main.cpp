@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
   std::string command;
   bool json = false;
   static const std::set<std::string> kCommands = {
-      "status", "positions", "orders",          "setups",     "trades", "dashboard",
-      "observers", "halt",   "resume",    "clear-safe-mode", "alert-test", "reload", "shutdown"};
+      "status", "positions",       "orders",     "setups", "trades",  "dashboard", "observers",
+      "halt",   "resume",    "clear-safe-mode", "alert-test", "reload", "shutdown"};
   std::optional<std::string> observer;  // alert-test's one argument
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
