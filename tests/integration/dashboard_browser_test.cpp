@@ -192,7 +192,7 @@ TEST_CASE("the static report of the replay in Chromium: the banner, the 7 trades
   const fs::path artifacts = fs::path(SLOB_BINARY_DIR) / "tests" / "artifacts";
   fs::create_directories(artifacts);
   for (const auto& [name, size] : {std::pair<std::string, std::string>{"dashboard-report.png", "1440,1000"},
-                                   {"dashboard-report-full.png", "1440,2300"}}) {
+                                   {"dashboard-report-full.png", "1440,1560"}}) {
     const fs::path shot = artifacts / name;
     fs::remove(shot);
     auto s = slob::test::run(chromium(dir, {"--screenshot=" + shot.string(), "--window-size=" + size,
