@@ -69,7 +69,7 @@ std::string config(const fs::path& data, const fs::path& plugins, const fs::path
                    const std::string& sync, bool strategy_variant, bool broker_variant) {
   std::string c = "[host]\nstate_dir = \"state\"\nplugin_dirs = [\"" + plugins.string() +
                   "\", \"" + installed.string() +
-                  "\"]\ncontrol_socket = \"slob.sock\"\nlog_level = \"warn\"\n"
+                  "\"]\ncontrol_socket = \"slob.sock\"\n[logging]\nlevel = \"warn\"\n"
                   // No maintenance windows: the figures must not depend on the time of day.
                   "[maintenance]\nwindows = []\n"
                   "[broker]\nplugin = \"sim\"\n[broker.config]\ndata = \"" +

@@ -45,6 +45,7 @@ slob_add_unit_test(core_unit_tests
     unit/delivery_backoff_test.cpp
     unit/observer_delivery_test.cpp
     unit/lifecycle_test.cpp
+    unit/log_file_sink_test.cpp
     unit/order_gate_test.cpp
     unit/order_journal_test.cpp
     unit/live_reconcile_test.cpp
@@ -135,6 +136,23 @@ target_compile_definitions(host_hardening_tests PRIVATE
   SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
   SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
   SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")
+
+# The log under systemd and in files, from real processes. journal-capture runs the daemon with a
+# socket where libsystemd sends, in a private mount namespace (root only; the cases say so).
+add_executable(journal-capture support/journal_capture.cpp)
+target_link_libraries(journal-capture PRIVATE nlohmann_json::nlohmann_json)
+slob_add_unit_test(logging_tests
+  SOURCES integration/logging_test.cpp
+  LIBRARIES slob_core
+  DEPENDS slob-host slob-ctl journal-capture ${SLOB_CORE_TEST_PLUGINS} slob-plugin-sim slob-plugin-lmdb
+          slob-plugin-slob
+  PREFIX integration)
+target_include_directories(logging_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+target_compile_definitions(logging_tests PRIVATE
+  SLOB_TEST_ONLY_PLUGIN_DIR="${SLOB_TEST_PLUGIN_OUTPUT}"
+  SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
+  SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>"
+  SLOB_JOURNAL_CAPTURE_BIN="$<TARGET_FILE:journal-capture>")
 
 # Observers ([[observer]]) in real slob-host processes: the event stream, delivery across
 # outages and kill -9, slob-ctl observers / alert-test, reload.

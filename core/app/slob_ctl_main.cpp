@@ -28,8 +28,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: slob-ctl [--socket PATH | --config FILE] COMMAND [NAME] [--reason TEXT] [--json]\n"
-    "commands: status positions orders setups trades metrics observers halt resume\n"
-    "          clear-safe-mode alert-test [OBSERVER] reload shutdown\n"
+    "commands: status positions orders setups trades metrics dashboard observers halt\n"
+    "          resume clear-safe-mode alert-test [OBSERVER] reload shutdown\n"
     "default socket: $SLOB_SOCKET, else /run/slob/slob.sock\n";
 
 int usage(const std::string& problem) {
@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
   std::string command;
   bool json = false;
   static const std::set<std::string> kCommands = {
-      "status", "positions", "orders",          "setups",     "trades", "metrics",
-      "observers", "halt",   "resume", "clear-safe-mode", "alert-test", "reload", "shutdown"};
+      "status", "positions", "orders", "setups",          "trades",     "metrics", "dashboard",
+      "observers", "halt",   "resume", "clear-safe-mode", "alert-test", "reload",  "shutdown"};
   std::optional<std::string> observer;  // alert-test's one argument
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];

@@ -23,6 +23,7 @@ constexpr const char* kUsage =
     "       slob-host --config FILE --check          validate the config and every plugin\n"
     "       slob-host --config FILE export setups|orders|fills|trades|events\n"
     "       slob-host --config FILE scan DATA.csv    run the strategy over 1-minute bars\n"
+    "       slob-host --config FILE report OUT.html  write the dashboard of the stored history\n"
     "       slob-host --version\n";
 
 int usage(const std::string& problem) {
@@ -75,9 +76,13 @@ int main(int argc, char** argv) {
     std::cerr << config.status().message() << "\n";
     return kExitConfig;
   }
-  init_logging({config->host.log_level,
-                config->host.log_file ? std::optional<std::string>(config->host.log_file->string())
-                                      : std::nullopt});
+  // Only the daemon writes the log files: an offline command run beside it must not rotate them.
+  const bool daemon = !check && positional.empty();
+  if (auto s = init_logging(config->logging, daemon); !s) {
+    std::cerr << "slob-host: " << s.message() << "\n";
+    return kExitConfig;
+  }
+  for (const std::string& line : config->deprecated) NamedLogger("host").warn("SLOB_CONFIG_DEPRECATED", line);
   if (check) {
     if (!positional.empty()) return usage("--check takes no command");
     return run_check(*config);
@@ -91,6 +96,10 @@ int main(int argc, char** argv) {
     if (command == "scan") {
       if (positional.size() != 2) return usage("scan needs one CSV file");
       return run_scan(*config, positional[1]);
+    }
+    if (command == "report") {
+      if (positional.size() != 2) return usage("report needs one output file");
+      return run_report(*config, positional[1]);
     }
     return usage("unknown command " + command);
   }

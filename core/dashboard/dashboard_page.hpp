@@ -14,10 +14,14 @@
 
 namespace slob::dashboard {
 
+// The fastest the live page polls: a smaller refresh_ms is raised to it.
+inline constexpr int kMinRefreshMs = 250;
+
 // The page the http plugin serves. `refresh_ms` is how often the script polls.
 std::string live_page(int refresh_ms);
 
-// The page with `dashboard_json` (the "dashboard" view's JSON text) embedded.
+// The page with `dashboard_json` (the "dashboard" view's JSON text, which must be one JSON
+// value: the page shows an error instead of data otherwise) embedded.
 std::string static_report(std::string_view dashboard_json);
 
 }  // namespace slob::dashboard

@@ -301,14 +301,15 @@ TEST_CASE("a failed durable write ends a replay loudly: safe mode, exit 1", "[pr
   }
 }
 
-TEST_CASE("SIGUSR1 logs the status, SIGUSR2 and SIGPIPE are ignored: the daemon stays up", "[process][hardening]") {
+TEST_CASE("SIGUSR1 logs the status, SIGUSR2 reopens the log files, SIGPIPE is ignored: the daemon stays up",
+          "[process][hardening]") {
   LiveDaemon d;
   d.start_running();
   d.process->signal(SIGUSR1);
   REQUIRE(slob::test::wait_until([&] { return d.log().find("SLOB_STATUS_SIGNAL: SIGUSR1: {") != std::string::npos; }, 10s));
   CHECK(d.log().find("\"state\":\"Running\"") != std::string::npos);
   d.process->signal(SIGUSR2);
-  REQUIRE(slob::test::wait_until([&] { return d.log().find("SLOB_SIGNAL_IGNORED: SIGUSR2") != std::string::npos; }, 10s));
+  REQUIRE(slob::test::wait_until([&] { return d.log().find("SLOB_LOG_REOPENED: SIGUSR2: 0 log file(s) reopened") != std::string::npos; }, 10s));
   d.process->signal(SIGPIPE);
   std::this_thread::sleep_for(200ms);
   REQUIRE(d.process->running());

@@ -180,3 +180,58 @@ TEST_CASE("plugin ConfigReader rejects unknown keys and bad values with position
              "e.g. \"30s\")\n"
              "F:17:11: [broker.config] unknown key \"speling\"");
 }
+
+TEST_CASE("[logging]: defaults, every key, and [host] log_level / log_file as deprecated aliases", "[config]") {
+  SECTION("defaults: console only") {
+    ConfigFile f(kValid);
+    auto r = load_config(f.path, "/usr/lib/slob/plugins");
+    REQUIRE(r.is_ok());
+    CHECK(r->logging == slob::core::LogOptions{});
+    CHECK_FALSE(r->logging.file);
+    CHECK(r->logging.rotate == "daily");
+    CHECK(r->logging.retention_days == 30);
+    CHECK(r->logging.error_file_max_bytes == 10 * 1024 * 1024);
+    CHECK(r->logging.error_file_max_files == 5);
+    CHECK(r->deprecated.empty());
+  }
+  SECTION("every key") {
+    ConfigFile f(with("[logging]\nlevel = \"debug\"\nfile = \"logs/slob-host.log\"\nrotate = \"none\"\n"
+                      "retention_days = 7\nerror_file = \"/var/log/slob/errors.log\"\n"
+                      "error_file_max_bytes = 1048576\nerror_file_max_files = 3\nformat = \"json\"\n"));
+    auto r = load_config(f.path, "/usr/lib/slob/plugins");
+    REQUIRE(r.is_ok());
+    CHECK(r->logging.level == "debug");
+    CHECK(r->logging.file == f.dir.path() / "logs/slob-host.log");
+    CHECK(r->logging.rotate == "none");
+    CHECK(r->logging.retention_days == 7);
+    CHECK(r->logging.error_file == std::filesystem::path("/var/log/slob/errors.log"));
+    CHECK(r->logging.error_file_max_bytes == 1048576);
+    CHECK(r->logging.error_file_max_files == 3);
+    CHECK(r->logging.format == "json");
+  }
+  SECTION("the old keys still work, each noted as deprecated") {
+    ConfigFile f(std::string(kValid).replace(0, 6, "[host]\nlog_level = \"warn\"\nlog_file = \"slob.log\""));
+    auto r = load_config(f.path, "/usr/lib/slob/plugins");
+    REQUIRE(r.is_ok());
+    CHECK(r->logging.level == "warn");
+    CHECK(r->logging.file == f.dir.path() / "slob.log");
+    CHECK(r->deprecated == std::vector<std::string>{"[host] log_level is deprecated: use [logging] level",
+                                                    "[host] log_file is deprecated: use [logging] file"});
+  }
+  SECTION("errors") {
+    CHECK(ConfigFile(std::string(kValid).replace(0, 6, "[host]\nlog_file = \"a.log\"") +
+                     "[logging]\nfile = \"b.log\"\n")
+              .errors() ==
+          "F:16:8: [logging] file and [host] log_file are both set: keep file ([host] log_file is deprecated)");
+    CHECK(ConfigFile(with("[logging]\nrotate = \"weekly\"\nformat = \"xml\"\nretention_days = 0\n")).errors() ==
+          "F:15:10: [logging] rotate must be one of daily, none, got \"weekly\"\n"
+          "F:16:10: [logging] format must be one of text, json, got \"xml\"\n"
+          "F:17:18: [logging] retention_days must be between 1 and 3650, got 0");
+    CHECK(ConfigFile(with("[logging]\nfile = \"x.log\"\nerror_file = \"x.log\"\nerror_file_max_files = 0\n")).errors() ==
+          "F:16:14: [logging] error_file must not be the same file as file\n"
+          "F:17:24: [logging] error_file_max_files must be between 1 and 100, got 0");
+    ConfigFile dir_as_file(with("[logging]\nfile = \"logs\"\n"));
+    std::filesystem::create_directories(dir_as_file.dir / "logs");
+    CHECK(dir_as_file.errors() == "F:15:8: [logging] file: " + (dir_as_file.dir / "logs").string() + " is a directory");
+  }
+}

@@ -112,6 +112,7 @@ TEST_CASE("the broker swaps on its own changes, the store and host sections need
   fresh.store.config.values["sync"] = value({std::string("none"), {}}, 30);
   fresh.risk.max_contracts = 3;
   fresh.host.reload_wait = std::chrono::seconds(1);
+  fresh.logging.level = "debug";
   fresh.connection.runtime_attempts = 2;
   fresh.maintenance.windows = {"daily 00:00-00:30"};
   const auto plan = plan_reload(config(), files(), fresh, files());
@@ -120,7 +121,7 @@ TEST_CASE("the broker swaps on its own changes, the store and host sections need
   CHECK_FALSE(plan.strategy);
   CHECK(plan.needs_restart ==
         std::vector<std::string>{"[store] [store.config] changed: the store is never swapped live",
-                                 "[host] changed", "[connection] changed",
+                                 "[host] changed", "[logging] changed", "[connection] changed",
                                  "[maintenance] changed", "[risk] changed"});
 }
 

@@ -5,6 +5,7 @@
 #include "runtime/host.hpp"
 #include "trading/operator_events.hpp"
 #include "control/record_json.hpp"
+#include "observe/dashboard_data.hpp"
 #include "plugins/build_compatibility.hpp"
 
 namespace slob::core {
@@ -151,7 +152,8 @@ void Host::handle_command(const nlohmann::json& request, ControlServer::Reply re
     reply(ControlServer::ok({{"halted", halt}}));
     return;
   }
-  if (command == "orders" || command == "setups" || command == "positions" || command == "trades") {
+  if (command == "orders" || command == "setups" || command == "positions" || command == "trades" ||
+      command == "dashboard") {
     auto rows = view(command);
     if (!rows) reply(ControlServer::error(rows.status().message()));
     else reply(ControlServer::ok(std::move(*rows)));
@@ -191,12 +193,16 @@ void Host::handle_command(const nlohmann::json& request, ControlServer::Reply re
     return;
   }
   reply(ControlServer::error("unknown command \"" + command +
-                             "\" (status, positions, orders, setups, trades, metrics, observers, "
-                             "halt, resume, clear-safe-mode, alert-test, reload, shutdown)"));
+                             "\" (status, positions, orders, setups, trades, metrics, dashboard, "
+                             "observers, halt, resume, clear-safe-mode, alert-test, reload, shutdown)"));
 }
 
 sdk::Result<nlohmann::json> Host::view(const std::string& name) const {
   if (name == "status") return status_json();
+  if (name == "dashboard") {
+    return build_dashboard({store_->get(), engine_->host_state(), config_.risk, status_json(),
+                            wall_clock_.now()});
+  }
   nlohmann::json rows = nlohmann::json::array();
   auto add = [&rows](const auto& record) {
     rows.push_back(to_json(record));
@@ -216,7 +222,7 @@ sdk::Result<nlohmann::json> Host::view(const std::string& name) const {
     s = store.scan_trades([&](const sdk::TradeRecord& t) { return t.entry_time < day || add(t); });
   } else {
     return sdk::Status::not_found("no view \"" + name +
-                                  "\" (status, positions, orders, setups, trades, metrics)");
+                                  "\" (status, positions, orders, setups, trades, metrics, dashboard)");
   }
   if (!s) return s;
   return nlohmann::json{{name, rows}};

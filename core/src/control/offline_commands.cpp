@@ -1,10 +1,14 @@
 #include "control/offline_commands.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
 #include <boost/asio/io_context.hpp>
 
+#include "dashboard/dashboard_page.hpp"
+#include "observe/dashboard_data.hpp"
 #include "runtime/asio_clock.hpp"
 #include "runtime/exit_codes.hpp"
 #include "plugins/plugin_loader.hpp"
@@ -62,6 +66,26 @@ int run_check(const HostConfig& config) {
   return kExitOk;
 }
 
+// The configured store opened read-only, or the exit code of why not (its errors printed).
+struct ReadOnlyStore {
+  std::unique_ptr<PluginInstance<sdk::Store>> store;
+  int failure = kExitOk;
+};
+ReadOnlyStore open_store_read_only(OfflineHost& host, const HostConfig& config) {
+  auto lib = host.loader.load(config.store.plugin, sdk::PluginKind::kStore, config.store.position);
+  if (!lib) {
+    print_errors(lib.status().message());
+    return {nullptr, kExitConfig};
+  }
+  auto store = PluginLoader::create_store(*lib, config.store.config, host.loop);
+  if (!store) {
+    print_errors(store.status().message());
+    return {nullptr, store.status().code() == sdk::StatusCode::kInvalidArgument ? kExitConfig
+                                                                               : kExitRuntimeFailure};
+  }
+  return {std::move(*store), kExitOk};
+}
+
 int run_export(const HostConfig& config, const std::string& kind) {
   sdk::RecordKind k;
   if (kind == "setups") k = sdk::RecordKind::kSetups;
@@ -75,21 +99,42 @@ int run_export(const HostConfig& config, const std::string& kind) {
     return kExitUsage;
   }
   OfflineHost host(config, /*check_only=*/false, /*read_only=*/true);
-  auto lib = host.loader.load(config.store.plugin, sdk::PluginKind::kStore, config.store.position);
-  if (!lib) {
-    print_errors(lib.status().message());
-    return kExitConfig;
-  }
-  auto store = PluginLoader::create_store(*lib, config.store.config, host.loop);
-  if (!store) {
-    print_errors(store.status().message());
-    return store.status().code() == sdk::StatusCode::kInvalidArgument ? kExitConfig
-                                                                      : kExitRuntimeFailure;
-  }
-  if (auto s = export_records((*store)->get(), k, std::cout); !s) {
+  auto opened = open_store_read_only(host, config);
+  if (!opened.store) return opened.failure;
+  if (auto s = export_records(opened.store->get(), k, std::cout); !s) {
     print_errors(s.message());
     return kExitRuntimeFailure;
   }
+  return kExitOk;
+}
+
+int run_report(const HostConfig& config, const std::filesystem::path& out) {
+  OfflineHost host(config, /*check_only=*/false, /*read_only=*/true);
+  auto opened = open_store_read_only(host, config);
+  if (!opened.store) return opened.failure;
+  sdk::Store& store = opened.store->get();
+  auto state = store.host_state();
+  if (!state) {
+    print_errors(state.status().message());
+    return kExitRuntimeFailure;
+  }
+  auto data = build_dashboard({store, *state, config.risk, nullptr, host.wall.now()});
+  if (!data) {
+    print_errors(data.status().message());
+    return kExitRuntimeFailure;
+  }
+  // A string the store holds that is not UTF-8 is damage; the report shows it replaced rather
+  // than refusing to show the rest.
+  const std::string page = dashboard::static_report(
+      data->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  if (file) file << page;
+  if (!file || !file.flush()) {
+    std::cerr << "slob-host: report: cannot write " << out.string() << ": " << std::strerror(errno)
+              << "\n";
+    return kExitRuntimeFailure;
+  }
+  std::cout << out.string() << "\n";
   return kExitOk;
 }
 

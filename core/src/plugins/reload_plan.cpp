@@ -66,6 +66,7 @@ ReloadPlan plan_reload(const HostConfig& running, const SlotFiles& running_files
   if (auto store = slot_change(running.store, running_files.store, fresh.store, fresh_files.store))
     plan.needs_restart.push_back("[store] " + store->why + ": the store is never swapped live");
   if (!(running.host == fresh.host)) plan.needs_restart.push_back("[host] changed");
+  if (!(running.logging == fresh.logging)) plan.needs_restart.push_back("[logging] changed");
   if (!(running.connection == fresh.connection))
     plan.needs_restart.push_back("[connection] changed");
   if (!(running.maintenance == fresh.maintenance))

@@ -267,6 +267,48 @@ void check_host_paths(const sdk::ConfigTable& root, const HostSection& host, Err
     errors.push_back({where("control_socket"), "[host] control_socket: " + *f});
 }
 
+const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error", "critical"};
+
+bool host_has(const sdk::ConfigTable& root, const std::string& key) {
+  const auto h = root.values.find("host");
+  if (h == root.values.end()) return false;
+  const auto* t = std::get_if<sdk::ConfigTablePtr>(&h->second.value);
+  return t && (*t)->values.count(key) != 0;
+}
+
+// A log file's path, refused when it is a directory or its directory cannot be one.
+void read_log_path(sdk::ConfigReader& r, const sdk::ConfigTable& t, const std::string& key,
+                   std::optional<fs::path>& out, const fs::path& base) {
+  fs::path path;
+  read_path(r, t, key, path, base);
+  if (path.empty()) return;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) r.add_error(key, key + ": " + path.string() + " is a directory");
+  else if (auto p = directory_problem(path.parent_path())) r.add_error(key, key + ": " + *p);
+  else out = path;
+}
+
+// [logging]. `old_level` / `old_file`: [host] log_level / log_file are set too (one place each).
+void read_logging(sdk::ConfigReader& r, const sdk::ConfigTable& t, const fs::path& base,
+                  LogOptions& l, bool old_level, bool old_file) {
+  auto clash = [&](const std::string& key, const std::string& old) {
+    r.add_error(key, key + " and [host] " + old + " are both set: keep " + key + " ([host] " + old +
+                         " is deprecated)");
+  };
+  if (r.has("level") && old_level) clash("level", "log_level");
+  l.level = r.get_choice("level", l.level, kLogLevels);
+  if (r.has("file") && old_file) clash("file", "log_file");
+  read_log_path(r, t, "file", l.file, base);
+  l.rotate = r.get_choice("rotate", l.rotate, {"daily", "none"});
+  l.retention_days = r.get_int("retention_days", l.retention_days, 1, 3650);
+  read_log_path(r, t, "error_file", l.error_file, base);
+  l.error_file_max_bytes = r.get_int("error_file_max_bytes", l.error_file_max_bytes, 4096, std::int64_t{1} << 40);
+  l.error_file_max_files = r.get_int("error_file_max_files", l.error_file_max_files, 1, 100);
+  l.format = r.get_choice("format", l.format, {"text", "json"});
+  if (l.file && l.error_file && *l.file == *l.error_file)
+    r.add_error("error_file", "error_file must not be the same file as file");
+}
+
 std::optional<ShutdownPolicy> parse_policy(const std::string& s) {
   if (s == "leave") return ShutdownPolicy::kLeave;
   if (s == "cancel_entries") return ShutdownPolicy::kCancelEntries;
@@ -328,13 +370,20 @@ sdk::Result<HostConfig> load_config(const fs::path& path, const fs::path& defaul
     h.reload_wait = r.get_positive_duration("reload_wait", h.reload_wait);
     h.on_shutdown = *parse_policy(r.get_choice("on_shutdown", shutdown_policy_name(h.on_shutdown),
                                                {"leave", "cancel_entries", "flatten"}));
-    h.log_level = r.get_choice("log_level", h.log_level,
-                               {"trace", "debug", "info", "warn", "error", "critical"});
-    fs::path log_file;
-    read_path(r, t, "log_file", log_file, base);
-    if (!log_file.empty()) h.log_file = log_file;
+    // Deprecated aliases of [logging] level and file (read below, where a clash is refused).
+    if (r.has("log_level")) {
+      config.logging.level = r.get_choice("log_level", config.logging.level, kLogLevels);
+      config.deprecated.push_back("[host] log_level is deprecated: use [logging] level");
+    }
+    if (r.has("log_file")) {
+      read_log_path(r, t, "log_file", config.logging.file, base);
+      config.deprecated.push_back("[host] log_file is deprecated: use [logging] file");
+    }
     if (h.shutdown_step_timeout > h.shutdown_timeout && r.has("shutdown_step_timeout"))
       r.add_error("shutdown_step_timeout", "shutdown_step_timeout must not exceed shutdown_timeout");
+  });
+  read_section(top, "logging", errors, [&](sdk::ConfigReader& r, const sdk::ConfigTable& t) {
+    read_logging(r, t, base, config.logging, host_has(*root, "log_level"), host_has(*root, "log_file"));
   });
   read_section(top, "connection", errors, [&](sdk::ConfigReader& r, const sdk::ConfigTable&) {
     ConnectionSection& c = config.connection;

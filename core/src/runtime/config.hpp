@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/log_options.hpp"
 #include "slob/sdk/config.hpp"
 #include "slob/sdk/records.hpp"
 #include "slob/sdk/host_services.hpp"
@@ -33,8 +34,6 @@ struct HostSection {
   sdk::Duration shutdown_timeout = std::chrono::seconds(30);
   sdk::Duration shutdown_step_timeout = std::chrono::seconds(5);
   ShutdownPolicy on_shutdown = ShutdownPolicy::kLeave;
-  std::string log_level = "info";
-  std::optional<std::filesystem::path> log_file;
   // How long a reload that swaps the broker waits for orders whose outcome is unknown.
   sdk::Duration reload_wait = std::chrono::seconds(10);
 
@@ -128,6 +127,10 @@ struct HostConfig {
   PluginSlot strategy;
   AlertsSection alerts;
   std::vector<ObserverSection> observers;
+  LogOptions logging;  // [logging]; [host] log_level and log_file are its deprecated aliases
+  // Keys that still work but will go ("[host] log_file is deprecated: use [logging] file"),
+  // logged as SLOB_CONFIG_DEPRECATED once logging is set up.
+  std::vector<std::string> deprecated;
 };
 
 // The facts plugins take from the host's config instead of keeping their own copy.

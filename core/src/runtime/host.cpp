@@ -210,7 +210,12 @@ void Host::wait_for_signals() {
     } else if (signo == SIGUSR1) {
       log_.info("SLOB_STATUS_SIGNAL", "SIGUSR1: " + status_json().dump());
     } else if (signo == SIGUSR2) {
-      log_.info("SLOB_SIGNAL_IGNORED", "SIGUSR2 received: it has no meaning here; ignored");
+      // logrotate's postrotate: the files it moved away are closed, new ones open at the paths.
+      if (auto n = reopen_log_files())
+        log_.info("SLOB_LOG_REOPENED", "SIGUSR2: " + std::to_string(*n) + " log file(s) reopened");
+      else
+        log_.error("SLOB_LOG_REOPEN_FAILED", "SIGUSR2: " + n.status().message() +
+                                                "; its lines go on into the file it had open");
     } else {
       stop_signal(signo == SIGTERM ? "SIGTERM" : "SIGINT");
     }

@@ -100,7 +100,8 @@ class Host final : public sdk::BrokerListener {
   void handle_command(const nlohmann::json& request, ControlServer::Reply reply);
   nlohmann::json status_json() const;
   // What slob-ctl and observers (HostServices::read_view) read: "status", "positions",
-  // "orders", "setups", "trades" (today's). kNotFound for another name.
+  // "orders", "setups", "trades" (today's), "dashboard" (the dashboard page's data,
+  // observe/dashboard_data.hpp). kNotFound for another name.
   sdk::Result<nlohmann::json> view(const std::string& name) const;
   // HostServices::read_view: a view as text — JSON, except "metrics" (the Prometheus text format).
   sdk::Result<std::string> view_text(const std::string& name) const;

@@ -2,13 +2,15 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <mutex>
 #include <vector>
 
 #include <spdlog/sinks/ansicolor_sink.h>
-#include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
+
+#include "runtime/journal_sink.hpp"
+#include "runtime/log_file_sink.hpp"
+#include "runtime/log_format.hpp"
 
 namespace slob::core {
 namespace {
@@ -16,6 +18,7 @@ namespace {
 struct SinkSet {
   std::mutex mutex;
   std::vector<spdlog::sink_ptr> sinks;
+  std::vector<std::shared_ptr<LogFileSink>> files;  // also in `sinks`; reopened by SIGUSR2
   spdlog::level::level_enum level = spdlog::level::info;
 };
 
@@ -37,17 +40,41 @@ spdlog::level::level_enum to_spdlog(sdk::LogLevel level) {
 }
 
 std::vector<spdlog::sink_ptr> console_sinks() {
-  // Under systemd, journald adds time stamps and the unit name: print level and logger only.
-  const bool journald = std::getenv("JOURNAL_STREAM") != nullptr;
-  const char* pattern = journald ? "%l %n %v" : "%Y-%m-%dT%H:%M:%S.%e %l %n %v";
+  if (stderr_is_journal()) return {std::make_shared<JournalSink>()};
   spdlog::sink_ptr sink;
   if (isatty(STDERR_FILENO)) {
     sink = std::make_shared<spdlog::sinks::ansicolor_stderr_sink_mt>();
   } else {
     sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   }
-  sink->set_pattern(pattern);
+  sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %n %v");
   return {sink};
+}
+
+std::unique_ptr<spdlog::formatter> file_format(const LogOptions& options) {
+  return options.format == "json" ? json_formatter() : utc_text_formatter();
+}
+
+// The files `options` asks for, or why one cannot be opened.
+sdk::Result<std::vector<std::shared_ptr<LogFileSink>>> open_files(const LogOptions& options) {
+  std::vector<std::shared_ptr<LogFileSink>> files;
+  if (options.file) {
+    FileRotation daily{.by = options.rotate == "daily" ? FileRotation::By::kDay : FileRotation::By::kNone,
+                       .retention_days = static_cast<int>(options.retention_days)};
+    auto file = LogFileSink::open(*options.file, daily, file_format(options));
+    if (!file) return file.status();
+    files.push_back(std::move(*file));
+  }
+  if (options.error_file) {
+    FileRotation by_size{.by = FileRotation::By::kSize,
+                         .max_bytes = static_cast<std::uint64_t>(options.error_file_max_bytes),
+                         .max_files = static_cast<int>(options.error_file_max_files)};
+    auto file = LogFileSink::open(*options.error_file, by_size, file_format(options));
+    if (!file) return file.status();
+    (*file)->set_level(spdlog::level::warn);
+    files.push_back(std::move(*file));
+  }
+  return files;
 }
 
 }  // namespace
@@ -62,17 +89,28 @@ std::optional<sdk::LogLevel> parse_log_level(std::string_view text) {
   return std::nullopt;
 }
 
-void init_logging(const LogOptions& options) {
+sdk::Status init_logging(const LogOptions& options, bool files) {
+  auto opened = files ? open_files(options) : std::vector<std::shared_ptr<LogFileSink>>{};
   SinkSet& set = sink_set();
   std::lock_guard lock(set.mutex);
   set.sinks = console_sinks();
-  if (options.file) {
-    auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-        *options.file, options.file_max_bytes, options.file_max_files);
-    file->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %n %v");
-    set.sinks.push_back(file);
+  set.files.clear();
+  if (opened) {
+    set.files = std::move(*opened);
+    set.sinks.insert(set.sinks.end(), set.files.begin(), set.files.end());
   }
   set.level = to_spdlog(parse_log_level(options.level).value_or(sdk::LogLevel::kInfo));
+  return opened ? sdk::Status::ok() : opened.status();
+}
+
+sdk::Result<int> reopen_log_files() {
+  SinkSet& set = sink_set();
+  std::lock_guard lock(set.mutex);
+  sdk::Status first_failure = sdk::Status::ok();
+  for (const auto& file : set.files)
+    if (auto s = file->reopen(); !s && first_failure) first_failure = s;
+  if (!first_failure) return first_failure;
+  return static_cast<int>(set.files.size());
 }
 
 std::shared_ptr<spdlog::logger> make_logger(const std::string& name) {

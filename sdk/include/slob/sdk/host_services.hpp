@@ -79,7 +79,7 @@ class HostServices {
   virtual const HostSettings& settings() const = 0;
 
   // SDK 2.1. What `slob-ctl` shows, as the JSON text `slob-ctl --json <view>` prints: "status",
-  // "positions", "orders", "setups", "trades"; since SDK 2.2 also "metrics", which is not JSON
+  // "positions", "orders", "setups", "trades", "dashboard"; since SDK 2.2 also "metrics", not JSON
   // but the Prometheus text format 0.0.4 (`slob-ctl metrics`). Read-only for every plugin;
   // observers use it to add context to a message. kNotFound for another name; kUnavailable while
   // the host cannot answer (before recovery).
