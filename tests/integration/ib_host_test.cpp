@@ -13,12 +13,14 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 
 #include "daemon_harness.hpp"
 #include "gateway_sim.hpp"
 #include "ib_host_scenario.hpp"
+#include "metrics_text.hpp"
 
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -174,6 +176,13 @@ struct Rig {
   std::unique_ptr<Daemon> daemon;
 };
 
+// `slob-ctl metrics`, parsed (metrics_text.hpp).
+std::map<std::string, double> metrics_of(Rig& rig) {
+  const auto r = rig.daemon->ctl({"metrics"});
+  REQUIRE(r.code == 0);
+  return slob::test::metric_samples(r.out);
+}
+
 json status_of(Rig& rig) {
   json s = rig.daemon->status();
   REQUIRE(s.is_object());
@@ -283,6 +292,20 @@ TEST_CASE("host: a complete setup sends one bracket as ib-api.md 5.2 and its fil
   // 25 points x 2 contracts x 20 USD, less 2.25 per contract on both fills.
   CHECK(trades[0]["pnl"].get<double>() == Approx(1000 - 9));
   CHECK(rig.daemon->log().find("SLOB_SAFE_MODE_ENTERED") == std::string::npos);
+
+  // The same, as `slob-ctl metrics` counts it; heartbeats every second answered by the gateway.
+  REQUIRE(slob::test::wait_until(
+      [&] { return metrics_of(rig).at("slob_broker_heartbeat_rtt_seconds_count") >= 1; }, 10s));
+  const auto m = metrics_of(rig);
+  CHECK(m.at("slob_trigger_to_order_seconds_count") == 1);
+  CHECK(m.at("slob_brackets_sent_total") == 1);
+  CHECK(m.at("slob_fills_total") == 2);
+  CHECK(m.at("slob_trades_total{exit_reason=\"take_profit\"}") == 1);
+  CHECK(m.at("slob_orders_total{leg=\"sl\",state=\"cancelled\"}") == 1);
+  CHECK(m.at("slob_realised_pnl_today") == Approx(1000 - 9));
+  CHECK(m.at("slob_broker_heartbeat_rtt_seconds_sum") > 0);
+  CHECK(m.at("slob_broker_heartbeat_rtt_seconds_sum") < 5 * m.at("slob_broker_heartbeat_rtt_seconds_count"));
+  CHECK(m.at("slob_broker_reconnects_total") == 0);
   rig.expect_clean_stop();
 }
 
@@ -311,6 +334,10 @@ TEST_CASE("host: a dropped gateway is reconnected and resubscribed and reconcile
   // Asked once on the new socket: the host's own subscribe after reconciling repeated nothing.
   CHECK(rig.count_inbound_after("50", "control drop") == 1);
   CHECK(rig.count_inbound_after("51", "control drop") == 0);
+  const auto m = metrics_of(rig);
+  CHECK(m.at("slob_broker_reconnects_total") == 1);
+  CHECK(m.at("slob_broker_health{channel=\"orders\",state=\"up\"}") == 1);
+  CHECK(m.at("slob_lifecycle_state{state=\"Running\"}") == 1);
   rig.expect_clean_stop();
 }
 

@@ -10,13 +10,14 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include "daemon_harness.hpp"
+#include "metrics_text.hpp"
 #include "process.hpp"
 
 using namespace std::chrono_literals;
 using slob::test::Daemon;
+using slob::test::metric_sum;
 using slob::test::TempDir;
 
 namespace {
@@ -46,35 +47,6 @@ std::string replay_config() {
   text = replace_once(text, "path = \"../state/lmdb\"", "path = \"state/lmdb\"");
   text = replace_once(text, "sync = \"full\"", "sync = \"none\"");
   return text;
-}
-
-// The samples of an exposition text: series (name and labels, as written) → value. A series
-// written twice fails the test.
-std::map<std::string, double> samples_of(const std::string& text) {
-  std::map<std::string, double> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto space = line.rfind(' ');
-    REQUIRE(space != std::string::npos);
-    const std::string series = line.substr(0, space);
-    INFO(line);
-    CHECK(out.emplace(series, std::stod(line.substr(space + 1))).second);
-  }
-  return out;
-}
-
-// The sum of the samples of `name` whose labels contain every `labels` pair ("" = all of them).
-double sum_of(const std::map<std::string, double>& samples, const std::string& name,
-              const std::vector<std::string>& labels = {}) {
-  double sum = 0;
-  for (const auto& [series, value] : samples) {
-    if (series != name && series.rfind(name + "{", 0) != 0) continue;
-    bool all = true;
-    for (const auto& l : labels) all = all && series.find(l) != std::string::npos;
-    if (all) sum += value;
-  }
-  return sum;
 }
 
 // The data rows the replay delivers (those before kEnd), and the time of the last one.
@@ -137,14 +109,14 @@ TEST_CASE("slob-ctl metrics after the replay of the bundled data: promtool accep
   CHECK(check.code == 0);
   CHECK(check.out + check.err == "");
 
-  const auto m = samples_of(text);
+  const auto m = slob::test::metric_samples(text);
 
   // Bars in: every row of the data replayed, once.
   const Replayed data = replayed(kSample);
   REQUIRE(data.rows > 10000);
-  CHECK(sum_of(m, "slob_bars_total") == data.rows);
-  CHECK(sum_of(m, "slob_candles_total") == status["progress"]["candles"].get<double>());
-  CHECK(sum_of(m, "slob_candle_inputs_dropped_total") == 0);
+  CHECK(metric_sum(m, "slob_bars_total") == data.rows);
+  CHECK(metric_sum(m, "slob_candles_total") == status["progress"]["candles"].get<double>());
+  CHECK(metric_sum(m, "slob_candle_inputs_dropped_total") == 0);
   CHECK(m.count("slob_candle_inputs_dropped_total{reason=\"late\"}") == 1);
 
   // Trades by exit reason: the 7 of the replay, as the store has them.
@@ -152,7 +124,7 @@ TEST_CASE("slob-ctl metrics after the replay of the bundled data: promtool accep
   REQUIRE(trades.size() == 7);
   std::map<std::string, double> by_reason;
   for (const auto& t : trades) by_reason[t["exit_reason"].get<std::string>()] += 1;
-  CHECK(sum_of(m, "slob_trades_total") == 7);
+  CHECK(metric_sum(m, "slob_trades_total") == 7);
   for (const auto& [reason, n] : by_reason) {
     INFO(reason);
     CHECK(m.at("slob_trades_total{exit_reason=\"" + reason + "\"}") == n);
@@ -185,11 +157,11 @@ TEST_CASE("slob-ctl metrics after the replay of the bundled data: promtool accep
     invalidated += s["state"] == "INVALIDATED";
   }
   CHECK(complete >= 7);
-  CHECK(sum_of(m, "slob_setups_finished_total", {"outcome=\"complete\""}) == complete);
-  CHECK(sum_of(m, "slob_setups_finished_total", {"outcome=\"invalidated\""}) == invalidated);
+  CHECK(metric_sum(m, "slob_setups_finished_total", {"outcome=\"complete\""}) == complete);
+  CHECK(metric_sum(m, "slob_setups_finished_total", {"outcome=\"invalidated\""}) == invalidated);
 
   // Fills and orders, as the store has them: every leg final, by leg and state.
-  CHECK(sum_of(m, "slob_fills_total") == daemon.exported("fills").size());
+  CHECK(metric_sum(m, "slob_fills_total") == daemon.exported("fills").size());
   std::map<std::string, double> legs;
   double entries = 0;
   for (const auto& o : daemon.exported("orders")) {
@@ -201,23 +173,23 @@ TEST_CASE("slob-ctl metrics after the replay of the bundled data: promtool accep
     INFO(series);
     CHECK(m.at(series) == n);
   }
-  CHECK(sum_of(m, "slob_orders_total") == daemon.exported("orders").size());
-  CHECK(sum_of(m, "slob_orders_total", {"leg=\"entry\"", "state=\"filled\""}) == 7);
-  CHECK(sum_of(m, "slob_orders_unresolved") == 0);
-  CHECK(sum_of(m, "slob_brackets_sent_total") == entries);
+  CHECK(metric_sum(m, "slob_orders_total") == daemon.exported("orders").size());
+  CHECK(metric_sum(m, "slob_orders_total", {"leg=\"entry\"", "state=\"filled\""}) == 7);
+  CHECK(metric_sum(m, "slob_orders_unresolved") == 0);
+  CHECK(metric_sum(m, "slob_brackets_sent_total") == entries);
   CHECK(m.at("slob_trigger_to_order_seconds_count") == entries);  // one per bracket sent
   CHECK(m.at("slob_store_commit_seconds_count") > 0);
   CHECK(m.at("slob_store_commit_seconds_bucket{le=\"+Inf\"}") == m.at("slob_store_commit_seconds_count"));
 
   // State and health.
   CHECK(m.at("slob_lifecycle_state{state=\"Running\"}") == 1);
-  CHECK(sum_of(m, "slob_lifecycle_state") == 1);
+  CHECK(metric_sum(m, "slob_lifecycle_state") == 1);
   CHECK(m.at("slob_safe_mode") == 0);
   CHECK(m.count("slob_safe_mode_info") == 0);
   CHECK(m.at("slob_halted") == (status["halt"]["active"].get<bool>() ? 1 : 0));
   CHECK(m.at("slob_broker_health{channel=\"orders\",state=\"up\"}") == 1);
   CHECK(m.at("slob_broker_health{channel=\"market_data\",state=\"up\"}") == 1);
-  CHECK(sum_of(m, "slob_broker_health") == 2);
+  CHECK(metric_sum(m, "slob_broker_health") == 2);
   CHECK(m.at("slob_broker_reconnects_total") == 0);
   CHECK(m.at("slob_broker_heartbeat_rtt_seconds_count") == 0);  // the sim has no connection
 
