@@ -57,7 +57,7 @@ TEST_CASE("metrics: a small registry renders as the Prometheus text format 0.0.4
         "# TYPE slob_none gauge\n");
 }
 
-TEST_CASE("metrics: label values and help text are escaped; labels are sorted and a series is "
+TEST_CASE("metrics: label values and help text are escaped and labels sorted and a series is "
           "never rendered twice",
           "[metrics]") {
   MetricsRegistry r;
