@@ -113,6 +113,7 @@ TEST_CASE("http: after the replay /api/<view> is what slob-ctl --json shows; the
   CHECK(post->status == 405);
   CHECK(post->header("allow") == "GET, HEAD");
   CHECK(http_get(*port, "/api/status", "Content-Length: 5\r\n")->status == 413);
+  CHECK(http_get(*port, "/api/status", "X-Big: " + std::string(9000, 'a') + "\r\n")->status == 431);
   const auto rebound = slob::test::http_exchange(
       "127.0.0.1", *port, "GET /api/status HTTP/1.1\r\nHost: evil.example:" + std::to_string(*port) +
                               "\r\nConnection: close\r\n\r\n");
