@@ -15,7 +15,7 @@ if(SLOB_CHROMIUM)
   slob_add_unit_test(dashboard_browser_tests
     SOURCES integration/dashboard_browser_test.cpp
     LIBRARIES slob_core
-    DEPENDS slob-host slob-ctl slob-plugin-sim slob-plugin-lmdb slob-plugin-slob
+    DEPENDS slob-host slob-ctl slob-plugin-sim slob-plugin-lmdb slob-plugin-slob slob-plugin-http
     PREFIX integration
     TIMEOUT 600)
   target_include_directories(dashboard_browser_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)

@@ -188,7 +188,8 @@ done
 
 # --- --check of the installed configs ------------------------------------------------------
 for cfg in /etc/slob/slob.toml /usr/share/slob/examples/sim-replay.toml \
-  /usr/share/slob/examples/ib-paper.toml /usr/share/slob/examples/alerts.toml; do
+  /usr/share/slob/examples/ib-paper.toml /usr/share/slob/examples/alerts.toml \
+  /usr/share/slob/examples/dashboard.toml; do
   slob-host --config "$cfg" --check >"$work/check.log" 2>&1 || fail "--check $cfg: $(cat "$work/check.log")"
   as_slob slob-host --config "$cfg" --check >"$work/check.log" 2>&1 ||
     fail "--check $cfg as slob: $(cat "$work/check.log")"

@@ -5,9 +5,10 @@
 // the report's screenshot is written into the build tree (tests/artifacts/) for people to look
 // at, and its path printed.
 //
-// The live page is served here by a loopback python3 http.server from files (the page from
-// live_page(), "api/dashboard" from `slob-ctl --json dashboard`): the page's script and the
-// view are real, the server is not the http plugin's.
+// The live page is read twice: from the http observer plugin of a daemon in safe mode (token
+// login, banner, warnings), and served under a path prefix by a loopback python3 http.server
+// from files (the page from live_page(), "api/dashboard" from `slob-ctl --json dashboard`), which
+// can then take the view away to show the page's "connection lost".
 
 #include <catch2/catch.hpp>
 
@@ -25,6 +26,8 @@
 
 #include "daemon_harness.hpp"
 #include "dashboard/dashboard_page.hpp"
+#include "http_client.hpp"
+#include "http_daemon.hpp"
 #include "process.hpp"
 
 using namespace std::chrono_literals;
@@ -287,6 +290,60 @@ TEST_CASE("the live page in Chromium polls api/dashboard relative to itself and 
 
   server.kill();
   CHECK(d.stop() == 0);
+}
+
+TEST_CASE("the live page from the http plugin in Chromium: token login, a daemon in safe mode shows "
+          "Safe mode with its reason and the critical event, and nothing without the token",
+          "[dashboard][browser][http]") {
+  TempDir dir;
+  // The trader buys 1 NQ by hand before the London session: safe mode (sim_manual_actions_test).
+  std::ofstream(dir / "manual.txt") << "2026-01-06T06:00:00Z buy 1\n";
+  std::string config = slob::test::http_main_job(
+      slob::test::http_observer("port = 0\nbearer_token_file = \"token\"\nrefresh = \"300ms\"\n"));
+  config.replace(config.find("exit_at_end"), 0, "manual_actions = \"manual.txt\"\n");
+  const std::string token = "c0ffee-dashboard-token";
+  std::ofstream(dir / "token") << token << "\n";
+  fs::permissions(dir / "token", fs::perms::owner_read | fs::perms::owner_write);
+  Daemon d(SLOB_HOST_BIN, SLOB_CTL_BIN, dir.path(), config);
+  d.start();
+  const auto port = slob::test::listening_port(d);
+  REQUIRE(port);
+  REQUIRE(d.wait_log("SLOB_SAFE_MODE_ENTERED"));
+  REQUIRE(d.wait_log("SLOB_SIM_END_OF_DATA", 0, 300s));
+  const std::string base = "http://127.0.0.1:" + std::to_string(*port) + "/";
+
+  // Without the token a browser gets the refusal, not the page.
+  const std::string refused = dump_dom(dir, base, 1000);
+  CHECK(refused.find("id=\"banner\"") == std::string::npos);
+  CHECK(slob::test::http_get(*port, "/api/dashboard")->status == 401);
+
+  // ?token= logs the browser in (a cookie) and lands on the page, whose polls carry the cookie.
+  const std::string dom = dump_dom(dir, base + "?token=" + token);
+  CHECK(std::regex_search(dom, std::regex(R"(<header id="banner" data-state="SafeMode")")));
+  const std::string reason = element(dom, "span", "banner-reason");
+  INFO(reason);
+  CHECK(reason.find("position NQ 1 at the broker has no trade in the store") != std::string::npos);
+  CHECK(dom.find("<span id=\"connection\" data-state=\"ok\">") != std::string::npos);
+  const std::string alerts = element(dom, "ol", "alerts");
+  INFO(alerts);
+  CHECK(alerts.find("has no trade in the store") != std::string::npos);
+  // The risk panel does not say "Allowed" while the gate refuses every entry.
+  CHECK(dom.find(">Blocked</") != std::string::npos);
+  CHECK(dom.find(">Allowed</") == std::string::npos);
+  // Not one order after the manual buy: no trade in the table.
+  CHECK(trade_rows(dom).empty());
+  const fs::path shot = fs::path(SLOB_BINARY_DIR) / "tests" / "artifacts" / "dashboard-safe-mode.png";
+  fs::create_directories(shot.parent_path());
+  fs::remove(shot);
+  auto s = slob::test::run(chromium(dir, {"--screenshot=" + shot.string(), "--window-size=1440,1000",
+                                          "--virtual-time-budget=5000", base + "?token=" + token}),
+                           dir.path(), 90s);
+  INFO(s.err);
+  REQUIRE(s.code == 0);
+  CHECK(fs::file_size(shot) > 20000);
+  std::cout << "dashboard screenshot: " << shot.string() << "\n";
+  // The replay ended in safe mode: the daemon says so when it stops (never a quiet 0).
+  CHECK(d.stop() != 0);
 }
 
 TEST_CASE("text in the data stays text: markup in a trade, a setup or an event neither runs nor becomes an element",

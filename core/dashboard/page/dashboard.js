@@ -330,11 +330,20 @@
     pos.className = n > 0 ? "pos" : n < 0 ? "neg" : "zero";
     $("risk-position-sub").textContent = (p.open_trades || 0) + " open trade" + (p.open_trades === 1 ? "" : "s");
 
+    // Whether a new bracket may go out now, as the order gate decides: safe mode and a halt
+    // block it, a state other than Running pauses it, the day's trade limit ends it.
     const entries = $("risk-entries");
+    const state = (d.banner || {}).state || "";
     const halted = !!r.halted;
-    entries.textContent = halted ? "Halted" : "Allowed";
-    entries.className = halted ? "neg" : "pos";
-    $("risk-entries-sub").textContent = halted ? (r.halt_reason || "") : used >= max && max > 0 ? "the day's trade limit is used" : "";
+    const limitUsed = used >= max && max > 0;
+    let verdict = "Allowed", why = "";
+    if (state === "SafeMode") { verdict = "Blocked"; why = "safe mode: clear it with slob-ctl clear-safe-mode"; }
+    else if (halted) { verdict = "Halted"; why = r.halt_reason || ""; }
+    else if (limitUsed) { verdict = "Limit reached"; why = "the day's trade limit is used"; }
+    else if (state !== "Running" && state !== "Report") { verdict = "Paused"; why = "the host is " + state; }
+    entries.textContent = verdict;
+    entries.className = verdict === "Allowed" ? "pos" : verdict === "Paused" ? "warn" : "neg";
+    $("risk-entries-sub").textContent = why;
   }
 
   // ---- tables --------------------------------------------------------------------------

@@ -41,6 +41,10 @@ class PluginInstance {
   PluginInstance(std::shared_ptr<PluginLibrary> library, std::unique_ptr<PluginServices> services,
                  std::unique_ptr<T> object)
       : library_(std::move(library)), services_(std::move(services)), object_(std::move(object)) {}
+  // The object may join a thread of its own that waits in read_view for this loop.
+  ~PluginInstance() { close_views(); }
+  PluginInstance(const PluginInstance&) = delete;
+  PluginInstance& operator=(const PluginInstance&) = delete;
 
   T& get() const { return *object_; }
   T* operator->() const { return object_.get(); }
@@ -48,6 +52,11 @@ class PluginInstance {
   std::shared_ptr<PluginLibrary> library_ref() const { return library_; }
   std::string name() const { return library_->descriptor().name; }
   std::string version() const { return library_->descriptor().version; }
+  // Before stop(): the plugin's read_view calls from other threads return at once
+  // (plugins/loop_views.hpp), so a stop() that joins such a thread cannot wait on the loop.
+  void close_views() {
+    if (services_) services_->close_views();
+  }
 
  private:
   std::shared_ptr<PluginLibrary> library_;

@@ -3,7 +3,8 @@
 // Takes the plugin instances a reload swapped out to their end without breaking the library
 // contract of plugin_library.hpp (nothing from a library runs after it is unmapped):
 //
-//   1. stop(done): the plugin flushes, disconnects and cancels its timers;
+//   1. stop(done): the plugin flushes, disconnects and cancels its timers (its read_view calls
+//      from other threads were ended first: plugins/loop_views.hpp);
 //   2. when done is called (on a later loop turn, never inside the plugin's own stop()), or after
 //      `stop_timeout` without it (SLOB_PLUGIN_STOP_TIMEOUT), the instance is destroyed: the
 //      object, then its services (cancelling its timers, dropping its unrun posted work), then
@@ -47,6 +48,7 @@ class PluginRetirement {
   template <typename T>
   void retire(const std::string& slot, std::unique_ptr<PluginInstance<T>> instance,
               std::shared_ptr<void> keep_alive = nullptr) {
+    instance->close_views();
     sdk::Plugin& plugin = instance->get();
     const std::string what = slot + " " + instance->name() + " " + instance->version() + " (" +
                              instance->library().file().string() + ")";

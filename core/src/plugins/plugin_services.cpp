@@ -45,7 +45,8 @@ PluginServices::PluginServices(const HostLoop& loop, std::shared_ptr<PluginLibra
       logger_(logger_name),
       clock_(loop.clock, library),
       wall_clock_(loop.wall_clock, library),
-      may_drive_clock_(may_drive_clock) {}
+      may_drive_clock_(may_drive_clock),
+      views_(loop.io, loop.loop_thread, loop.read_view) {}
 
 void PluginServices::post(std::function<void()> fn) {
   auto call = std::make_shared<GuardedCall>(GuardedCall{library_, std::move(fn)});

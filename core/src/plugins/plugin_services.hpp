@@ -10,7 +10,9 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 
+#include "plugins/loop_views.hpp"
 #include "runtime/logging.hpp"
 #include "plugins/plugin_library.hpp"
 #include "slob/sdk/clock.hpp"
@@ -48,8 +50,11 @@ struct HostLoop {
   bool read_only = false;   // slob-host export: read the stored state, write nothing
   bool fresh_start = false;  // slob-host --fresh: the first instances discard their own state
   // HostServices::read_view: the host's read-only views (control/host_views); unset in the
-  // offline commands, where every view is kUnavailable.
+  // offline commands, where every view is kUnavailable. Called on `loop_thread` only
+  // (LoopViews brings calls from other threads there).
   std::function<sdk::Result<std::string>(std::string_view)> read_view = nullptr;
+  // The thread that runs `io`: the one that made this HostLoop (the host's main thread).
+  std::thread::id loop_thread = std::this_thread::get_id();
 };
 
 class PluginServices final : public sdk::HostServices {
@@ -72,10 +77,13 @@ class PluginServices final : public sdk::HostServices {
   const sdk::HostSettings& settings() const override { return loop_.settings; }
   bool read_only() const override { return loop_.read_only || loop_.check_only; }
   bool fresh_start() const override { return loop_.fresh_start; }
+  // From any thread (loop_views.hpp).
   sdk::Result<std::string> read_view(std::string_view view) const override {
-    if (!loop_.read_view) return sdk::Status::unavailable("no host views in this command");
-    return loop_.read_view(view);
+    return views_.read(view);
   }
+  // Before the instance is stopped or destroyed: read_view calls waiting on another thread
+  // return at once, and later ones too (loop_views.hpp).
+  void close_views() { views_.close(); }
 
  private:
   HostLoop loop_;
@@ -84,6 +92,7 @@ class PluginServices final : public sdk::HostServices {
   GuardedClock clock_;
   GuardedClock wall_clock_;
   bool may_drive_clock_;
+  LoopViews views_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -2,8 +2,8 @@
 
 // What the host offers a plugin. One HostServices per plugin instance; it outlives the instance.
 //
-// Threading: call only from the loop thread, except post(), which any thread may call (a plugin
-// that must block owns a thread and posts results back).
+// Threading: call only from the loop thread, except post() and read_view(), which any thread
+// may call (a plugin that must block owns a thread and posts results back).
 //
 // Lifetime: work posted and timers set through these services keep the plugin's library mapped
 // until they have run or been cancelled, so a swapped-out plugin is never unmapped under a
@@ -83,6 +83,11 @@ class HostServices {
   // but the Prometheus text format 0.0.4 (`slob-ctl metrics`). Read-only for every plugin;
   // observers use it to add context to a message. kNotFound for another name; kUnavailable while
   // the host cannot answer (before recovery).
+  // From any thread (host 2.1 and newer; a documentation change, the ABI is 2.1's): off the loop
+  // thread the call is run on the loop and waited for, at most 2 s (then kUnavailable "the host
+  // is busy"): it blocks the calling thread that long at worst. Once the host begins to stop
+  // or destroy the instance, calls from other threads return kUnavailable at once: a stop()
+  // that joins such a thread never waits on the loop it runs on.
   virtual Result<std::string> read_view(std::string_view view) const = 0;
 };
 
