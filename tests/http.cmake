@@ -14,6 +14,8 @@ slob_add_unit_test(http_tests
   TIMEOUT 240)
 target_include_directories(http_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support
                                               ${PROJECT_SOURCE_DIR}/core/src)
+find_program(SLOB_PROMTOOL promtool)
 target_compile_definitions(http_tests PRIVATE
+  SLOB_PROMTOOL="$<IF:$<BOOL:${SLOB_PROMTOOL}>,${SLOB_PROMTOOL},>"
   SLOB_HOST_BIN="$<TARGET_FILE:slob-host>"
   SLOB_CTL_BIN="$<TARGET_FILE:slob-ctl>")

@@ -84,7 +84,7 @@ class RssPeak {
 }  // namespace
 
 TEST_CASE("http: slowloris, a 1 MiB header and 1,000 connections during a paced replay are cut "
-          "off; memory stays within 32 MiB and the trades are the same",
+          "off — memory stays within 32 MiB and the trades are the same",
           "[http][hostile]") {
   const std::string& expected = trades_without_server();
   // 1,000 client sockets and a few more for the test itself.

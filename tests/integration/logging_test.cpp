@@ -84,7 +84,7 @@ bool root() {
 
 }  // namespace
 
-TEST_CASE("under journald each line is an entry with its priority and SLOB_ID; none goes to stderr",
+TEST_CASE("under journald each line is an entry with its priority and SLOB_ID — none goes to stderr",
           "[process][logging]") {
   if (!root()) return;
   JournalRun run({});

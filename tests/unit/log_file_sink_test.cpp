@@ -61,7 +61,7 @@ TEST_CASE("names: slob-host.log rotates to slob-host.2026-12-06.log and slob-hos
   CHECK(LogFileSink::numbered_name("/var/log/slob/errors.log", 3) == "/var/log/slob/errors.3.log");
 }
 
-TEST_CASE("daily rotation at midnight UTC on simulated time; retention prunes old days", "[logging]") {
+TEST_CASE("daily rotation at midnight UTC on simulated time — retention prunes old days", "[logging]") {
   Rig r;
   const sys_days dec6 = kDec6;
   // Rotated files of earlier runs: with 30 days, on Dec 6 the oldest kept is Nov 6.
@@ -175,7 +175,7 @@ TEST_CASE("a log file that cannot be opened is refused with its path and the rea
   CHECK(opened.status().message() == (dir / "a-file/slob.log").string() + ": cannot open the log file: Not a directory");
 }
 
-TEST_CASE("text lines carry a UTC time; JSON lines one escaped object each", "[logging]") {
+TEST_CASE("text lines carry a UTC time — JSON lines one escaped object each", "[logging]") {
   Rig r;
   SECTION("text") {
     r.open({}, slob::core::utc_text_formatter());
