@@ -91,14 +91,7 @@ TEST_CASE("http: after the replay /api/<view> is what slob-ctl --json shows — 
   REQUIRE(metrics->status == 200);
   CHECK(metrics->header("content-type") == "text/plain; version=0.0.4; charset=utf-8");
   check_security_headers(*metrics);
-  std::ofstream(dir / "scrape.prom") << metrics->body;
-  REQUIRE(std::string(SLOB_PROMTOOL) != "");  // the prometheus package (tools/install-deps.sh)
-  const auto lint = slob::test::run(
-      {"/bin/sh", "-c", std::string(SLOB_PROMTOOL) + " check metrics < '" + (dir / "scrape.prom").string() + "'"},
-      dir.path());
-  INFO("promtool: " << lint.out << lint.err);
-  CHECK(lint.code == 0);
-  CHECK(lint.out + lint.err == "");
+  slob::test::check_with_promtool(SLOB_PROMTOOL, metrics->body, dir.path());
   const auto exported = d.exported("trades");
   REQUIRE_FALSE(exported.empty());
   const auto samples = slob::test::metric_samples(metrics->body);

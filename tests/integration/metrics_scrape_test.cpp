@@ -98,16 +98,7 @@ TEST_CASE("slob-ctl metrics after the replay of the bundled data: promtool accep
   REQUIRE(scrape.code == 0);
   const std::string text = scrape.out;
   INFO(text);
-  std::ofstream(dir / "scrape.prom") << text;
-
-  // promtool: exit 0 and not one lint problem (it prints each one).
-  REQUIRE(std::string(SLOB_PROMTOOL) != "");  // the prometheus package (tools/install-deps.sh)
-  const auto check = slob::test::run(
-      {"/bin/sh", "-c", std::string(SLOB_PROMTOOL) + " check metrics < '" + (dir / "scrape.prom").string() + "'"},
-      dir.path());
-  INFO("promtool: " << check.out << check.err);
-  CHECK(check.code == 0);
-  CHECK(check.out + check.err == "");
+  slob::test::check_with_promtool(SLOB_PROMTOOL, text, dir.path());
 
   const auto m = slob::test::metric_samples(text);
 

@@ -2,12 +2,16 @@
 
 // Reading `slob-ctl metrics` (the Prometheus text format) in tests: series → value, and sums.
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
+
+#include "process.hpp"
 
 namespace slob::test {
 
@@ -37,6 +41,20 @@ inline double metric_sum(const std::map<std::string, double>& samples, const std
     if (all) sum += value;
   }
   return sum;
+}
+
+// `promtool check metrics` (Debian's prometheus package, at `promtool`) on `text`, written to
+// `scratch`/scrape.prom: exit 0 and not one lint problem (promtool prints each one).
+inline void check_with_promtool(const std::string& promtool, const std::string& text,
+                                const std::filesystem::path& scratch) {
+  REQUIRE(promtool != "");  // the prometheus package (tools/install-deps.sh)
+  const auto file = scratch / "scrape.prom";
+  std::ofstream(file) << text;
+  const auto check =
+      run({"/bin/sh", "-c", promtool + " check metrics < '" + file.string() + "'"}, scratch);
+  INFO("promtool: " << check.out << check.err);
+  CHECK(check.code == 0);
+  CHECK(check.out + check.err == "");
 }
 
 }  // namespace slob::test
